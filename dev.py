@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""One entry point for setting up and checking algoprint on a fresh machine.
+
+Usage (from the repository root, with only Python 3.11+ installed):
+
+    python3 dev.py demo    # create .venv, install, run the demo (the main job)
+    python3 dev.py test    # create .venv, install, run format/lint/type checks and all tests
+
+The virtual environment lives in .venv/ and is reused; it is re-installed when pyproject.toml
+is newer than the last install.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+STAMP = VENV / ".algoprint-installed"
+
+
+def _run(*cmd: str | Path, env: dict[str, str] | None = None) -> int:
+    print("$", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"algoprint needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not (BIN / "python").exists():
+        print(f"Creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    pyproject = ROOT / "pyproject.toml"
+    if STAMP.exists() and STAMP.stat().st_mtime >= pyproject.stat().st_mtime:
+        return
+    rc = _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    rc = rc or _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev,report,ml]")
+    if rc:
+        sys.exit(f"Installing algoprint into {VENV} failed (exit {rc}); see the pip output above.")
+    STAMP.write_text("ok\n")
+
+
+def test(extra: list[str]) -> int:
+    env = dict(os.environ)
+    steps: list[list[str | Path]] = [
+        [BIN / "ruff", "format", "--check", "src", "tests", "bench", "scripts", "dev.py"],
+        [BIN / "ruff", "check", "src", "tests", "bench", "scripts", "dev.py"],
+        [BIN / "mypy"],
+        [BIN / "python", "-m", "pytest", *extra],
+    ]
+    for step in steps:
+        rc = _run(*step, env=env)
+        if rc:
+            return rc
+    return 0
+
+
+def demo(extra: list[str]) -> int:
+    return _run(BIN / "algoprint", "demo", *extra)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test"}:
+        print(__doc__)
+        return 2
+    ensure_venv()
+    return test(argv[1:]) if argv[0] == "test" else demo(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,234 @@
+"""The one typed settings schema of algoprint.
+
+Precedence (highest first): explicit arguments (Python API or CLI options) > environment
+variables ``ALGOPRINT_<NAME>`` > project file ``./algoprint.toml`` > user file
+``<user config dir>/algoprint/config.toml`` > defaults. Unknown keys and invalid values are
+errors (:class:`~algoprint.errors.ConfigError`) that name the key, the source and the accepted
+values. Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from algoprint.errors import ConfigError
+
+__all__ = ["Settings", "load_settings", "user_config_path"]
+
+SCOPES = ("machine", "process")
+
+
+def _positive(name: str) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{name} must be a number, got {value!r}", hint=f"set {name} to a value > 0"
+            ) from None
+        if not math.isfinite(number) or number <= 0:
+            raise ConfigError(
+                f"{name} must be > 0, got {value!r}", hint=f"set {name} to a value > 0"
+            )
+        return number
+
+    return check
+
+
+def _optional_positive(name: str) -> Callable[[Any], float | None]:
+    check = _positive(name)
+
+    def inner(value: Any) -> float | None:
+        return None if value is None or value == "" else check(value)
+
+    return inner
+
+
+def _choice(name: str, choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        text = str(value)
+        if text not in choices:
+            raise ConfigError(
+                f"{name} must be one of {', '.join(choices)}, got {value!r}",
+                hint=f"use {name} = {choices[0]!r}",
+            )
+        return text
+
+    return check
+
+
+def _bool(name: str) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{name} must be true or false, got {value!r}")
+
+    return check
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """All settings, validated. Build with :func:`load_settings`; fields are documented in
+    docs/configuration.md (a test checks every field is documented)."""
+
+    db: str | None = None
+    """Store URL or SQLite path; ``None`` = ``<user data dir>/algoprint/runs.sqlite``."""
+    interval_s: float = 1.0
+    """Sampling interval of the utilisation models (seconds)."""
+    counter_interval_s: float = 10.0
+    """Longest gap between two reads of an energy counter (seconds)."""
+    checkpoint_interval_s: float = 10.0
+    """How often a running run is written to the store (seconds)."""
+    scope: str = "machine"
+    """Which figure is the headline: ``machine`` or ``process``."""
+    cpu_tdp_w: float | None = None
+    """Override the CPU power (W, per socket) for the CPU model."""
+    cpu_model: str | None = None
+    """Override the CPU model name looked up in the power table."""
+    memory_w_per_gb: float | None = None
+    """Override the memory power model (W per GB)."""
+    strict: bool = False
+    """Turn every degradation (fallback meter, unknown CPU) into an error."""
+    rapl_root: str = "/sys/class/powercap"
+    """Where the RAPL powercap tree is (tests point this at a fake tree)."""
+    proc_root: str = "/proc"
+    """Where procfs is."""
+    cgroup_root: str = "/sys/fs/cgroup"
+    """Where the cgroup filesystem is."""
+    gpu: bool = True
+    """Measure GPUs when present."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Sections owned by other layers (location, datacentres), validated there."""
+
+
+_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+    "db": _optional_str,
+    "interval_s": _positive("interval_s"),
+    "counter_interval_s": _positive("counter_interval_s"),
+    "checkpoint_interval_s": _positive("checkpoint_interval_s"),
+    "scope": _choice("scope", SCOPES),
+    "cpu_tdp_w": _optional_positive("cpu_tdp_w"),
+    "cpu_model": _optional_str,
+    "memory_w_per_gb": _optional_positive("memory_w_per_gb"),
+    "strict": _bool("strict"),
+    "rapl_root": str,
+    "proc_root": str,
+    "cgroup_root": str,
+    "gpu": _bool("gpu"),
+}
+
+# Top-level TOML tables that belong to other layers; passed through in ``extra``.
+EXTRA_SECTIONS = ("location", "datacentres", "report", "server", "services")
+
+
+def user_config_path() -> Path:
+    """The user-level config file."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("algoprint")) / "config.toml"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path} is not valid TOML: {e}", hint="fix the file or remove it") from e
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror}") from e
+
+
+def _apply(
+    values: dict[str, Any], extra: dict[str, Any], data: Mapping[str, Any], source: str
+) -> None:
+    for key, value in data.items():
+        if key in EXTRA_SECTIONS:
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"[{key}] in {source} must be a table")
+            merged = dict(extra.get(key, {}))
+            merged.update(value)
+            extra[key] = merged
+            continue
+        if key not in _VALIDATORS:
+            known = ", ".join(sorted([*_VALIDATORS, *EXTRA_SECTIONS]))
+            raise ConfigError(
+                f"unknown setting {key!r} in {source}", hint=f"known settings: {known}"
+            )
+        try:
+            values[key] = _VALIDATORS[key](value)
+        except ConfigError as e:
+            raise ConfigError(f"{e.message} (from {source})", hint=e.hint) from None
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    project_file: Path | None = None,
+    user_file: Path | None = None,
+) -> Settings:
+    """Build the settings from defaults, files, environment and explicit overrides.
+
+    Args:
+        overrides: explicit values (API arguments, CLI options); ``None`` values are ignored.
+        env: environment to read ``ALGOPRINT_*`` from (default ``os.environ``).
+        project_file: project config (default ``./algoprint.toml`` when it exists).
+        user_file: user config (default :func:`user_config_path` when it exists).
+
+    Raises:
+        ConfigError: an unknown key or invalid value, naming where it came from.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    user = user_file if user_file is not None else user_config_path()
+    project = project_file if project_file is not None else Path.cwd() / "algoprint.toml"
+    for path in (user, project):
+        if path.is_file():
+            _apply(values, extra, _read_toml(path), str(path))
+    env_values: dict[str, Any] = {}
+    for name, raw in env.items():
+        if not name.startswith("ALGOPRINT_"):
+            continue
+        key = name[len("ALGOPRINT_") :].lower()
+        if key in _VALIDATORS:
+            env_values[key] = raw
+        elif key in {"config", "location", "cloud", "region", "datacentre", "year"}:
+            # Owned by other layers (impact location); read there.
+            extra.setdefault("env", {})[key] = raw
+        else:
+            known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))
+            raise ConfigError(f"unknown environment variable {name}", hint=f"known: {known}")
+    _apply(values, extra, env_values, "environment")
+    _apply(
+        values, extra, {k: v for k, v in (overrides or {}).items() if v is not None}, "arguments"
+    )
+    values["extra"] = extra
+    return Settings(**values)
+
+
+def settings_fields() -> list[str]:
+    """Names of all top-level settings (for docs checks)."""
+    return [f.name for f in fields(Settings) if f.name != "extra"]
+
+
+def replace(settings: Settings, **changes: Any) -> Settings:
+    """A copy of ``settings`` with validated changes."""
+    validated = {k: _VALIDATORS[k](v) for k, v in changes.items()}
+    return dataclasses.replace(settings, **validated)

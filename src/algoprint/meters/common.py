@@ -1,0 +1,173 @@
+"""The shared shape of every meter.
+
+A meter reads one kind of energy source (RAPL counters, NVML, a power model) and reports the
+*cumulative* energy per component since it started, with the method used and a relative
+uncertainty. Meters know nothing of runs, phases, storage or carbon: the tracking layer turns
+the cumulative totals into per-window energy by taking differences at window edges.
+
+Uncertainty convention: ``uncertainty_rel`` is the relative half-width of an approximate 95 %
+interval around the central value, so ``low = e * (1 - u)`` and ``high = e * (1 + u)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+__all__ = [
+    "ComponentEnergy",
+    "Domain",
+    "Meter",
+    "MeterStatus",
+    "Method",
+    "SampleContext",
+    "warn_once",
+]
+
+log = logging.getLogger("algoprint")
+
+
+class Method(StrEnum):
+    """How an energy figure was obtained, from most to least direct."""
+
+    COUNTER = "counter"
+    """A hardware energy counter (RAPL, NVML total-energy counter)."""
+    POWER_INTEGRATION = "power-integration"
+    """Instantaneous power readings integrated over time."""
+    MODEL = "model"
+    """A power model driven by measured utilisation (CPU load curve, memory per GB)."""
+    CONSTANT = "constant"
+    """A constant power assumption (no utilisation signal)."""
+    USER = "user"
+    """A figure the user supplied."""
+    NONE = "none"
+    """Not measured: an explicit gap, never zero."""
+
+
+class Domain(StrEnum):
+    """The hardware components that energy is reported for."""
+
+    CPU = "cpu"
+    MEMORY = "memory"
+    GPU = "gpu"
+    PLATFORM = "platform"
+    """Whole platform counters (RAPL psys); never summed with cpu/memory."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentEnergy:
+    """Cumulative energy of one device since its meter started.
+
+    Attributes:
+        domain: the component kind (cpu, memory, gpu, platform).
+        device: a stable id of the device within the machine, e.g. ``package-0`` or
+            ``nvidia:0:GPU-8c3f...``.
+        energy_j: cumulative energy in joules; ``None`` means it could not be measured (a gap,
+            never silently 0).
+        method: how the figure was obtained.
+        uncertainty_rel: relative half-width of the ~95 % interval (0.05 = ±5 %).
+        process_energy_j: the share attributed to the tracked processes when the meter can
+            attribute by itself (NVML process utilisation); ``None`` lets tracking attribute by
+            CPU time.
+        note: why the figure is a gap or a fallback, shown to the user.
+    """
+
+    domain: Domain
+    device: str
+    energy_j: float | None
+    method: Method
+    uncertainty_rel: float
+    process_energy_j: float | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.domain.value, self.device)
+
+
+@dataclass(frozen=True, slots=True)
+class SampleContext:
+    """What the sampler hands every meter on each sample.
+
+    Attributes:
+        now_s: ``time.monotonic()`` at the sample.
+        pids: the process ids of the tracked process tree (empty: machine scope only).
+    """
+
+    now_s: float
+    pids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class MeterStatus:
+    """What ``doctor`` and run records say about one energy source.
+
+    Attributes:
+        name: meter name (``rapl``, ``nvidia``, ``amd``, ``cpu-model``, ``memory-model``).
+        available: whether it can measure here.
+        detail: what it measures (domains, devices) or why it cannot.
+        hint: how to enable or improve it, if anything can be done.
+        method: the method it would use.
+    """
+
+    name: str
+    available: bool
+    detail: str
+    hint: str | None = None
+    method: Method | None = None
+
+
+class Meter(ABC):
+    """Base class of all meters.
+
+    Lifecycle: ``start()`` once, then ``sample()`` at least every ``sample_interval_s`` (the
+    sampler guarantees this) and at window edges, ``totals()`` any time, ``close()`` once.
+    Implementations keep ``sample()`` cheap and never block for long: it runs on the tracker's
+    background thread.
+    """
+
+    name: ClassVar[str]
+    sample_interval_s: float = 10.0
+    """The longest gap between two samples that keeps the figures correct (counter wrap,
+    power integration, load model)."""
+
+    @abstractmethod
+    def start(self, ctx: SampleContext) -> None:
+        """Take the baseline reading."""
+
+    @abstractmethod
+    def sample(self, ctx: SampleContext) -> None:
+        """Read the source and accumulate energy since the previous sample."""
+
+    @abstractmethod
+    def totals(self) -> list[ComponentEnergy]:
+        """Cumulative energy per device since ``start()``, as of the last sample."""
+
+    @abstractmethod
+    def status(self) -> MeterStatus:
+        """What this meter measures and how."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release handles; idempotent."""
+
+
+_said: set[str] = set()
+_said_lock = threading.Lock()
+
+
+def warn_once(key: str, message: str) -> bool:
+    """Log ``message`` as a warning the first time ``key`` is seen in this process.
+
+    Returns:
+        True when the message was logged now, False when it had been said before.
+    """
+    with _said_lock:
+        if key in _said:
+            return False
+        _said.add(key)
+    log.warning(message)
+    return True

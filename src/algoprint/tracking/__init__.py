@@ -1,0 +1,1 @@
+"""algoprint.tracking."""

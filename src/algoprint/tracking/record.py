@@ -1,0 +1,149 @@
+"""The run document: what one tracked run measured, in the versioned shape that the store keeps
+and ``algoprint run --json`` prints (docs/run-schema.md documents every field).
+
+Units are in the field names (joules, seconds). Impacts are *not* part of the record: they are
+derived from it on request with a named factor version, so they can be recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ComponentRecord",
+    "Degradation",
+    "PhaseRecord",
+    "RunRecord",
+    "RunStatus",
+]
+
+SCHEMA_VERSION = "1.0"
+
+
+class RunStatus(StrEnum):
+    """Lifecycle state of a run.
+
+    ``running`` while tracking; ``completed`` when it ended normally and every source measured;
+    ``degraded`` when it ended normally but a meter failed or fell back during the run;
+    ``failed`` when the tracked code raised or the command exited non-zero or could not start;
+    ``interrupted`` when stopped by SIGINT/SIGTERM; ``incomplete`` when the tracking process
+    died (SIGKILL, power loss) and the run was recovered from its last checkpoint.
+    """
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    DEGRADED = "degraded"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    INCOMPLETE = "incomplete"
+
+
+@dataclass(slots=True)
+class ComponentRecord:
+    """Energy of one device over a window (the run or one phase).
+
+    ``energy_j`` is the whole-machine figure for the device; ``process_energy_j`` the share
+    attributed to the tracked process tree. ``None`` in either is an explicit gap.
+    """
+
+    domain: str
+    device: str
+    energy_j: float | None
+    method: str
+    uncertainty_rel: float
+    process_energy_j: float | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class PhaseRecord:
+    """A named window inside a run (``with run.phase("inference"):``).
+
+    A phase that is entered several times accumulates; ``count`` says how often.
+    """
+
+    name: str
+    started_at: str
+    ended_at: str | None
+    duration_s: float
+    energy_j: float | None
+    machine_energy_j: float | None
+    process_energy_j: float | None
+    components: list[ComponentRecord] = field(default_factory=list)
+    count: int = 1
+
+
+@dataclass(slots=True)
+class Degradation:
+    """A fallback or fault recorded on the run, said once to the user."""
+
+    source: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """One tracked run. See docs/run-schema.md.
+
+    ``energy_j`` is the headline total for ``scope``: ``machine_energy_j`` for ``machine``,
+    ``process_energy_j`` for ``process``. Totals are ``None`` when any counted component is a
+    gap, so a partial sum is never presented as the total; the known part is in
+    ``measured_energy_j``.
+    """
+
+    run_id: str
+    algorithm: str | None
+    phase: str | None
+    status: RunStatus
+    started_at: str
+    scope: str
+    ended_at: str | None = None
+    duration_s: float = 0.0
+    exit_code: int | None = None
+    energy_j: float | None = None
+    machine_energy_j: float | None = None
+    process_energy_j: float | None = None
+    measured_energy_j: float = 0.0
+    uncertainty_rel: float | None = None
+    components: list[ComponentRecord] = field(default_factory=list)
+    phases: list[PhaseRecord] = field(default_factory=list)
+    degradations: list[Degradation] = field(default_factory=list)
+    meters: list[dict[str, Any]] = field(default_factory=list)
+    host: dict[str, Any] = field(default_factory=dict)
+    command: list[str] | None = None
+    pid: int | None = None
+    units: float | None = None
+    """Functional units served (SCI's R), e.g. predictions made; set by the user."""
+    tags: dict[str, str] = field(default_factory=dict)
+    checkpoint_at: str | None = None
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready document."""
+        data = asdict(self)
+        data["status"] = self.status.value
+        if not self.phases:
+            data.pop("phases")
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunRecord:
+        """Rebuild a record from :meth:`to_dict` output."""
+        data = dict(data)
+        data["status"] = RunStatus(data["status"])
+        data["components"] = [ComponentRecord(**c) for c in data.get("components", [])]
+        data["phases"] = [
+            PhaseRecord(
+                **{
+                    **p,
+                    "components": [ComponentRecord(**c) for c in p.get("components", [])],
+                }
+            )
+            for p in data.get("phases", [])
+        ]
+        data["degradations"] = [Degradation(**d) for d in data.get("degradations", [])]
+        return cls(**data)
