@@ -1,1 +1,19 @@
-"""Energy meters: one module per source. See :mod:`algoprint.meters.common` for the shape."""
+"""Energy meters: one module per source. See :mod:`algoprint.meters.common` for the shape and
+:mod:`algoprint.meters.discovery` for how the best source per component is chosen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from algoprint.config import Settings
+    from algoprint.meters.discovery import Discovery
+
+__all__ = ["discover"]
+
+
+def discover(settings: Settings, **kwargs: Any) -> Discovery:
+    """Choose the meters for this machine (see :func:`algoprint.meters.discovery.discover`)."""
+    from algoprint.meters.discovery import discover as _discover
+
+    return _discover(settings, **kwargs)

@@ -83,6 +83,9 @@ class Degradation:
     source: str
     message: str
     hint: str | None = None
+    kind: str = "fault"
+    """``fault`` (something failed during the run: status becomes ``degraded``) or ``fallback``
+    (a less direct method was used from the start, e.g. the CPU model without RAPL)."""
 
 
 @dataclass(slots=True)

@@ -1,0 +1,7 @@
+"""``python -m algoprint`` runs the CLI."""
+
+import sys
+
+from algoprint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,43 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    """``--db URL_OR_PATH`` (default: ALGOPRINT_DB, then the user data dir SQLite file)."""
+    return click.option(
+        "--db",
+        metavar="URL_OR_PATH",
+        help="Run store: SQLite path or database URL (default: $ALGOPRINT_DB or the user data dir).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """``--json``: print machine-readable JSON on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON to stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def open_store_for(db: str | None) -> Any:
+    """Open the store named by ``--db`` / settings, recovering runs of killed trackers."""
+    from algoprint.config import load_settings
+    from algoprint.store import open_store
+
+    settings = load_settings({"db": db})
+    store = open_store(settings.db)
+    store.recover_stale_runs()
+    return store

@@ -1,0 +1,97 @@
+"""Human-readable rendering of runs (rich tables). Summaries after `run` go to stderr so
+they never mix with the wrapped command's stdout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from algoprint.cli import _format as fmt
+from algoprint.tracking.record import RunRecord
+
+
+def _console(stderr: bool) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def run_summary(record: RunRecord, *, stderr: bool = True) -> None:
+    """Print one run: headline, components, phases, what could not be measured."""
+    console = _console(stderr)
+    title = f"algoprint run {record.run_id[:12]}"
+    if record.algorithm:
+        title += f" · {record.algorithm}"
+    if record.phase:
+        title += f" · {record.phase}"
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("status", record.status.value + _exit(record))
+    head.add_row("duration", fmt.duration(record.duration_s))
+    energy = fmt.energy(record.energy_j)
+    if record.energy_j is not None:
+        energy += f"  {fmt.interval(record.energy_j, record.uncertainty_rel)}"
+    elif record.measured_energy_j:
+        energy += f"; measured part {fmt.energy(record.measured_energy_j)}"
+    head.add_row(f"energy ({record.scope})", energy)
+    other = "process" if record.scope == "machine" else "machine"
+    other_j = record.process_energy_j if other == "process" else record.machine_energy_j
+    head.add_row(f"energy ({other})", fmt.energy(other_j))
+    console.print(f"[bold]{title}[/bold]")
+    console.print(head)
+    console.print(components_table(record))
+    for phase in record.phases:
+        console.print(
+            f"  phase [bold]{phase.name}[/bold] x{phase.count}: {fmt.energy(phase.energy_j)}"
+            f" in {fmt.duration(phase.duration_s)}"
+        )
+    for d in record.degradations:
+        line = f"  [yellow]{d.kind}[/yellow] {d.source}: {d.message}"
+        if d.hint:
+            line += f" — {d.hint}"
+        console.print(line)
+
+
+def _exit(record: RunRecord) -> str:
+    return "" if record.exit_code is None else f" (exit {record.exit_code})"
+
+
+def components_table(record: RunRecord) -> Table:
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    table.add_column("component")
+    table.add_column("device")
+    table.add_column("energy", justify="right")
+    table.add_column("process share", justify="right")
+    table.add_column("method")
+    table.add_column("±", justify="right")
+    for c in record.components:
+        share = ""
+        if c.energy_j and c.process_energy_j is not None:
+            share = f"{c.process_energy_j / c.energy_j * 100:.0f} %"
+        table.add_row(
+            c.domain,
+            c.device,
+            fmt.energy(c.energy_j),
+            share,
+            c.method,
+            f"{c.uncertainty_rel * 100:.0f} %" if c.energy_j is not None else c.note or "",
+        )
+    return table
+
+
+def runs_table(records: Sequence[RunRecord]) -> Table:
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("run", "started (UTC)", "algorithm", "phase", "status", "duration", "energy"):
+        table.add_column(col, justify="right" if col in ("duration", "energy") else "left")
+    for r in records:
+        table.add_row(
+            r.run_id[:12],
+            r.started_at[:19].replace("T", " "),
+            r.algorithm or "-",
+            r.phase or "-",
+            r.status.value + _exit(r),
+            fmt.duration(r.duration_s),
+            fmt.energy(r.energy_j),
+        )
+    return table

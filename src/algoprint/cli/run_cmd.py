@@ -1,0 +1,186 @@
+"""``algoprint run [options] -- CMD ARGS...``: measure any program.
+
+The child inherits stdin, stdout and stderr. SIGTERM (and SIGHUP) sent to algoprint are
+forwarded to the child; SIGINT is forwarded only when algoprint is not in the terminal's
+foreground process group (in the foreground, the terminal already delivered Ctrl-C to the
+child, and a second SIGINT would interrupt its clean-up). algoprint exits with the child's exit
+code, or 128+N when the child was killed by signal N (like a shell), or 127/126 when the
+command cannot be found/executed. The run summary goes to stderr so the child's stdout stays
+clean; ``--json`` prints the run document on stdout after the child ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from types import FrameType
+from typing import Any
+
+import click
+
+from algoprint.cli._common import db_option, print_json
+from algoprint.errors import InputError
+
+FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
+
+
+def _positive_float(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    del ctx
+    if value is not None and not value > 0:
+        raise click.BadParameter(f"must be > 0 seconds, got {value}", param=param)
+    return value
+
+
+def _in_terminal_foreground() -> bool:
+    for fd in (0, 1, 2):
+        try:
+            return os.tcgetpgrp(fd) == os.getpgrp()
+        except OSError:
+            continue
+    return False
+
+
+class _Forwarder:
+    """Installs signal handlers that pass signals on to the child while it runs."""
+
+    def __init__(self) -> None:
+        self.child: subprocess.Popen[bytes] | None = None
+        self.received: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Forwarder:
+        for sig in FORWARDED:
+            with contextlib.suppress(ValueError, OSError):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        del frame
+        self.received = signum
+        child = self.child
+        if child is None or child.poll() is not None:
+            return
+        if signum == signal.SIGINT and _in_terminal_foreground():
+            return  # the terminal already sent it to the child (same process group)
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
+
+
+@click.command(
+    "run",
+    context_settings={"ignore_unknown_options": False, "allow_interspersed_args": False},
+)
+@click.option("--algorithm", "-a", metavar="SLUG", help="Algorithm this run belongs to.")
+@click.option(
+    "--phase",
+    "-p",
+    metavar="NAME",
+    help="Lifecycle label of the run, e.g. training, inference, use.",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["machine", "process"]),
+    help="Headline figure: whole machine (default) or the command's process tree.",
+)
+@click.option(
+    "--interval",
+    type=float,
+    callback=_positive_float,
+    metavar="SECONDS",
+    help="Sampling interval of the utilisation models (default 1).",
+)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the run document as JSON on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but the command's own output.")
+@click.option("--strict", is_flag=True, help="Fail instead of falling back to a less direct meter.")
+@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Label the run (repeatable).")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def run_command(
+    algorithm: str | None,
+    phase: str | None,
+    scope: str | None,
+    interval: float | None,
+    db: str | None,
+    as_json: bool,
+    quiet: bool,
+    strict: bool,
+    tags: tuple[str, ...],
+    command: tuple[str, ...],
+) -> int:
+    """Measure the energy of COMMAND (put it after --): algoprint run -- python train.py"""
+    if not command:
+        raise InputError(
+            "no command given after --",
+            hint="put the program to measure after --, e.g. algoprint run -- python train.py",
+        )
+    tag_map = _parse_tags(tags)
+    from algoprint.config import load_settings
+    from algoprint.tracking import Tracker
+    from algoprint.tracking.record import Degradation, RunStatus
+
+    settings = load_settings({"scope": scope, "interval_s": interval, "db": db, "strict": strict})
+    # Fail before the command runs when the store cannot be opened: nothing is lost yet.
+    from algoprint.store import open_store
+
+    store = open_store(settings.db)
+    store.recover_stale_runs()
+    store.close()
+
+    tracker = Tracker(
+        algorithm=algorithm,
+        phase=phase,
+        settings=settings,
+        pids=(),
+        tags=tag_map,
+        command=list(command),
+    )
+    tracker.start()
+    exit_code: int
+    with _Forwarder() as fwd:
+        try:
+            child = subprocess.Popen(list(command))
+        except OSError as e:
+            # Like a shell: 127 when the command does not exist, 126 when it cannot run.
+            exit_code = 127 if isinstance(e, FileNotFoundError) else 126
+            reason = "command not found" if exit_code == 127 else (e.strerror or str(e))
+            tracker.add_degradation(Degradation("command", f"{command[0]}: {reason}"))
+            tracker.stop(exit_code=exit_code)
+            _finish(tracker, as_json, quiet)
+            print(f"algoprint: {command[0]}: {reason}", file=sys.stderr)
+            return exit_code
+        fwd.child = child
+        tracker.set_process_roots([child.pid])
+        returncode = child.wait()
+    exit_code = 128 - returncode if returncode < 0 else returncode
+    status = RunStatus.INTERRUPTED if fwd.received is not None else None
+    tracker.stop(exit_code=exit_code, status=status)
+    _finish(tracker, as_json, quiet)
+    return exit_code
+
+
+def _parse_tags(tags: tuple[str, ...]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for tag in tags:
+        key, sep, value = tag.partition("=")
+        if not sep or not key:
+            raise InputError(f"invalid --tag {tag!r}", hint="use --tag KEY=VALUE")
+        result[key] = value
+    return result
+
+
+def _finish(tracker: Any, as_json: bool, quiet: bool) -> None:
+    record = tracker.record
+    if as_json:
+        print_json(record.to_dict())
+    elif not quiet:
+        from algoprint.cli._render import run_summary
+
+        run_summary(record)

@@ -1,0 +1,109 @@
+"""``runs``, ``show``, ``doctor`` and ``demo``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.console import Console
+
+from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+
+
+@click.command("runs")
+@click.option("--algorithm", "-a", metavar="SLUG", help="Only runs of this algorithm.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+@db_option
+@json_option
+def runs(algorithm: str | None, limit: int, db: str | None, as_json: bool) -> None:
+    """List stored runs, newest first."""
+    store = open_store_for(db)
+    records = store.list_runs(algorithm=algorithm, limit=limit)
+    if as_json:
+        print_json([r.to_dict() for r in records])
+        return
+    if not records:
+        hint = f" for algorithm {algorithm!r}" if algorithm else ""
+        click.echo(f"No runs stored{hint}. Measure one with: algoprint run -- CMD ARGS...")
+        return
+    from algoprint.cli._render import runs_table
+
+    Console(highlight=False).print(runs_table(records))
+
+
+@click.command("show")
+@click.argument("run_id")
+@db_option
+@json_option
+def show(run_id: str, db: str | None, as_json: bool) -> None:
+    """Show one run (RUN_ID may be a unique prefix of at least 6 characters)."""
+    store = open_store_for(db)
+    record = store.get_run(run_id)
+    if as_json:
+        print_json(record.to_dict())
+        return
+    from algoprint.cli._render import run_summary
+
+    run_summary(record, stderr=False)
+
+
+@click.command("doctor")
+@json_option
+def doctor(as_json: bool) -> None:
+    """Tell what this machine can measure, how, and how to enable more."""
+    from algoprint.config import load_settings
+    from algoprint.meters import discover
+
+    settings = load_settings()
+    found = discover(settings, for_doctor=True)
+    if as_json:
+        print_json(
+            {
+                "host": found.host,
+                "meters": [
+                    {
+                        "name": s.name,
+                        "available": s.available,
+                        "used": s.name in {m.name for m in found.meters},
+                        "method": s.method.value if s.method else None,
+                        "detail": s.detail,
+                        "hint": s.hint,
+                    }
+                    for s in found.statuses
+                ],
+                "fallbacks": [d.message for d in found.degradations],
+            }
+        )
+        return
+    console = Console(highlight=False)
+    host = found.host
+    console.print(
+        f"[bold]This machine[/bold]: {host.get('cpu_model', '?')}, "
+        f"{host.get('vcpus_available', '?')} vCPUs available, "
+        f"{host.get('memory_gb_available', '?')} GB memory available"
+    )
+    used = {m.name for m in found.meters}
+    for s in found.statuses:
+        mark = "[green]used[/green]" if s.name in used else (
+            "[yellow]available[/yellow]" if s.available else "[red]unavailable[/red]"
+        )
+        console.print(f"  {s.name:<14} {mark:<28} {s.detail}")
+        if s.hint and s.name not in used:
+            console.print(f"  {'':<14} hint: {s.hint}")
+    if not found.meters:
+        console.print("[red]No energy source can be measured here.[/red]")
+        sys.exit(1)
+
+
+@click.command("demo")
+@db_option
+def demo(db: str | None) -> int:
+    """Measure a small bundled workload and show the stored run (the README's main job)."""
+    import subprocess
+
+    argv = [sys.executable, "-m", "algoprint.workloads.sample"]
+    cmd = [sys.executable, "-m", "algoprint", "run", "--algorithm", "demo-workload",
+           "--phase", "training"]
+    if db:
+        cmd += ["--db", db]
+    return subprocess.call([*cmd, "--", *argv])

@@ -1,0 +1,141 @@
+"""Pick the best available meter per component on this machine.
+
+Order per component, most direct first:
+- CPU: RAPL package counters → CPU power model (utilisation × TDP table).
+- Memory: RAPL DRAM counter → memory model (W per GB available to the job).
+- GPU: NVIDIA (NVML energy counter → power integration), AMD (amdsmi); none present → nothing.
+
+An auto-detected source that is missing degrades to the next one; the fallback is recorded
+(``Degradation(kind="fallback")``) and said once. With ``strict`` set any fallback is an error.
+Vendor libraries are imported only here, lazily, so ``import algoprint`` stays light.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from algoprint.config import Settings
+from algoprint.errors import ConfigError, MeterError, PermissionDenied
+from algoprint.meters.common import Domain, Meter, MeterStatus, Method, warn_once
+from algoprint.tracking.record import Degradation
+
+__all__ = ["Discovery", "discover"]
+
+
+@dataclass(slots=True)
+class Discovery:
+    """The meters chosen for a run, what every source said, and the fallbacks taken."""
+
+    meters: list[Meter] = field(default_factory=list)
+    statuses: list[MeterStatus] = field(default_factory=list)
+    degradations: list[Degradation] = field(default_factory=list)
+    host: dict[str, Any] = field(default_factory=dict)
+
+
+def _fallback(found: Discovery, settings: Settings, source: str, message: str, hint: str | None,
+              *, say: bool) -> None:
+    if settings.strict:
+        raise ConfigError(f"{message} (strict mode)", hint=hint)
+    found.degradations.append(Degradation(source=source, message=message, hint=hint,
+                                          kind="fallback"))
+    if say:
+        warn_once(f"fallback:{source}", f"algoprint: {message}" + (f" — {hint}" if hint else ""))
+
+
+def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
+    """Choose meters for this machine.
+
+    Args:
+        settings: validated settings (roots of /proc, cgroup and powercap; overrides).
+        for_doctor: gather every status without warning (``algoprint doctor``).
+
+    Raises:
+        ConfigError: ``strict`` is set and a component had to fall back.
+    """
+    from algoprint.meters import _host
+
+    found = Discovery()
+    found.host = dict(
+        _host.host_info(proc_root=settings.proc_root, cgroup_root=settings.cgroup_root)
+    )
+    say = not for_doctor
+    cpu_done = mem_done = False
+
+    # -- RAPL ------------------------------------------------------------------------------
+    from algoprint.meters import rapl
+
+    try:
+        meter = rapl.probe_rapl(root=settings.rapl_root)
+    except PermissionDenied as e:
+        found.statuses.append(MeterStatus("rapl", False, e.message, e.hint, Method.COUNTER))
+        if not for_doctor:
+            _fallback(found, settings, "rapl", "RAPL counters exist but are not readable; "
+                      "using the CPU power model", e.hint, say=say)
+    except MeterError as e:
+        found.statuses.append(MeterStatus("rapl", False, e.message, e.hint, Method.COUNTER))
+    else:
+        found.statuses.append(meter.status())
+        found.meters.append(meter)
+        domains = {d for d, _ in meter.devices}
+        cpu_done = Domain.CPU in domains or Domain.PLATFORM in domains
+        mem_done = Domain.MEMORY in domains or Domain.PLATFORM in domains
+
+    # -- CPU model ---------------------------------------------------------------------------
+    from algoprint.meters import cpu_model
+
+    cpu = cpu_model.CpuModelMeter(
+        proc_root=settings.proc_root,
+        cgroup_root=settings.cgroup_root,
+        tdp_w=settings.cpu_tdp_w,
+        model_name=settings.cpu_model,
+        interval_s=settings.interval_s,
+        strict=settings.strict and not cpu_done,
+    )
+    found.statuses.append(cpu.status())
+    if not cpu_done:
+        found.meters.append(cpu)
+        if not any(d.source == "rapl" for d in found.degradations) and not for_doctor:
+            _fallback(found, settings, "cpu", "no readable CPU energy counter (RAPL); CPU energy "
+                      "comes from a power model of utilisation and TDP (wider uncertainty)",
+                      "run on bare metal with RAPL readable for measured CPU energy", say=False)
+
+    # -- memory model ----------------------------------------------------------------------
+    from algoprint.meters import memory
+
+    mem = memory.MemoryModelMeter(
+        proc_root=settings.proc_root,
+        cgroup_root=settings.cgroup_root,
+        w_per_gb=settings.memory_w_per_gb,
+        interval_s=settings.interval_s,
+    )
+    found.statuses.append(mem.status())
+    if not mem_done:
+        found.meters.append(mem)
+
+    # -- GPUs ------------------------------------------------------------------------------
+    if settings.gpu:
+        for meter_name, factory in (("nvidia", _nvidia), ("amd", _amd)):
+            try:
+                gpu = factory(settings)
+            except MeterError as e:
+                found.statuses.append(
+                    MeterStatus(meter_name, False, e.message, e.hint, Method.COUNTER)
+                )
+                continue
+            found.statuses.append(gpu.status())
+            found.meters.append(gpu)
+    return found
+
+
+def _nvidia(settings: Settings) -> Meter:
+    from algoprint.meters.nvidia import NvidiaMeter
+
+    return NvidiaMeter(counter_interval_s=settings.counter_interval_s)
+
+
+def _amd(settings: Settings) -> Meter:
+    from algoprint.meters.amd import AmdMeter
+
+    del settings
+    return AmdMeter()

@@ -1,0 +1,457 @@
+"""The public tracking API: :class:`Tracker`, :func:`track` and the live :class:`Run` handle.
+
+A tracker owns one :class:`~algoprint.tracking.sampler.Sampler` from ``start()`` to ``stop()``.
+Window energy (the whole run, each named phase) is the difference of two snapshots of the
+meters' cumulative totals, taken synchronously at the window edges. Tracking never raises into
+the user's code after ``start()``: faults are logged, recorded on the run and the workload goes
+on. Invalid explicit settings fail loudly at construction, before any work starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from algoprint.config import Settings, load_settings
+from algoprint.errors import TrackingError
+from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, warn_once
+from algoprint.tracking.attribution import ProcessTree
+from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
+from algoprint.tracking.sampler import Sampler, Snapshot
+from algoprint.tracking.summary import summarise, window
+
+__all__ = ["Run", "Tracker", "TrackerState", "track"]
+
+log = logging.getLogger("algoprint")
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The first checkpoint comes soon after start, so a run killed early is still found; it runs
+# on the sampler thread, so start() stays fast (no SQLAlchemy import on the caller's thread).
+FIRST_CHECKPOINT_S = 1.0
+
+
+def _iso(wall_s: float) -> str:
+    return datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds")
+
+
+class TrackerState(StrEnum):
+    """Lifecycle of a tracker: new → running → stopped (stop is idempotent)."""
+
+    NEW = "new"
+    RUNNING = "running"
+    STOPPED = "stopped"
+
+
+class _PhaseAcc:
+    __slots__ = ("count", "duration_s", "ended_at", "name", "started_at", "totals")
+
+    def __init__(self, name: str, started_at: str) -> None:
+        self.name = name
+        self.started_at = started_at
+        self.ended_at: str | None = None
+        self.duration_s = 0.0
+        self.count = 0
+        self.totals: dict[tuple[str, str], tuple[ComponentEnergy, float | None, float | None]] = {}
+
+
+class Run:
+    """The live handle of a tracked run, returned by ``track()`` and ``Tracker.start()``.
+
+    Use :meth:`phase` for named windows, :meth:`add_units` to count functional units served
+    (SCI's R). After the run stops, :attr:`record` holds the full :class:`RunRecord`.
+    """
+
+    def __init__(self, tracker: Tracker) -> None:
+        self._tracker = tracker
+
+    @property
+    def run_id(self) -> str:
+        return self._tracker.run_id
+
+    @property
+    def record(self) -> RunRecord | None:
+        """The run document once stopped; ``None`` while running."""
+        return self._tracker.record
+
+    @property
+    def energy_j(self) -> float | None:
+        """Headline energy in joules once stopped (``None`` while running or for a gap)."""
+        return None if self.record is None else self.record.energy_j
+
+    def phase(self, name: str) -> contextlib.AbstractContextManager[None]:
+        """A named window inside the run; phases may nest and repeat (they accumulate)."""
+        return self._tracker.phase(name)
+
+    def add_units(self, count: float) -> None:
+        """Count functional units served by this run (predictions, decisions, requests)."""
+        self._tracker.add_units(count)
+
+    def tag(self, key: str, value: str) -> None:
+        """Attach a free-form tag to the run."""
+        self._tracker.tags[str(key)] = str(value)
+
+    def __repr__(self) -> str:
+        return f"<algoprint.Run {self.run_id} {self._tracker.state.value}>"
+
+
+class Tracker:
+    """Measure the energy of a block of work.
+
+    Args:
+        algorithm: slug of the algorithm this run belongs to.
+        phase: lifecycle label of the run (``training``, ``inference``, ``use`` ...).
+        scope: headline figure, ``machine`` (default) or ``process``; both are recorded.
+        db: store URL or SQLite path (default: the user data dir file).
+        store: ``False`` keeps the run in memory only.
+        settings: a ready :class:`~algoprint.config.Settings`; otherwise loaded from config,
+            environment and the other arguments.
+        meters: meters to use instead of auto-detection (tests, custom sources).
+        pids: root pids of the processes to attribute to (default: this process).
+        tags: free-form labels stored with the run.
+        command: the command line, when tracking a wrapped program.
+
+    Raises:
+        ConfigError: an explicit argument or setting is invalid (before anything runs).
+    """
+
+    def __init__(
+        self,
+        *,
+        algorithm: str | None = None,
+        phase: str | None = None,
+        scope: str | None = None,
+        db: str | None = None,
+        store: bool = True,
+        settings: Settings | None = None,
+        meters: Sequence[Meter] | None = None,
+        pids: Iterable[int] | None = None,
+        tags: Mapping[str, str] | None = None,
+        command: Sequence[str] | None = None,
+        **overrides: Any,
+    ) -> None:
+        if settings is None:
+            settings = load_settings({"scope": scope, "db": db, **overrides})
+        elif scope is not None or db is not None or overrides:
+            from algoprint.config import replace
+
+            settings = replace(
+                settings, **{k: v for k, v in {"scope": scope, "db": db}.items() if v}, **overrides
+            )
+        self.settings = settings
+        self.algorithm = algorithm
+        self.phase_label = phase
+        self.run_id = uuid.uuid4().hex
+        self.tags: dict[str, str] = dict(tags or {})
+        self.command = list(command) if command is not None else None
+        self.state = TrackerState.NEW
+        self.record: RunRecord | None = None
+        self._store_enabled = store
+        self._explicit_meters = list(meters) if meters is not None else None
+        self._tree = ProcessTree(pids)
+        self._lock = threading.RLock()
+        self._units: float | None = None
+        self._phases: dict[str, _PhaseAcc] = {}
+        self._phase_order: list[str] = []
+        self._degradations: list[Degradation] = []
+        self._meter_statuses: list[MeterStatus] = []
+        self._host: dict[str, Any] = {}
+        self._sampler: Sampler | None = None
+        self._start: Snapshot | None = None
+        self._store: Any = None
+        self._store_failed = False
+        self._run = Run(self)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Run:
+        """Start measuring. Returns the live :class:`Run`.
+
+        Raises:
+            TrackingError: the tracker was already started.
+            ConfigError: ``strict`` is set and a meter had to fall back.
+        """
+        with self._lock:
+            if self.state is not TrackerState.NEW:
+                raise TrackingError(
+                    f"tracker {self.run_id[:8]} was already started",
+                    hint="create a new Tracker (or use algoprint.track()) for each run",
+                )
+            meters = self._discover()
+            self._sampler = Sampler(
+                meters=meters,
+                tree=self._tree,
+                counter_interval_s=self.settings.counter_interval_s,
+                checkpoint=self._checkpoint if self._store_enabled else None,
+                checkpoint_interval_s=self.settings.checkpoint_interval_s,
+            )
+            self._sampler.start()
+            self._start = self._sampler.snapshot()
+            self.state = TrackerState.RUNNING
+            if self._store_enabled:
+                threading.Thread(
+                    target=self._first_checkpoint, name="algoprint-first-checkpoint", daemon=True
+                ).start()
+        return self._run
+
+    def _discover(self) -> list[Meter]:
+        if self._explicit_meters is not None:
+            self._meter_statuses = [m.status() for m in self._explicit_meters]
+            return self._explicit_meters
+        from algoprint.meters import discover
+
+        found = discover(self.settings)
+        self._meter_statuses = found.statuses
+        self._degradations.extend(found.degradations)
+        self._host = found.host
+        return found.meters
+
+    def stop(
+        self,
+        *,
+        exit_code: int | None = None,
+        error: BaseException | None = None,
+        status: RunStatus | None = None,
+    ) -> RunRecord:
+        """Stop measuring, store the run and return its record. Idempotent: a second call
+        returns the same record and writes nothing.
+
+        Args:
+            exit_code: the wrapped command's exit code (``algoprint run``).
+            error: the exception that ended the tracked code, if any (status ``failed``, or
+                ``interrupted`` for KeyboardInterrupt).
+            status: force a final status (``interrupted`` after SIGTERM).
+
+        Raises:
+            TrackingError: the tracker was never started.
+        """
+        with self._lock:
+            if self.state is TrackerState.STOPPED:
+                assert self.record is not None
+                return self.record
+            if self.state is TrackerState.NEW or self._sampler is None:
+                raise TrackingError("stop() called before start()", hint="call start() first")
+            end = self._sampler.stop()
+            self._degradations.extend(self._sampler.faults)
+            final = status or self._final_status(exit_code, error)
+            self.record = self._build(end, final, exit_code)
+            self.state = TrackerState.STOPPED
+        if self._store_enabled:
+            self._save(self.record)
+        return self.record
+
+    @staticmethod
+    def _final_status(exit_code: int | None, error: BaseException | None) -> RunStatus:
+        if isinstance(error, KeyboardInterrupt):
+            return RunStatus.INTERRUPTED
+        if error is not None or (exit_code is not None and exit_code != 0):
+            return RunStatus.FAILED
+        return RunStatus.COMPLETED
+
+    # -- phases and units --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """A named window; see :meth:`Run.phase`."""
+        if self.state is not TrackerState.RUNNING or self._sampler is None:
+            raise TrackingError(
+                f"phase {name!r} used while the tracker is {self.state.value}",
+                hint="open phases inside the `with algoprint.track(...)` block",
+            )
+        try:
+            before: Snapshot | None = self._sampler.snapshot()
+        except Exception as e:  # never break the workload
+            log.warning("algoprint: could not open phase %r: %s", name, e)
+            before = None
+        with self._lock:
+            acc = self._phases.get(name)
+            if acc is None:
+                acc = _PhaseAcc(name, _iso(before.wall_s if before else time.time()))
+                self._phases[name] = acc
+                self._phase_order.append(name)
+        try:
+            yield
+        finally:
+            if before is not None and self.state is TrackerState.RUNNING:
+                try:
+                    after = self._sampler.snapshot()
+                    with self._lock:
+                        self._accumulate(acc, before, after)
+                except Exception as e:
+                    log.warning("algoprint: could not close phase %r: %s", name, e)
+
+    def _accumulate(self, acc: _PhaseAcc, before: Snapshot, after: Snapshot) -> None:
+        acc.count += 1
+        acc.duration_s += after.monotonic_s - before.monotonic_s
+        acc.ended_at = _iso(after.wall_s)
+        for key, comp, machine, process in window(before, after):
+            prev = acc.totals.get(key)
+            if prev is None:
+                acc.totals[key] = (comp, machine, process)
+                continue
+            _, pm, pp = prev
+            acc.totals[key] = (
+                comp,
+                None if pm is None or machine is None else pm + machine,
+                None if pp is None or process is None else pp + process,
+            )
+
+    def add_degradation(self, degradation: Degradation) -> None:
+        """Record a fault or fallback on the run (before ``stop()``)."""
+        with self._lock:
+            self._degradations.append(degradation)
+
+    def set_process_roots(self, pids: Iterable[int]) -> None:
+        """Attribute from now on to the process trees of ``pids`` (``algoprint run``)."""
+        self._tree.set_roots(pids)
+
+    def add_units(self, count: float) -> None:
+        """See :meth:`Run.add_units`."""
+        if count < 0:
+            raise TrackingError(f"units must be >= 0, got {count}")
+        with self._lock:
+            self._units = (self._units or 0.0) + float(count)
+
+    # -- records -----------------------------------------------------------------------------
+
+    def _build(self, now: Snapshot, status: RunStatus, exit_code: int | None) -> RunRecord:
+        assert self._start is not None
+        summary = summarise(list(window(self._start, now)), scope=self.settings.scope)
+        phases = []
+        for name in self._phase_order:
+            acc = self._phases[name]
+            if acc.count == 0:
+                continue
+            ps = summarise(
+                [(k, c, m, p) for k, (c, m, p) in acc.totals.items()], scope=self.settings.scope
+            )
+            phases.append(
+                PhaseRecord(
+                    name=name,
+                    started_at=acc.started_at,
+                    ended_at=acc.ended_at,
+                    duration_s=acc.duration_s,
+                    energy_j=ps.energy_j,
+                    machine_energy_j=ps.machine_energy_j,
+                    process_energy_j=ps.process_energy_j,
+                    components=ps.components,
+                    count=acc.count,
+                )
+            )
+        return RunRecord(
+            run_id=self.run_id,
+            algorithm=self.algorithm,
+            phase=self.phase_label,
+            status=status,
+            started_at=_iso(self._start.wall_s),
+            ended_at=None if status is RunStatus.RUNNING else _iso(now.wall_s),
+            duration_s=now.monotonic_s - self._start.monotonic_s,
+            scope=self.settings.scope,
+            exit_code=exit_code,
+            energy_j=summary.energy_j,
+            machine_energy_j=summary.machine_energy_j,
+            process_energy_j=summary.process_energy_j,
+            measured_energy_j=summary.measured_energy_j,
+            uncertainty_rel=summary.uncertainty_rel,
+            components=summary.components,
+            phases=phases,
+            degradations=list(self._degradations),
+            meters=[
+                {
+                    "name": s.name,
+                    "available": s.available,
+                    "detail": s.detail,
+                    "method": s.method.value if s.method else None,
+                }
+                for s in self._meter_statuses
+            ],
+            host={**self._host, "hostname": self._host.get("hostname", socket.gethostname())},
+            command=self.command,
+            pid=os.getpid(),
+            units=self._units,
+            tags=dict(self.tags),
+            checkpoint_at=_iso(now.wall_s),
+        )
+
+    def _degraded(self, status: RunStatus) -> RunStatus:
+        if status is RunStatus.COMPLETED and any(d.kind == "fault" for d in self._degradations):
+            return RunStatus.DEGRADED
+        return status
+
+    # -- store -------------------------------------------------------------------------------
+
+    def _first_checkpoint(self) -> None:
+        time.sleep(FIRST_CHECKPOINT_S)
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        sampler = self._sampler
+        if sampler is None or self.state is not TrackerState.RUNNING:
+            return
+        snap = sampler.snapshot()
+        with self._lock:
+            if self.state is not TrackerState.RUNNING:
+                return
+            record = self._build(snap, RunStatus.RUNNING, None)
+        self._save(record)
+
+    def _save(self, record: RunRecord) -> None:
+        if record.status is not RunStatus.RUNNING:
+            record.status = self._degraded(record.status)
+        try:
+            if self._store is None:
+                from algoprint.store import open_store
+
+                self._store = open_store(self.settings.db)
+            self._store.save_run(record)
+        except Exception as e:
+            message = f"the run could not be stored: {e}"
+            if not self._store_failed:
+                self._store_failed = True
+                self._degradations.append(
+                    Degradation(
+                        source="store",
+                        message=message,
+                        hint="check --db / ALGOPRINT_DB; the run document is still returned",
+                    )
+                )
+            warn_once(f"store:{self.settings.db}", f"algoprint: {message}")
+
+    @property
+    def run(self) -> Run:
+        return self._run
+
+
+class track(contextlib.ContextDecorator):
+    """Track a block or a function: ``with algoprint.track(algorithm="x") as run: ...``.
+
+    As a decorator (``@algoprint.track(algorithm="x")``) each call is its own run. Accepts the
+    same keyword arguments as :class:`Tracker`. Exceptions from the block propagate unchanged;
+    the run is stored as ``failed`` (or ``interrupted`` for KeyboardInterrupt).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        self._tracker: Tracker | None = None
+
+    def _recreate_cm(self) -> track:
+        return track(**self._kwargs)
+
+    def __enter__(self) -> Run:
+        self._tracker = Tracker(**self._kwargs)
+        return self._tracker.start()
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if self._tracker is not None:
+            try:
+                self._tracker.stop(error=exc)
+            except Exception as e:  # never mask the user's exception or break their code
+                log.warning("algoprint: stopping the tracker failed: %s", e)

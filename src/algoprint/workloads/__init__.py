@@ -1,0 +1,1 @@
+"""Small bundled workloads for demos, tests and benchmarks."""
