@@ -1,11 +1,95 @@
 """algoprint: measure, monitor and report the energy and environmental impact of algorithms.
 
 The public API is what ``__all__`` lists (a test pins it); every other module is private.
-Importing this package stays light: no SQLAlchemy, pandas or plotting is loaded until used.
+Importing this package stays light: attributes are loaded on first use, and no SQLAlchemy,
+pandas or plotting library is imported until a run is stored or a report is made.
+
+    >>> import algoprint
+    >>> with algoprint.track(algorithm="my-model", phase="training") as run:  # doctest: +SKIP
+    ...     with run.phase("epoch"):
+    ...         train_one_epoch()
+    >>> run.record.energy_j  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from algoprint._version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from algoprint.config import Settings, load_settings
+    from algoprint.errors import (
+        AlgoprintError,
+        ConfigError,
+        ImpactError,
+        InputError,
+        MeterError,
+        MeterUnavailable,
+        NotFound,
+        PermissionDenied,
+        StoreError,
+        TrackingError,
+    )
+    from algoprint.tracking.record import RunRecord, RunStatus
+    from algoprint.tracking.tracker import Run, Tracker, track
+
+__all__ = [
+    "AlgoprintError",
+    "ConfigError",
+    "ImpactError",
+    "InputError",
+    "MeterError",
+    "MeterUnavailable",
+    "NotFound",
+    "PermissionDenied",
+    "Run",
+    "RunRecord",
+    "RunStatus",
+    "Settings",
+    "StoreError",
+    "Tracker",
+    "TrackingError",
+    "__version__",
+    "load_settings",
+    "track",
+]
+
+_LAZY = {
+    "Run": "algoprint.tracking.tracker",
+    "Tracker": "algoprint.tracking.tracker",
+    "track": "algoprint.tracking.tracker",
+    "RunRecord": "algoprint.tracking.record",
+    "RunStatus": "algoprint.tracking.record",
+    "Settings": "algoprint.config",
+    "load_settings": "algoprint.config",
+    **{
+        name: "algoprint.errors"
+        for name in (
+            "AlgoprintError",
+            "ConfigError",
+            "ImpactError",
+            "InputError",
+            "MeterError",
+            "MeterUnavailable",
+            "NotFound",
+            "PermissionDenied",
+            "StoreError",
+            "TrackingError",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'algoprint' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
