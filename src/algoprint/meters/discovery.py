@@ -13,6 +13,7 @@ Vendor libraries are imported only here, lazily, so ``import algoprint`` stays l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from algoprint.config import Settings
@@ -33,12 +34,14 @@ class Discovery:
     host: dict[str, Any] = field(default_factory=dict)
 
 
-def _fallback(found: Discovery, settings: Settings, source: str, message: str, hint: str | None,
-              *, say: bool) -> None:
+def _fallback(
+    found: Discovery, settings: Settings, source: str, message: str, hint: str | None, *, say: bool
+) -> None:
     if settings.strict:
         raise ConfigError(f"{message} (strict mode)", hint=hint)
-    found.degradations.append(Degradation(source=source, message=message, hint=hint,
-                                          kind="fallback"))
+    found.degradations.append(
+        Degradation(source=source, message=message, hint=hint, kind="fallback")
+    )
     if say:
         warn_once(f"fallback:{source}", f"algoprint: {message}" + (f" — {hint}" if hint else ""))
 
@@ -66,12 +69,20 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     from algoprint.meters import rapl
 
     try:
-        meter = rapl.probe_rapl(root=settings.rapl_root)
+        meter = rapl.probe_rapl(
+            root=settings.rapl_root, cpuinfo_path=Path(settings.proc_root) / "cpuinfo"
+        )
     except PermissionDenied as e:
         found.statuses.append(MeterStatus("rapl", False, e.message, e.hint, Method.COUNTER))
         if not for_doctor:
-            _fallback(found, settings, "rapl", "RAPL counters exist but are not readable; "
-                      "using the CPU power model", e.hint, say=say)
+            _fallback(
+                found,
+                settings,
+                "rapl",
+                "RAPL counters exist but are not readable; using the CPU power model",
+                e.hint,
+                say=say,
+            )
     except MeterError as e:
         found.statuses.append(MeterStatus("rapl", False, e.message, e.hint, Method.COUNTER))
     else:
@@ -96,9 +107,15 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     if not cpu_done:
         found.meters.append(cpu)
         if not any(d.source == "rapl" for d in found.degradations) and not for_doctor:
-            _fallback(found, settings, "cpu", "no readable CPU energy counter (RAPL); CPU energy "
-                      "comes from a power model of utilisation and TDP (wider uncertainty)",
-                      "run on bare metal with RAPL readable for measured CPU energy", say=False)
+            _fallback(
+                found,
+                settings,
+                "cpu",
+                "no readable CPU energy counter (RAPL); CPU energy "
+                "comes from a power model of utilisation and TDP (wider uncertainty)",
+                "run on bare metal with RAPL readable for measured CPU energy",
+                say=False,
+            )
 
     # -- memory model ----------------------------------------------------------------------
     from algoprint.meters import memory
