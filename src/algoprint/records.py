@@ -1,0 +1,95 @@
+"""Plain records shared by the store and the layers above it (no I/O here).
+
+:class:`AnalysisRecord` is what every analysis (``algoprint advise ...``, ``where``,
+``procure``, ``schedule``, ``compare``, the training callbacks' predictions) stores, linked to
+an algorithm. The Algoritmekader evidence rules read these records: an analysis of the right
+kind for an algorithm is evidence for its measure.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = ["ANALYSIS_KINDS", "AnalysisRecord", "new_analysis_id", "utc_now_iso"]
+
+# kind -> the Algoritmekader measure it gives evidence for.
+ANALYSIS_KINDS: dict[str, str] = {
+    "simplicity": "owp-13",  # algoprint advise simplicity
+    "data-minimisation": "dat-09",  # algoprint advise data
+    "training-efficiency": "owk-06",  # algoprint advise training (precision/batch)
+    "training-prediction": "owk-06",  # energy prediction/budget of a training run
+    "carbon-aware-schedule": "owk-06",  # algoprint schedule
+    "retraining-policy": "owk-06",  # retraining decision (skipped / retrained)
+    "code-profile": "owk-05",  # algoprint profile
+    "code-compare": "owk-05",  # algoprint compare (A/B)
+    "energy-regression-gate": "owk-05",  # pytest --algoprint
+    "location": "dat-06",  # algoprint where
+    "procurement-requirements": "owp-12",  # algoprint procure
+    "procurement-evaluation": "owp-12",  # algoprint procure evaluate
+    "monitoring-report": "mon-06",  # algoprint report
+}
+
+
+def utc_now_iso() -> str:
+    """Now, as ISO 8601 UTC with milliseconds (the format of every stored timestamp)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_analysis_id() -> str:
+    """A new random analysis id (32 hex characters)."""
+    return uuid.uuid4().hex
+
+
+@dataclass(slots=True)
+class AnalysisRecord:
+    """One analysis result, stored and shown in reports.
+
+    Attributes:
+        kind: one of :data:`ANALYSIS_KINDS`.
+        algorithm: slug of the algorithm it is evidence for (``None``: not linked).
+        title: one line, in English (reports translate by kind).
+        result: the kind-specific JSON document (documented per kind in docs/analyses.md).
+        summary_nl / summary_en: the plain-language conclusion in Dutch and English.
+        own_energy_j: the analysis's own measured energy (``None`` if not measured).
+        run_ids: runs made by the analysis.
+        analysis_id / created_at: set automatically.
+    """
+
+    kind: str
+    algorithm: str | None
+    title: str
+    result: dict[str, Any]
+    summary_nl: str = ""
+    summary_en: str = ""
+    own_energy_j: float | None = None
+    run_ids: list[str] = field(default_factory=list)
+    analysis_id: str = field(default_factory=new_analysis_id)
+    created_at: str = field(default_factory=utc_now_iso)
+    schema_version: str = "1.0"
+
+    @property
+    def measure(self) -> str:
+        """The Algoritmekader measure this analysis gives evidence for."""
+        return ANALYSIS_KINDS[self.kind]
+
+    def __post_init__(self) -> None:
+        if self.kind not in ANALYSIS_KINDS:
+            from algoprint.errors import InputError
+
+            raise InputError(
+                f"unknown analysis kind {self.kind!r}",
+                hint=f"use one of {', '.join(sorted(ANALYSIS_KINDS))}",
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["measure"] = self.measure
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisRecord:
+        data = {k: v for k, v in data.items() if k != "measure"}
+        return cls(**data)
