@@ -1,0 +1,346 @@
+"""Impacts of using a hosted LLM, per the EcoLogits methodology.
+
+Methodology: EcoLogits, "Environmental Impacts of LLM Inference"
+(https://ecologits.ai/latest/methodology/llm_inference/, source ``docs/methodology/
+llm_inference.md`` in mlco2/ecologits; documentation CC BY-SA 4.0, code MPL-2.0). Cite:
+Rincé & Banse, *EcoLogits: Evaluating the Environmental Impacts of Generative AI*, JOSS 10(111)
+7471, 2025, doi:10.21105/joss.07471. This module implements the documented formulas; no
+EcoLogits code is copied. The model catalogue (parameter counts) is EcoLogits' (MPL-2.0), read
+through :func:`algoprint.impact.factors.llm_model`.
+
+Per request, for ``T`` output tokens and ``P_active``/``P_total`` parameters (billions):
+
+    f_E = α·exp(β·B)·P_active + γ                     Wh per token, B = 64
+    E_GPU = T × f_E
+    M = 1.2 × P_total × Q / 8 (GB), Q = 16;  GPU = 2^ceil(log2(ceil(M / 80)))
+    ΔT = T × (α_L·P_active + β_L·B + γ_L)            s (ML.ENERGY fit; capped by a measured latency)
+    E_server\\GPU = ΔT × 1.2 kW × GPU/8 × 1/B
+    E_IT = E_server\\GPU + GPU × E_GPU;  facility energy = PUE × E_IT
+    embodied = ΔT / (B × ΔL) × (GPU/8 × I_server\\GPU + GPU × I_GPU),  ΔL = 3 years
+
+Ranges of the parameter counts (undisclosed models) give the interval: low at the minimum,
+high at the maximum, central at the mean (as EcoLogits does for point values).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from algoprint.errors import ImpactError
+from algoprint.impact.compute import (
+    EnergyComponent,
+    EnergyInput,
+    FactorValue,
+    ResolvedFactors,
+    compute_from_factors,
+)
+from algoprint.impact.embodied import SECONDS_PER_YEAR, EmbodiedImpacts
+from algoprint.impact.model import ImpactDocument
+from algoprint.impact.uncertainty import Interval
+
+__all__ = [
+    "ECOLOGITS",
+    "PROVIDER_DATACENTRES",
+    "LlmEstimate",
+    "LlmRequest",
+    "estimate_llm",
+    "gpu_count",
+    "model_request",
+]
+
+ECOLOGITS_DOC = (
+    "EcoLogits methodology, LLM inference (mlco2/ecologits docs/methodology/llm_inference.md "
+    "@3226450; CC BY-SA 4.0); Rincé & Banse, JOSS 2025, doi:10.21105/joss.07471"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Constants:
+    gpu_energy_alpha: float = 1.17e-6  # Wh / token / billion active parameters
+    gpu_energy_beta: float = -1.12e-2  # 1 / request in the batch
+    gpu_energy_gamma: float = 4.05e-5  # Wh / token
+    latency_alpha: float = 6.78e-4  # s / token / billion active parameters
+    latency_beta: float = 3.12e-4  # s / token / request in the batch
+    latency_gamma: float = 1.94e-2  # s / token
+    batch_size: int = 64
+    gpu_memory_gb: float = 80.0  # NVIDIA H100 80GB
+    quantization_bits: int = 16
+    memory_overhead: float = 1.2
+    server_power_kw: float = 1.2  # server without GPUs (p5.48xlarge, BoaviztAPI)
+    server_gpus: int = 8
+    server_gwp_kg: float = 5700.0  # embodied, server without GPUs
+    server_adpe_kg_sbeq: float = 0.37
+    server_pe_mj: float = 70000.0
+    gpu_gwp_kg: float = 273.0  # embodied, one H100 80GB (Lees-Perasso et al. 2026, ADEME)
+    gpu_adpe_kg_sbeq: float = 0.00895
+    gpu_pe_mj: float = 3721.0
+    lifetime_years: float = 3.0
+
+
+ECOLOGITS = _Constants()
+"""The constants of the EcoLogits documentation (see module docstring)."""
+
+PROVIDER_DATACENTRES: dict[str, tuple[str, tuple[float, float], tuple[float, float]]] = {
+    "anthropic": ("US", (1.09, 1.14), (0.13, 0.99)),
+    "cohere": ("US", (1.09, 1.09), (0.99, 0.99)),
+    "google_genai": ("US", (1.09, 1.09), (0.99, 0.99)),
+    "huggingface_hub": ("US", (1.09, 1.14), (0.13, 0.99)),
+    "mistralai": ("SE", (1.16, 1.16), (0.09, 0.09)),
+    "openai": ("US", (1.20, 1.20), (0.569, 0.569)),
+}
+"""AI provider → (zone, PUE range, on-site WUE range L/kWh), EcoLogits' "Data center
+configuration" table."""
+
+
+@dataclass(frozen=True, slots=True)
+class LlmRequest:
+    """One request's modelled figures at one parameter count.
+
+    Attributes:
+        active_params_b, total_params_b: parameters used (billions).
+        gpu_count: GPUs needed to hold the model.
+        latency_s: generation latency ΔT (s).
+        gpu_energy_j: energy of the GPUs for the request (J).
+        server_energy_j: energy of the rest of the server for the request (J).
+        embodied_gwp_g, embodied_adpe_g_sbeq, embodied_pe_j: embodied share of the request.
+    """
+
+    active_params_b: float
+    total_params_b: float
+    gpu_count: int
+    latency_s: float
+    gpu_energy_j: float
+    server_energy_j: float
+    embodied_gwp_g: float
+    embodied_adpe_g_sbeq: float
+    embodied_pe_j: float
+
+    @property
+    def it_energy_j(self) -> float:
+        """E_IT = E_server\\GPU + GPU × E_GPU (J)."""
+        return self.server_energy_j + self.gpu_energy_j
+
+
+def gpu_count(total_params_b: float, c: _Constants = ECOLOGITS) -> int:
+    """GPUs needed to hold the model, rounded up to a power of two (1, 2, 4, 8, ...)."""
+    memory_gb = c.memory_overhead * total_params_b * c.quantization_bits / 8
+    needed = max(1, math.ceil(memory_gb / c.gpu_memory_gb))
+    return int(2 ** math.ceil(math.log2(needed)))
+
+
+def model_request(
+    *,
+    active_params_b: float,
+    total_params_b: float,
+    output_tokens: int,
+    request_latency_s: float | None = None,
+    c: _Constants = ECOLOGITS,
+) -> LlmRequest:
+    """The EcoLogits formulas for one request at one parameter count (see module doc)."""
+    b = c.batch_size
+    n_gpu = gpu_count(total_params_b, c)
+    wh_per_token = c.gpu_energy_alpha * math.exp(c.gpu_energy_beta * b) * active_params_b
+    wh_per_token += c.gpu_energy_gamma
+    gpu_wh = output_tokens * wh_per_token * n_gpu
+    s_per_token = c.latency_alpha * active_params_b + c.latency_beta * b + c.latency_gamma
+    latency_s = output_tokens * s_per_token
+    if request_latency_s is not None:
+        latency_s = min(latency_s, request_latency_s)
+    server_wh = latency_s / 3600 * c.server_power_kw * 1000 * n_gpu / c.server_gpus / b
+    share = n_gpu / c.server_gpus
+    allocation = latency_s / (b * c.lifetime_years * SECONDS_PER_YEAR)
+    return LlmRequest(
+        active_params_b=active_params_b,
+        total_params_b=total_params_b,
+        gpu_count=n_gpu,
+        latency_s=latency_s,
+        gpu_energy_j=gpu_wh * 3600,
+        server_energy_j=server_wh * 3600,
+        embodied_gwp_g=allocation * (share * c.server_gwp_kg + n_gpu * c.gpu_gwp_kg) * 1000,
+        embodied_adpe_g_sbeq=allocation
+        * (share * c.server_adpe_kg_sbeq + n_gpu * c.gpu_adpe_kg_sbeq)
+        * 1000,
+        embodied_pe_j=allocation * (share * c.server_pe_mj + n_gpu * c.gpu_pe_mj) * 1e6,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LlmEstimate:
+    """Impacts of LLM requests.
+
+    Attributes:
+        model, provider: the model as found in the catalogue.
+        low, central, high: the request modelled at the minimum, mean and maximum parameters.
+        per_request: impacts of one request.
+        total: impacts of all ``requests`` (SCI per request, R = requests).
+        requests: number of requests.
+        assumptions: defaults and assumptions applied.
+    """
+
+    model: str
+    provider: str
+    low: LlmRequest
+    central: LlmRequest
+    high: LlmRequest
+    per_request: ImpactDocument
+    total: ImpactDocument
+    requests: int
+    assumptions: tuple[str, ...]
+
+
+def _range(name: str, low: float, high: float) -> Interval:
+    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 or high < low:
+        raise ImpactError(f"bad {name} range {low!r}..{high!r} in the model catalogue")
+    return Interval((low + high) / 2, low, high)
+
+
+def _provider_factors(
+    provider: str,
+    *,
+    location: str | None,
+    pue: float | None,
+    wue: float | None,
+    year: int,
+    assumptions: list[str],
+) -> ResolvedFactors:
+    from algoprint.impact.location import default_location, factors_for_profile
+
+    zone, pue_range, wue_range = PROVIDER_DATACENTRES.get(provider, (None, None, None))
+    if location is None:
+        if zone is None:
+            raise ImpactError(
+                f"no datacentre location known for provider {provider!r}",
+                hint="pass location='NL' (ISO country code of the datacentre)",
+            )
+        location = zone
+        assumptions.append(f"zone {zone}: EcoLogits' default location for {provider}")
+    profile = replace(
+        default_location(location),
+        pue=pue if pue is not None else (pue_range[0] if pue_range else None),
+        wue_onsite_l_per_kwh=wue if wue is not None else (wue_range[0] if wue_range else None),
+    )
+    resolved = factors_for_profile(profile, year=year)
+    source = f"EcoLogits provider table ({provider})"
+    if pue is None and pue_range is not None:
+        resolved = replace(
+            resolved,
+            pue=FactorValue(_range("PUE", *pue_range), unit="1", source=source, origin="default"),
+        )
+        assumptions.append(f"PUE {pue_range[0]:g}..{pue_range[1]:g}: {source}")
+    if wue is None and wue_range is not None:
+        resolved = replace(
+            resolved,
+            wue_onsite_l_per_kwh=FactorValue(
+                _range("WUE", *wue_range), unit="L/kWh", source=source, origin="default"
+            ),
+        )
+        assumptions.append(f"WUE {wue_range[0]:g}..{wue_range[1]:g} L/kWh: {source}")
+    return replace(resolved, defaults=(*resolved.defaults, *assumptions))
+
+
+def estimate_llm(
+    *,
+    model: str,
+    output_tokens: int,
+    requests: int = 1,
+    provider: str | None = None,
+    location: str | None = None,
+    pue: float | None = None,
+    wue_l_per_kwh: float | None = None,
+    request_latency_s: float | None = None,
+    year: int | None = None,
+) -> LlmEstimate:
+    """Estimate the impacts of ``requests`` LLM requests of ``output_tokens`` tokens each.
+
+    Args:
+        model: model name or alias in the EcoLogits catalogue.
+        output_tokens: generated tokens per request (> 0).
+        requests: number of requests (> 0).
+        provider: catalogue provider (``openai``, ``mistralai``, ...) when the name is shared.
+        location: datacentre zone (ISO country code); default: the provider's EcoLogits zone.
+        pue, wue_l_per_kwh: override the provider's datacentre figures.
+        request_latency_s: measured request latency, caps the modelled latency (EcoLogits).
+        year: year for the grid intensity; default the current year.
+
+    Raises:
+        ImpactError: unknown model/provider/zone, tokens or requests <= 0, PUE < 1.
+    """
+    import datetime as dt
+
+    from algoprint.impact import factors
+    from algoprint.refdata import FACTOR_VERSION
+
+    if int(output_tokens) != output_tokens or output_tokens <= 0:
+        raise ImpactError(f"output_tokens must be a whole number > 0, got {output_tokens!r}")
+    if int(requests) != requests or requests <= 0:
+        raise ImpactError(f"requests must be a whole number > 0, got {requests!r}")
+    if request_latency_s is not None and (
+        not math.isfinite(request_latency_s) or request_latency_s <= 0
+    ):
+        raise ImpactError(f"request_latency_s must be > 0, got {request_latency_s!r}")
+    m = factors.llm_model(model, provider)
+    active = _range("active parameters", m.active_params_b_min, m.active_params_b_max)
+    total_p = _range("total parameters", m.total_params_b_min, m.total_params_b_max)
+    runs = [
+        model_request(
+            active_params_b=a,
+            total_params_b=t,
+            output_tokens=int(output_tokens),
+            request_latency_s=request_latency_s,
+        )
+        for a, t in (
+            (active.low, total_p.low),
+            (active.value, total_p.value),
+            (active.high, total_p.high),
+        )
+    ]
+    low, central, high = runs
+    assumptions = [f"EcoLogits model: batch size {ECOLOGITS.batch_size}, NVIDIA H100 80GB, 16-bit"]
+    if m.warnings:
+        assumptions.append(f"catalogue warnings for {m.name}: {', '.join(m.warnings)}")
+    year_v = year if year is not None else dt.date.today().year
+    resolved = _provider_factors(
+        m.provider,
+        location=location,
+        pue=pue,
+        wue=wue_l_per_kwh,
+        year=year_v,
+        assumptions=assumptions,
+    )
+
+    def doc(n: int) -> ImpactDocument:
+        def iv(attr: str) -> Interval:
+            return Interval(*(getattr(r, attr) * n for r in (central, low, high)))
+
+        # One component: GPU and server energy move together with the parameter count.
+        energy = EnergyInput((EnergyComponent.of("llm-request", iv("it_energy_j")),))
+        embodied = EmbodiedImpacts(
+            gwp_g=iv("embodied_gwp_g"),
+            adpe_g_sbeq=iv("embodied_adpe_g_sbeq"),
+            pe_j=iv("embodied_pe_j"),
+            sources=(ECOLOGITS_DOC,),
+            origin="ecologits",
+        )
+        d = compute_from_factors(
+            energy,
+            resolved,
+            duration_s=central.latency_s * n,
+            units=float(n),
+            factor_version=FACTOR_VERSION,
+            allocated_embodied=embodied,
+        )
+        d.notes.append(f"LLM method: {ECOLOGITS_DOC}; model catalogue: {m.source} ({m.licence})")
+        return d
+
+    return LlmEstimate(
+        model=m.name,
+        provider=m.provider,
+        low=low,
+        central=central,
+        high=high,
+        per_request=doc(1),
+        total=doc(int(requests)),
+        requests=int(requests),
+        assumptions=tuple(assumptions),
+    )

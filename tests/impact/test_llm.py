@@ -1,0 +1,96 @@
+"""EcoLogits-method LLM estimates, checked against the documented formulas by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from algoprint.errors import ImpactError
+from algoprint.impact.llm import estimate_llm, gpu_count, model_request
+
+YEAR_S = 365 * 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("total_b", "gpus"),
+    [(7, 1), (33, 1), (34, 2), (66, 2), (70, 4), (100, 4), (266, 8), (405, 16)],
+)
+def test_gpu_count_rounds_up_to_power_of_two(total_b: float, gpus: int) -> None:
+    # memory = 1.2 × P × 16 / 8 GB on 80 GB GPUs
+    assert gpu_count(total_b) == gpus
+
+
+def test_request_by_hand() -> None:
+    # 23.6 B dense model (mistral-small), 100 output tokens, batch 64, one H100
+    r = model_request(active_params_b=23.6, total_params_b=23.6, output_tokens=100)
+    wh_per_token = 1.17e-6 * math.exp(-1.12e-2 * 64) * 23.6 + 4.05e-5
+    latency_s = 100 * (6.78e-4 * 23.6 + 3.12e-4 * 64 + 1.94e-2)
+    server_wh = latency_s / 3600 * 1200 * (1 / 8) / 64
+    assert r.gpu_count == 1
+    assert r.latency_s == pytest.approx(latency_s)
+    assert r.gpu_energy_j == pytest.approx(100 * wh_per_token * 3600)
+    assert r.server_energy_j == pytest.approx(server_wh * 3600)
+    allocation = latency_s / (64 * 3 * YEAR_S)
+    assert r.embodied_gwp_g == pytest.approx(allocation * (5700 / 8 + 273) * 1000)
+    assert r.embodied_pe_j == pytest.approx(allocation * (70000 / 8 + 3721) * 1e6)
+
+
+def test_measured_latency_caps_the_model() -> None:
+    r = model_request(
+        active_params_b=23.6, total_params_b=23.6, output_tokens=100, request_latency_s=1.0
+    )
+    assert r.latency_s == 1.0
+
+
+def test_estimate_disclosed_model_has_exact_energy() -> None:
+    est = estimate_llm(
+        model="mistral-small-latest", output_tokens=100, location="NL", pue=1.2, year=2024
+    )
+    assert est.provider == "mistralai"
+    energy = est.per_request.impacts["energy_it_j"]
+    assert energy.low == energy.value == energy.high == pytest.approx(est.central.it_energy_j)
+    co2 = est.per_request.impacts["co2e_location_g"]
+    assert co2.value == pytest.approx(1.2 * est.central.it_energy_j / 3.6e6 * 250.72)
+    assert "embodied_gwp_g" in est.per_request.impacts
+
+
+def test_ranges_give_intervals_and_requests_scale() -> None:
+    est = estimate_llm(model="gpt-4o-mini", output_tokens=200, requests=10, year=2024)
+    assert (est.low.active_params_b, est.central.active_params_b, est.high.active_params_b) == (
+        8.0,
+        18.0,
+        28.0,
+    )
+    one = est.per_request.impacts["energy_it_j"]
+    assert one.low < one.value < one.high
+    ten = est.total.impacts["energy_it_j"]
+    assert ten.value == pytest.approx(10 * one.value)
+    # SCI of the total is per request
+    assert est.total.impacts["sci_g_per_unit"].value == pytest.approx(
+        est.per_request.impacts["co2e_total_g"].value
+    )
+
+
+def test_provider_datacentre_defaults_are_recorded() -> None:
+    est = estimate_llm(model="gpt-4o-mini", output_tokens=10, year=2024)
+    assert any("EcoLogits' default location for openai" in a for a in est.assumptions)
+    assert est.per_request.factors["pue"]["value"] == pytest.approx(1.20)
+    assert est.per_request.factors["wue_onsite"]["value"] == pytest.approx(0.569)
+    assert any("EcoLogits" in n for n in est.per_request.notes)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"model": "gpt-4o-mini", "output_tokens": 0}, "output_tokens"),
+        ({"model": "gpt-4o-mini", "output_tokens": 10, "requests": 0}, "requests"),
+        ({"model": "gpt-4o-mini", "output_tokens": 10, "request_latency_s": -1}, "latency"),
+        ({"model": "no-such-model-xyz", "output_tokens": 10}, "unknown LLM"),
+        ({"model": "gpt-4o-mini", "output_tokens": 10, "location": "XX"}, "unknown zone"),
+        ({"model": "gpt-4o-mini", "output_tokens": 10, "pue": 0.5}, "pue"),
+    ],
+)
+def test_bad_input(kwargs: dict[str, object], match: str) -> None:
+    with pytest.raises(ImpactError, match=match):
+        estimate_llm(**kwargs)  # type: ignore[arg-type]
