@@ -102,6 +102,7 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
         model_name=settings.cpu_model,
         interval_s=settings.interval_s,
         strict=settings.strict and not cpu_done,
+        warn=not cpu_done and not for_doctor,
     )
     found.statuses.append(cpu.status())
     if not cpu_done:

@@ -1,0 +1,197 @@
+"""CPU power table lookup and the fitted CPU load curve (data side of the CPU model meter).
+
+The table ``refdata/cpu_power.csv`` merges the codecarbon (MIT) and Green Algorithms
+(CC-BY-4.0) TDP tables under a normalised key (see :func:`normalise_cpu_name`); it is built by
+``scripts/refdata/hardware.py``. The load curve ``refdata/cpu_load_curve.csv`` is a knot table of
+``P(u) / P_max`` fitted by ``bench/cpu_model_fit.py`` (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from algoprint.refdata import load_table
+
+__all__ = [
+    "CpuMatch",
+    "CpuPowerEntry",
+    "LoadCurve",
+    "cores_from_name",
+    "cpu_power_table",
+    "default_w_per_core",
+    "load_curve",
+    "match_cpu_model",
+    "normalise_cpu_name",
+]
+
+_MARKS = re.compile(r"\((?:r|tm|c)\)|[®™©]", re.IGNORECASE)
+_CLOCK = re.compile(r"@.*$|\b\d+(?:\.\d+)?\s*[gm]hz\b", re.IGNORECASE)
+_GRAPHICS = re.compile(r"\bwith\b.*$", re.IGNORECASE)
+_N_CORE = re.compile(r"\b(\d+|[a-z]+)-cores?\b", re.IGNORECASE)
+# "0" appears in real Sandy Bridge strings ("Intel(R) Xeon(R) CPU E5-2620 0 @ 2.00GHz").
+_DROP = frozenset({"intel", "amd", "cpu", "processor", "apu", "genuine", "family", "0"})
+
+
+def normalise_cpu_name(name: str) -> str:
+    """The lookup key of a CPU model name.
+
+    Lower-cases; drops (R)/(TM) marks, the clock ("@ 2.40GHz"), "with Radeon Graphics"
+    suffixes, "N-Core", vendor words ("Intel", "AMD") and the words "CPU"/"Processor"; collapses
+    spaces. ``"Intel(R) Xeon(R) CPU E5-2620 v3 @ 2.40GHz"`` → ``"xeon e5-2620 v3"``;
+    ``"AMD EPYC 7B13 64-Core Processor"`` → ``"epyc 7b13"``.
+    """
+    text = _MARKS.sub(" ", name)
+    text = _CLOCK.sub(" ", text)
+    text = _GRAPHICS.sub(" ", text)
+    text = _N_CORE.sub(" ", text)
+    words = [w for w in re.split(r"[\s,]+", text.lower()) if w and w not in _DROP]
+    return " ".join(words)
+
+
+def cores_from_name(name: str) -> int | None:
+    """Physical cores stated in a model name (``"... 64-Core Processor"`` → 64), else None."""
+    match = re.search(r"\b(\d+)-cores?\b", name, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class CpuPowerEntry:
+    """One row of ``cpu_power.csv``: TDP per socket (W) and physical cores per socket."""
+
+    key: str
+    model: str
+    tdp_w: float
+    n_cores: int | None
+    source: str
+    licence: str
+
+
+@dataclass(frozen=True, slots=True)
+class CpuMatch:
+    """The result of looking a model name up in the table.
+
+    Attributes:
+        query: the name looked up.
+        key: its normalised key.
+        entry: the matching row, None when unknown.
+        kind: ``exact`` (same key), ``token`` (same model-number tokens, best word overlap) or
+            ``none``.
+    """
+
+    query: str
+    key: str
+    entry: CpuPowerEntry | None
+    kind: str
+
+
+@functools.cache
+def cpu_power_table() -> tuple[CpuPowerEntry, ...]:
+    """The shipped CPU power table (read once)."""
+    rows = []
+    for row in load_table("cpu_power"):
+        cores = row.get("n_cores") or ""
+        rows.append(
+            CpuPowerEntry(
+                key=row["key"],
+                model=row["model"],
+                tdp_w=float(row["tdp_w"]),
+                n_cores=int(cores) if cores.strip() else None,
+                source=row["source"],
+                licence=row["licence"],
+            )
+        )
+    return tuple(rows)
+
+
+def _digit_tokens(tokens: list[str]) -> frozenset[str]:
+    return frozenset(t for t in tokens if any(c.isdigit() for c in t))
+
+
+def match_cpu_model(name: str, table: tuple[CpuPowerEntry, ...] | None = None) -> CpuMatch:
+    """Find ``name`` in the CPU power table.
+
+    First an exact match of the normalised key; then a token match: rows whose model-number
+    tokens (the words with a digit, e.g. ``e5-2620``, ``v3``, ``8480+``) equal the query's, the
+    one sharing most other words winning (ties: fewest extra words, then key order). A name
+    without any model-number token (e.g. a VM that shows ``"Intel Xeon Processor"``) never
+    token-matches: guessing a model from the family alone would be a silent fallback.
+    """
+    rows = cpu_power_table() if table is None else table
+    key = normalise_cpu_name(name)
+    for entry in rows:
+        if entry.key == key:
+            return CpuMatch(query=name, key=key, entry=entry, kind="exact")
+    tokens = key.split()
+    digits = _digit_tokens(tokens)
+    if not digits:
+        return CpuMatch(query=name, key=key, entry=None, kind="none")
+    best: tuple[int, int, str] | None = None
+    best_entry: CpuPowerEntry | None = None
+    for entry in rows:
+        cand = entry.key.split()
+        if _digit_tokens(cand) != digits:
+            continue
+        score = (-len(set(cand) & set(tokens)), len(set(cand) - set(tokens)), entry.key)
+        if best is None or score < best:
+            best, best_entry = score, entry
+    if best_entry is None:
+        return CpuMatch(query=name, key=key, entry=None, kind="none")
+    return CpuMatch(query=name, key=key, entry=best_entry, kind="token")
+
+
+def default_w_per_core(table: tuple[CpuPowerEntry, ...] | None = None) -> float:
+    """Default power per physical core (W) for unknown CPUs: the median TDP per core of the
+    table rows that state a core count (the Green Algorithms rows)."""
+    rows = cpu_power_table() if table is None else table
+    return float(statistics.median(e.tdp_w / e.n_cores for e in rows if e.n_cores))
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCurve:
+    """``P(u) / P_max`` as knots, linearly interpolated; u is utilisation in [0, 1].
+
+    ``P(0) / P_max`` is the idle fraction and ``P(1) / P_max`` is 1 by construction, so
+    ``P(u) = P_idle + (P_max - P_idle) * f(u)`` with ``f`` rising from 0 to 1.
+    """
+
+    utilisation: tuple[float, ...]
+    power_rel: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        u, p = self.utilisation, self.power_rel
+        if len(u) < 2 or len(u) != len(p) or u[0] != 0.0 or u[-1] != 1.0:
+            raise ValueError("load curve knots must run from u=0 to u=1")
+        if any(b <= a for a, b in itertools.pairwise(u)):
+            raise ValueError("load curve utilisation knots must increase")
+        if any(b < a for a, b in itertools.pairwise(p)) or abs(p[-1] - 1.0) > 1e-9:
+            raise ValueError("load curve power must not decrease and must end at 1")
+
+    @property
+    def idle_fraction(self) -> float:
+        """``P_idle / P_max``."""
+        return self.power_rel[0]
+
+    def __call__(self, u: float) -> float:
+        """``P(u) / P_max``; u is clamped to [0, 1]."""
+        u = min(1.0, max(0.0, u))
+        i = bisect.bisect_right(self.utilisation, u)
+        if i >= len(self.utilisation):
+            return self.power_rel[-1]
+        u0, u1 = self.utilisation[i - 1], self.utilisation[i]
+        p0, p1 = self.power_rel[i - 1], self.power_rel[i]
+        return p0 + (p1 - p0) * (u - u0) / (u1 - u0)
+
+
+@functools.cache
+def load_curve() -> LoadCurve:
+    """The shipped load curve (``refdata/cpu_load_curve.csv``)."""
+    rows = load_table("cpu_load_curve")
+    return LoadCurve(
+        utilisation=tuple(float(r["utilisation"]) for r in rows),
+        power_rel=tuple(float(r["power_rel"]) for r in rows),
+    )
