@@ -17,7 +17,7 @@ def db_option(func: F) -> F:
     return click.option(
         "--db",
         metavar="URL_OR_PATH",
-        help="Run store: SQLite path or database URL (default: $ALGOPRINT_DB or the user data dir).",
+        help="Run store: SQLite path or database URL (default: $ALGOPRINT_DB or user data dir).",
     )(func)
 
 
@@ -39,5 +39,5 @@ def open_store_for(db: str | None) -> Any:
 
     settings = load_settings({"db": db})
     store = open_store(settings.db)
-    store.recover_stale_runs()
+    store.recover_stale_runs(stale_after_s=0)
     return store

@@ -36,7 +36,7 @@ def duration(seconds: float) -> str:
     """``1 h 02 min``, ``3.2 s`` style text."""
     if seconds < 60:
         return f"{seconds:.2f} s"
-    minutes, sec = divmod(int(round(seconds)), 60)
+    minutes, sec = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
         return f"{hours} h {minutes:02d} min"

@@ -27,7 +27,9 @@ from algoprint.errors import InputError
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
 
 
-def _positive_float(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+def _positive_float(
+    ctx: click.Context, param: click.Parameter, value: float | None
+) -> float | None:
     del ctx
     if value is not None and not value > 0:
         raise click.BadParameter(f"must be > 0 seconds, got {value}", param=param)
@@ -101,7 +103,16 @@ class _Forwarder:
 @click.option("--json", "as_json", is_flag=True, help="Print the run document as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the command's own output.")
 @click.option("--strict", is_flag=True, help="Fail instead of falling back to a less direct meter.")
-@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Label the run (repeatable).")
+@click.option(
+    "--cpu-tdp",
+    type=float,
+    callback=_positive_float,
+    metavar="WATTS",
+    help="CPU power per socket for the CPU model (when the model is unknown or wrong).",
+)
+@click.option(
+    "--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Label the run (repeatable)."
+)
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     algorithm: str | None,
@@ -112,6 +123,7 @@ def run_command(
     as_json: bool,
     quiet: bool,
     strict: bool,
+    cpu_tdp: float | None,
     tags: tuple[str, ...],
     command: tuple[str, ...],
 ) -> int:
@@ -126,12 +138,20 @@ def run_command(
     from algoprint.tracking import Tracker
     from algoprint.tracking.record import Degradation, RunStatus
 
-    settings = load_settings({"scope": scope, "interval_s": interval, "db": db, "strict": strict})
+    settings = load_settings(
+        {
+            "scope": scope,
+            "interval_s": interval,
+            "db": db,
+            "strict": strict or None,
+            "cpu_tdp_w": cpu_tdp,
+        }
+    )
     # Fail before the command runs when the store cannot be opened: nothing is lost yet.
     from algoprint.store import open_store
 
     store = open_store(settings.db)
-    store.recover_stale_runs()
+    store.recover_stale_runs(stale_after_s=0)
     store.close()
 
     tracker = Tracker(
@@ -158,12 +178,24 @@ def run_command(
             return exit_code
         fwd.child = child
         tracker.set_process_roots([child.pid])
-        returncode = child.wait()
+        returncode = _wait(child, tracker)
     exit_code = 128 - returncode if returncode < 0 else returncode
     status = RunStatus.INTERRUPTED if fwd.received is not None else None
     tracker.stop(exit_code=exit_code, status=status)
     _finish(tracker, as_json, quiet)
     return exit_code
+
+
+def _wait(child: subprocess.Popen[bytes], tracker: Any) -> int:
+    """Wait for the child with ``wait4`` so its final CPU time (with the descendants it reaped)
+    is known to the process attribution; returns the Popen-style return code."""
+    try:
+        _, status, rusage = os.wait4(child.pid, 0)
+    except ChildProcessError:  # already reaped elsewhere: fall back to Popen's own wait
+        return child.wait()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    tracker.process_finished(child.pid, rusage.ru_utime + rusage.ru_stime)
+    return child.returncode
 
 
 def _parse_tags(tags: tuple[str, ...]) -> dict[str, str]:

@@ -84,8 +84,10 @@ def doctor(as_json: bool) -> None:
     )
     used = {m.name for m in found.meters}
     for s in found.statuses:
-        mark = "[green]used[/green]" if s.name in used else (
-            "[yellow]available[/yellow]" if s.available else "[red]unavailable[/red]"
+        mark = (
+            "[green]used[/green]"
+            if s.name in used
+            else ("[yellow]available[/yellow]" if s.available else "[red]unavailable[/red]")
         )
         console.print(f"  {s.name:<14} {mark:<28} {s.detail}")
         if s.hint and s.name not in used:
@@ -102,8 +104,16 @@ def demo(db: str | None) -> int:
     import subprocess
 
     argv = [sys.executable, "-m", "algoprint.workloads.sample"]
-    cmd = [sys.executable, "-m", "algoprint", "run", "--algorithm", "demo-workload",
-           "--phase", "training"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "algoprint",
+        "run",
+        "--algorithm",
+        "demo-workload",
+        "--phase",
+        "training",
+    ]
     if db:
         cmd += ["--db", db]
     return subprocess.call([*cmd, "--", *argv])

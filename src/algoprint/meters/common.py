@@ -169,5 +169,5 @@ def warn_once(key: str, message: str) -> bool:
         if key in _said:
             return False
         _said.add(key)
-    log.warning(message)
+    log.warning(message if message.startswith("algoprint") else f"algoprint: {message}")
     return True

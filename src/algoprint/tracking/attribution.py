@@ -37,6 +37,7 @@ class ProcessTree:
     def __init__(self, roots: Iterable[int] | None = None) -> None:
         self._roots = tuple(roots) if roots is not None else (os.getpid(),)
         self._procs: dict[int, psutil.Process] = {}
+        self._finished: dict[int, float] = {}
 
     @property
     def roots(self) -> tuple[int, ...]:
@@ -45,6 +46,12 @@ class ProcessTree:
     def set_roots(self, roots: Iterable[int]) -> None:
         """Replace the root pids (``algoprint run`` sets the child once it started)."""
         self._roots = tuple(roots)
+
+    def mark_finished(self, pid: int, cpu_s: float) -> None:
+        """Record the final CPU seconds of a root that was reaped (from ``os.wait4``'s rusage,
+        which includes the descendants it waited for), so its last interval is not lost."""
+        self._finished[pid] = cpu_s
+        self._procs.pop(pid, None)
 
     def _process(self, pid: int) -> psutil.Process | None:
         proc = self._procs.get(pid)
@@ -60,6 +67,8 @@ class ProcessTree:
         """Current pids of the tree (roots that are alive plus their descendants)."""
         found: set[int] = set()
         for root in self._roots:
+            if root in self._finished:
+                continue
             proc = self._process(root)
             if proc is None:
                 continue
@@ -79,6 +88,9 @@ class ProcessTree:
         """
         seen: dict[int, float] = {}
         for root in self._roots:
+            if root in self._finished:
+                seen[root] = self._finished[root]
+                continue
             proc = self._process(root)
             if proc is None:
                 continue

@@ -313,6 +313,11 @@ class Tracker:
         """Attribute from now on to the process trees of ``pids`` (``algoprint run``)."""
         self._tree.set_roots(pids)
 
+    def process_finished(self, pid: int, cpu_s: float) -> None:
+        """Tell the tracker that root ``pid`` ended after ``cpu_s`` CPU seconds (its own and
+        its reaped descendants'), as reported by ``os.wait4``."""
+        self._tree.mark_finished(pid, cpu_s)
+
     def add_units(self, count: float) -> None:
         """See :meth:`Run.add_units`."""
         if count < 0:
