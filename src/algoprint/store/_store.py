@@ -1,0 +1,416 @@
+"""The run store: save, look up, list, recover and delete runs."""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, RowMapping
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from algoprint.errors import ConfigError, InputError, NotFound, StoreError
+from algoprint.store import _recovery
+from algoprint.store._convert import (
+    COMPONENT_COLUMNS,
+    build_record,
+    check_aware,
+    component_rows,
+    group_components,
+    phase_rows,
+    run_row,
+)
+from algoprint.store._engine import (
+    WRITE_OPTION,
+    check_sqlite_file,
+    is_retryable,
+    make_engine,
+    translate,
+)
+from algoprint.store._migrate import migrate
+from algoprint.store._schema import components, phases, runs
+from algoprint.store._url import mask_url, resolve_url, sqlite_file
+from algoprint.tracking.record import RunRecord, RunStatus
+
+__all__ = ["MIN_PREFIX", "Store", "open_store"]
+
+T = TypeVar("T")
+
+MIN_PREFIX = 6
+"""Shortest run-id prefix that :meth:`Store.get_run` accepts."""
+
+_LIST_HINT = "`algoprint runs` lists the stored run ids"
+
+
+class Store:
+    """The run store behind one URL (SQLite file or PostgreSQL database).
+
+    The engine is created, and the schema migrated to head, on first use (or :meth:`open`).
+    One ``Store`` may be shared by threads: all its writes pass one writer (:meth:`_write`),
+    which serialises them within the process and retries, bounded and jittered, when SQLite
+    reports the database locked by another process. Close it (or use ``with``) to release
+    connections.
+
+    Args:
+        url: a URL from :func:`~algoprint.store.resolve_url` (not opened here).
+        max_write_attempts: tries per write when the database stays locked (each try already
+            waits up to 30 s in SQLite's busy timeout).
+    """
+
+    def __init__(self, *, url: str, max_write_attempts: int = 5) -> None:
+        if max_write_attempts < 1:
+            raise ConfigError("max_write_attempts must be >= 1")
+        try:
+            self._path = sqlite_file(url)
+        except ArgumentError as e:
+            raise ConfigError(
+                f"invalid store URL {mask_url(url)!r}: {e}",
+                hint="give a path, sqlite:///PATH or postgresql://USER@HOST/DB",
+            ) from e
+        self.url = url
+        self._max_attempts = max_write_attempts
+        self._engine: Engine | None = None
+        self._engine_pid = 0
+        self._closed = False
+        self._open_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Store(url={mask_url(self.url)!r})"
+
+    @property
+    def where(self) -> str:
+        """The store as shown to users: the SQLite file, or the URL with the password masked."""
+        return str(self._path) if self._path is not None else mask_url(self.url)
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def open(self) -> Store:
+        """Connect and migrate now rather than on first use; idempotent.
+
+        Raises:
+            StoreError: the store cannot be opened (see the module docs for each case).
+        """
+        self._get_engine()
+        return self
+
+    def close(self) -> None:
+        """Release all connections; idempotent. The store cannot be used afterwards."""
+        with self._open_lock:
+            self._closed = True
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def __enter__(self) -> Store:
+        return self.open()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _get_engine(self) -> Engine:
+        with self._open_lock:
+            if self._closed:
+                raise StoreError(f"the store {self.where} was closed", hint="open a new Store")
+            if self._engine is not None and self._engine_pid != os.getpid():
+                # A forked child must not share the parent's connections: drop them (without
+                # closing, which would disturb the parent) and connect afresh.
+                self._engine.dispose(close=False)
+                self._engine = None
+            if self._engine is None:
+                if self._path is not None:
+                    check_sqlite_file(self._path)
+                engine = make_engine(self.url)
+                try:
+                    self._retry(lambda: migrate(engine, self.where), "opening the store")
+                except BaseException:
+                    engine.dispose()
+                    raise
+                self._engine = engine
+                self._engine_pid = os.getpid()
+            return self._engine
+
+    # -- the one writer -------------------------------------------------------------------
+
+    def _retry(self, action: Callable[[], T], doing: str) -> T:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                return action()
+            except SQLAlchemyError as e:
+                if attempt < self._max_attempts and is_retryable(e):
+                    time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
+                    continue
+                raise translate(e, self.url, doing) from e
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write(self, action: Callable[[Connection], T], doing: str) -> T:
+        """Run ``action`` in one write transaction (SQLite: BEGIN IMMEDIATE), with retries."""
+        engine = self._get_engine()
+
+        def attempt() -> T:
+            with engine.connect() as conn:
+                conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    return action(conn)
+
+        with self._write_lock:
+            return self._retry(attempt, doing)
+
+    def _read(self, action: Callable[[Connection], T], doing: str) -> T:
+        """Run ``action`` in one read transaction (a consistent snapshot)."""
+        engine = self._get_engine()
+
+        def attempt() -> T:
+            with engine.connect() as conn, conn.begin():
+                return action(conn)
+
+        return self._retry(attempt, doing)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def save_run(self, record: RunRecord) -> None:
+        """Insert or replace the run ``record.run_id`` with its components and phases.
+
+        Idempotent: checkpoints call it repeatedly with the growing record, and saving the
+        same finished record twice leaves one run. The run row is upserted and its component
+        and phase rows replaced in one transaction, so readers see either the old or the new
+        record, never a mix.
+
+        Raises:
+            InputError: the record is malformed (empty run id, timestamp without offset,
+                repeated phase name or device).
+            StoreError: the store cannot be opened or written.
+        """
+        row = run_row(record)
+        component_values = component_rows(record)
+        phase_values = phase_rows(record)
+        run_id = record.run_id
+
+        def write(conn: Connection) -> None:
+            conn.execute(_upsert(conn, row))
+            conn.execute(delete(components).where(components.c.run_id == run_id))
+            conn.execute(delete(phases).where(phases.c.run_id == run_id))
+            if phase_values:
+                conn.execute(insert(phases), phase_values)
+            if component_values:
+                conn.execute(insert(components), component_values)
+
+        self._write(write, f"saving run {run_id}")
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete the run with exactly this id, with its components and phases.
+
+        Raises:
+            NotFound: no run has this id.
+            StoreError: the store cannot be written.
+        """
+
+        def write(conn: Connection) -> int:
+            return conn.execute(delete(runs).where(runs.c.run_id == run_id)).rowcount
+
+        if self._write(write, f"deleting run {run_id}") == 0:
+            raise NotFound(f"no run {run_id!r} in {self.where}", hint=_LIST_HINT)
+
+    def recover_stale_runs(
+        self, *, stale_after_s: float = 60.0, now: datetime | None = None
+    ) -> list[str]:
+        """Mark runs whose tracking process died ``incomplete``; return their ids.
+
+        See :func:`algoprint.store._recovery.recover` for the rule: stale checkpoint (older than
+        ``stale_after_s`` seconds before ``now``), same host, process gone. Energy stays as of
+        the last checkpoint and a degradation records the recovery.
+
+        Raises:
+            InputError: ``stale_after_s`` < 0 or a naive ``now``.
+            StoreError: the store cannot be written.
+        """
+        if not stale_after_s >= 0:
+            raise InputError(f"stale_after_s must be >= 0, got {stale_after_s!r}")
+        when = datetime.now(UTC) if now is None else check_aware(now, "now")
+        return self._write(
+            lambda conn: _recovery.recover(conn, stale_after_s=stale_after_s, now=when),
+            "recovering stale runs",
+        )
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get_run(self, run_id: str) -> RunRecord:
+        """The run with this id, or with this unique id prefix (at least 6 characters).
+
+        Raises:
+            InputError: an empty id, or a prefix that matches several runs (lists them).
+            NotFound: no run matches (hint: ``algoprint runs`` lists ids).
+            StoreError: the store cannot be read.
+        """
+        if not run_id:
+            raise InputError("give a run id", hint=_LIST_HINT)
+
+        def read(conn: Connection) -> RunRecord:
+            row = conn.execute(select(runs).where(runs.c.run_id == run_id)).mappings().first()
+            if row is None:
+                row = _by_prefix(conn, run_id, self.where)
+            return _load(conn, [row], select(runs.c.run_id).where(runs.c.run_id == row["run_id"]))[
+                0
+            ]
+
+        return self._read(read, f"reading run {run_id}")
+
+    def list_runs(
+        self,
+        *,
+        algorithm: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[RunRecord]:
+        """Runs matching every given filter, newest ``started_at`` first.
+
+        Args:
+            algorithm: exact algorithm name.
+            since: runs started at or after this instant (timezone-aware).
+            until: runs started before this instant (timezone-aware).
+            status: a :class:`~algoprint.tracking.record.RunStatus` value.
+            limit: at most this many runs (the newest).
+
+        Three queries in all, whatever the number of runs: runs, then the components and the
+        phases of all of them.
+
+        Raises:
+            InputError: a naive datetime, an unknown status or a negative limit.
+            StoreError: the store cannot be read.
+        """
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be >= 0, got {limit}")
+        where = _filters(algorithm, since, until, status)
+        order = (runs.c.started_at.desc(), runs.c.run_id.desc())
+
+        def read(conn: Connection) -> list[RunRecord]:
+            rows = conn.execute(select(runs).where(*where).order_by(*order).limit(limit))
+            run_rows = rows.mappings().all()
+            ids = select(runs.c.run_id).where(*where).order_by(*order).limit(limit)
+            return _load(conn, run_rows, ids)
+
+        return self._read(read, "listing runs")
+
+    def count_runs(
+        self,
+        *,
+        algorithm: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+    ) -> int:
+        """How many runs match the filters (same meaning as :meth:`list_runs`).
+
+        Raises:
+            InputError: a naive datetime or an unknown status.
+            StoreError: the store cannot be read.
+        """
+        where = _filters(algorithm, since, until, status)
+        query = select(func.count()).select_from(runs).where(*where)
+        return self._read(lambda conn: int(conn.execute(query).scalar_one()), "counting runs")
+
+
+def open_store(db: str | None = None) -> Store:
+    """Resolve ``db`` (see :func:`~algoprint.store.resolve_url`) and open the store now.
+
+    Raises:
+        ConfigError: an unsupported URL.
+        StoreError: the store cannot be opened, with the path or masked URL and the fix.
+    """
+    return Store(url=resolve_url(db)).open()
+
+
+def _upsert(conn: Connection, row: dict[str, Any]) -> Any:
+    changes = [key for key in row if key != "run_id"]
+    if conn.dialect.name == "postgresql":
+        pg = postgresql.insert(runs).values(**row)
+        return pg.on_conflict_do_update(
+            index_elements=[runs.c.run_id], set_={k: pg.excluded[k] for k in changes}
+        )
+    lite = sqlite.insert(runs).values(**row)
+    return lite.on_conflict_do_update(
+        index_elements=[runs.c.run_id], set_={k: lite.excluded[k] for k in changes}
+    )
+
+
+def _filters(
+    algorithm: str | None, since: datetime | None, until: datetime | None, status: str | None
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if algorithm is not None:
+        where.append(runs.c.algorithm == algorithm)
+    if since is not None:
+        where.append(runs.c.started_at >= check_aware(since, "since"))
+    if until is not None:
+        where.append(runs.c.started_at < check_aware(until, "until"))
+    if status is not None:
+        accepted = [s.value for s in RunStatus]
+        if status not in accepted:
+            raise InputError(
+                f"unknown run status {status!r}", hint=f"use one of {', '.join(accepted)}"
+            )
+        where.append(runs.c.status == str(status))
+    return where
+
+
+def _by_prefix(conn: Connection, prefix: str, where: str) -> RowMapping:
+    if len(prefix) < MIN_PREFIX:
+        raise NotFound(
+            f"no run {prefix!r} in {where}",
+            hint=f"give the full id or at least {MIN_PREFIX} characters; {_LIST_HINT}",
+        )
+    query = (
+        select(runs.c.run_id)
+        .where(runs.c.run_id.startswith(prefix, autoescape=True))
+        .order_by(runs.c.run_id)
+        .limit(50)
+    )
+    # LIKE ignores ASCII case on SQLite: keep only true prefixes.
+    matches = [str(i) for i in conn.execute(query).scalars() if str(i).startswith(prefix)]
+    if not matches:
+        raise NotFound(f"no run {prefix!r} in {where}", hint=_LIST_HINT)
+    if len(matches) > 1:
+        shown = ", ".join(matches[:10]) + (", ..." if len(matches) > 10 else "")
+        raise InputError(
+            f"run id prefix {prefix!r} matches {len(matches)} runs: {shown}",
+            hint="give more characters of the id",
+        )
+    return conn.execute(select(runs).where(runs.c.run_id == matches[0])).mappings().one()
+
+
+def _load(
+    conn: Connection, run_rows: Sequence[RowMapping], ids: Select[tuple[str]]
+) -> list[RunRecord]:
+    """Records for ``run_rows``; ``ids`` selects the same run ids (one query per child table)."""
+    if not run_rows:
+        return []
+    query = (
+        select(*(components.c[name] for name in COMPONENT_COLUMNS))
+        .where(components.c.run_id.in_(ids))
+        .order_by(components.c.run_id, components.c.phase_name, components.c.seq)
+    )
+    by_run_components = group_components(conn.execute(query).all())
+    by_run_phases: dict[str, list[RowMapping]] = {}
+    query = select(phases).where(phases.c.run_id.in_(ids)).order_by(phases.c.run_id, phases.c.seq)
+    for row in conn.execute(query).mappings().all():
+        by_run_phases.setdefault(row["run_id"], []).append(row)
+    return [
+        build_record(
+            run, by_run_components.get(run["run_id"], {}), by_run_phases.get(run["run_id"], [])
+        )
+        for run in run_rows
+    ]
