@@ -21,7 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
-STAMP = VENV / ".algoprint-installed"
+DEMO_EXTRAS = "report,ml"
+TEST_EXTRAS = "dev,report,ml,train,bench"
+# The training integrations are tested with the real libraries on the CPU. Pin the CPU build of
+# torch first so that the `train` extra's range does not pull a multi-GB CUDA build.
+TORCH_PIN = "torch==2.13.0"
 
 
 def _run(*cmd: str | Path, env: dict[str, str] | None = None) -> int:
@@ -29,20 +33,24 @@ def _run(*cmd: str | Path, env: dict[str, str] | None = None) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
 
 
-def ensure_venv() -> None:
+def ensure_venv(extras: str) -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"algoprint needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not (BIN / "python").exists():
         print(f"Creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     pyproject = ROOT / "pyproject.toml"
-    if STAMP.exists() and STAMP.stat().st_mtime >= pyproject.stat().st_mtime:
+    stamp = VENV / f".algoprint-installed-{extras.replace(',', '-')}"
+    if stamp.exists() and stamp.stat().st_mtime >= pyproject.stat().st_mtime:
         return
-    rc = _run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    rc = rc or _run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev,report,ml]")
+    pip = [BIN / "python", "-m", "pip", "install", "--quiet"]
+    rc = _run(*pip, "--upgrade", "pip")
+    if "train" in extras.split(","):
+        rc = rc or _run(*pip, TORCH_PIN)
+    rc = rc or _run(*pip, "-e", f".[{extras}]")
     if rc:
         sys.exit(f"Installing algoprint into {VENV} failed (exit {rc}); see the pip output above.")
-    STAMP.write_text("ok\n")
+    stamp.write_text("ok\n")
 
 
 def test(extra: list[str]) -> int:
@@ -68,7 +76,7 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"demo", "test"}:
         print(__doc__)
         return 2
-    ensure_venv()
+    ensure_venv(TEST_EXTRAS if argv[0] == "test" else DEMO_EXTRAS)
     return test(argv[1:]) if argv[0] == "test" else demo(argv[1:])
 
 

@@ -1,0 +1,181 @@
+"""Carbon-aware start times on constructed profiles, the shipped profile and a fake provider."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from algoprint.advice.schedule import (
+    ElectricityMapsProvider,
+    IntensityProfile,
+    load_profile,
+    provider_from_settings,
+    recommend_window,
+)
+from algoprint.errors import ImpactError, InputError
+
+NOW = datetime(2025, 6, 10, 6, 30, tzinfo=UTC)
+HOUR_S = 3600.0
+
+
+def valley_profile() -> IntensityProfile:
+    """400 g/kWh, except 200 from 11:00 to 15:00 UTC every day (a known best window)."""
+    values = {(m, h): 200.0 if 11 <= h < 15 else 400.0 for m in range(1, 13) for h in range(24)}
+    return IntensityProfile(zone="XX", basis="example", source="test", by_month_hour=values)
+
+
+def test_best_window_is_the_valley() -> None:
+    advice = recommend_window(2 * HOUR_S, now=NOW, profile=valley_profile(), energy_j=3.6e6)
+    assert advice.start == datetime(2025, 6, 10, 11, 0, tzinfo=UTC)
+    assert advice.mean_intensity_g_per_kwh == pytest.approx(200.0)
+    assert advice.now_mean_intensity_g_per_kwh == pytest.approx(400.0)
+    assert advice.saving_rel == pytest.approx(0.5)
+    assert advice.co2e_saving_g == pytest.approx(200.0)  # 1 kWh × 200 g/kWh
+    record = advice.to_analysis("algo")
+    assert record.kind == "carbon-aware-schedule"
+    assert "not a guarantee" in record.summary_en
+    assert record.result["start"].startswith("2025-06-10T11:00")
+
+
+def test_partial_overlap_is_time_weighted() -> None:
+    # a 5 h run cannot fit in the 4 h valley: best is 11:00-16:00 (4 h at 200, 1 h at 400)
+    advice = recommend_window(5 * HOUR_S, now=NOW, profile=valley_profile())
+    assert advice.mean_intensity_g_per_kwh == pytest.approx((4 * 200 + 400) / 5)
+    assert advice.start.hour in {10, 11}
+
+
+def test_deadline_limits_the_choice() -> None:
+    deadline = datetime(2025, 6, 10, 12, 0, tzinfo=UTC)
+    advice = recommend_window(2 * HOUR_S, now=NOW, deadline=deadline, profile=valley_profile())
+    assert advice.end <= deadline
+    assert advice.start == datetime(2025, 6, 10, 10, 0, tzinfo=UTC)  # 1 h in the valley
+    assert advice.mean_intensity_g_per_kwh == pytest.approx(300.0)
+
+
+def test_shipped_profile_is_honest_about_being_flat() -> None:
+    profile = load_profile("NL")
+    advice = recommend_window(3 * HOUR_S, now=NOW, profile=profile)
+    if profile.basis == "flat":
+        assert advice.start == NOW
+        assert advice.saving_rel is None and advice.saving_reason
+        assert "no saving" in advice.to_analysis(None).summary_en
+    else:
+        assert profile.basis == "typical"
+    assert profile.source
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"duration_s": 0}, InputError, "duration_s"),
+        ({"duration_s": float("inf")}, InputError, "duration_s"),
+        ({"deadline": NOW + timedelta(hours=1)}, InputError, "does not fit before the deadline"),
+        ({"zone": "ZZ", "profile": None}, InputError, "no grid-intensity profile"),
+        ({"now": datetime(2025, 1, 1)}, InputError, "time zone"),
+    ],
+)
+def test_bad_input(kwargs: dict[str, Any], error: type[Exception], match: str) -> None:
+    args: dict[str, Any] = {"duration_s": 2 * HOUR_S, "now": NOW, "profile": valley_profile()}
+    args.update(kwargs)
+    duration = args.pop("duration_s")
+    with pytest.raises(error, match=match):
+        recommend_window(duration, **args)
+
+
+class FakeClient:
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.calls: list[tuple[str, dict[str, str], float]] = []
+
+    def get_json(self, url: str, *, headers: Any, timeout_s: float) -> Any:
+        self.calls.append((url, dict(headers), timeout_s))
+        return self.answer
+
+
+def forecast_answer(values: list[float]) -> dict[str, Any]:
+    start = datetime(2025, 6, 10, 6, 0, tzinfo=UTC)
+    return {
+        "zone": "NL",
+        "forecast": [
+            {"carbonIntensity": v, "datetime": (start + timedelta(hours=i)).isoformat()[:19] + "Z"}
+            for i, v in enumerate(values)
+        ],
+    }
+
+
+def test_forecast_provider_with_fake_client() -> None:
+    values = [300.0] * 4 + [100.0] * 3 + [300.0] * 5  # 06..17 UTC, low 10..13
+    client = FakeClient(forecast_answer(values))
+    provider = ElectricityMapsProvider(token="secret", client=client)
+    advice = recommend_window(2 * HOUR_S, now=NOW, provider=provider, zone="NL")
+    url, headers, timeout = client.calls[0]
+    assert url.startswith("https://") and "zone=NL" in url
+    assert headers == {"auth-token": "secret"} and timeout > 0
+    assert advice.basis == "forecast"
+    assert advice.start == datetime(2025, 6, 10, 10, 0, tzinfo=UTC)
+    assert advice.mean_intensity_g_per_kwh == pytest.approx(100.0)
+    assert any("forecast ends" in n for n in advice.notes)
+
+
+@pytest.mark.parametrize("answer", [{"forecast": []}, {"nothing": 1}, {"forecast": [{"x": 1}]}])
+def test_bad_forecast_answers_raise(answer: Any) -> None:
+    provider = ElectricityMapsProvider(token="t", client=FakeClient(answer))
+    with pytest.raises(ImpactError):
+        recommend_window(HOUR_S, now=NOW, provider=provider)
+
+
+def test_provider_only_with_a_token() -> None:
+    assert provider_from_settings({}, env={}) is None
+    assert provider_from_settings({"services": {"electricitymaps_token": "a"}}, env={}) is not None
+    assert provider_from_settings(None, env={"ELECTRICITYMAPS_TOKEN": "b"}) is not None
+
+
+def test_http_client_refuses_plain_http() -> None:
+    from algoprint.advice.schedule import UrllibClient
+
+    with pytest.raises(InputError, match="non-HTTPS"):
+        UrllibClient().get_json("http://example.invalid/x", headers={}, timeout_s=1.0)
+
+
+def _builder() -> Any:
+    path = Path(__file__).resolve().parents[2] / "scripts" / "refdata" / "nl_hourly.py"
+    spec = importlib.util.spec_from_file_location("nl_hourly", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_script_derives_typical_profile_from_hourly_files(tmp_path: Path) -> None:
+    grid = tmp_path / "grid"
+    grid.mkdir()
+    column = "Carbon intensity gCO\u2082eq/kWh (Life cycle)"
+    with (grid / "NL_2024_hourly.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Datetime (UTC)", "Country", column])
+        t = datetime(2024, 1, 1)
+        while t.year == 2024:
+            writer.writerow(
+                [t.isoformat(sep=" "), "Netherlands", 100 + t.hour + 1000 * (t.day == 1)]
+            )
+            t += timedelta(hours=1)
+    (path,) = _builder().build(tmp_path, tmp_path / "out")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    assert len(rows) == 288 and {r["basis"] for r in rows} == {"typical"}
+    jan_5 = next(r for r in rows if r["month"] == "1" and r["hour_utc"] == "5")
+    assert float(jan_5["intensity_g_per_kwh"]) == pytest.approx(105 + 1000 / 31, abs=0.01)
+
+
+def test_shipped_table_matches_the_build_script(tmp_path: Path) -> None:
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data"
+    if not (shared / "grid").is_dir():
+        pytest.skip("../shared/data is not present")
+    (path,) = _builder().build(shared, tmp_path)
+    shipped = Path(__file__).resolve().parents[2] / "src/algoprint/refdata/nl_hourly_profile.csv"
+    assert path.read_bytes() == shipped.read_bytes()
