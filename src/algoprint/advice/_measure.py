@@ -1,0 +1,508 @@
+"""Measuring the energy of candidates: fit and predict windows, commands, and the budget.
+
+Every measured window is its own in-memory tracked run (``Tracker(store=False)``), so its energy
+is known as soon as it ends and the analysis can keep a running total against its energy
+budget. All k fits of a candidate are one window and all k predict passes another: longer
+windows measure better than many tiny ones and cost less tracking overhead. The predict pass
+is repeated until the window lasts at least :data:`MIN_PREDICT_S`, so a fast model on a small
+dataset is not measured in a window shorter than the meters can resolve.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import pickle
+import subprocess
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from algoprint.errors import InputError
+from algoprint.meters.common import Meter
+from algoprint.tracking.record import RunRecord
+
+__all__ = [
+    "MIN_PREDICT_S",
+    "BudgetExceeded",
+    "Evaluation",
+    "ImpactCalculator",
+    "Measurer",
+    "MetersFactory",
+    "Window",
+    "evaluate_command",
+    "evaluate_estimator",
+    "resolve_profile",
+    "store_analysis",
+]
+
+MIN_PREDICT_S = 0.05
+"""Shortest predict window (s); the predict pass repeats until it is reached (at most 50×)."""
+MAX_PREDICT_REPEATS = 50
+
+MetersFactory = Callable[[], Sequence[Meter]]
+
+
+@dataclass(slots=True)
+class Window:
+    """The energy of one measured window.
+
+    Attributes:
+        energy_j: headline energy (J), ``None`` when a meter had a gap (reason in ``note``).
+        uncertainty_rel: relative half-width of the ~95 % interval.
+        duration_s: wall time of the window (s).
+        run_id: id of the in-memory run.
+        note: why the energy is missing, if it is.
+    """
+
+    energy_j: float | None
+    uncertainty_rel: float | None
+    duration_s: float
+    run_id: str
+    note: str | None = None
+
+
+class BudgetExceeded(Exception):
+    """The analysis reached its energy budget; raised between windows, never inside one."""
+
+    def __init__(self, spent_j: float, budget_j: float) -> None:
+        super().__init__(f"energy budget {budget_j:g} J reached ({spent_j:g} J spent)")
+        self.spent_j = spent_j
+        self.budget_j = budget_j
+
+
+def _uncertainty(record: RunRecord) -> float | None:
+    if record.uncertainty_rel is not None:
+        return record.uncertainty_rel
+    rels = [c.uncertainty_rel for c in record.components if c.energy_j is not None]
+    return max(rels) if rels else None
+
+
+class Measurer:
+    """Measures windows and keeps the running total against an optional energy budget.
+
+    Args:
+        meters: builds the meters for each window (tests pass constant-power meters);
+            ``None`` lets each window discover the machine's meters.
+        settings: tracking settings; ``None`` loads them once from config and environment.
+        budget_j: stop the analysis once this much measured energy (J) is spent.
+        algorithm: slug recorded on the in-memory runs.
+
+    Raises:
+        InputError: a budget that is not a positive number.
+    """
+
+    def __init__(
+        self,
+        *,
+        meters: MetersFactory | None = None,
+        settings: Any = None,
+        budget_j: float | None = None,
+        algorithm: str | None = None,
+    ) -> None:
+        if budget_j is not None and not budget_j > 0:
+            raise InputError(f"energy budget must be > 0 J, got {budget_j}", hint="e.g. 5000")
+        if settings is None:
+            from algoprint.config import load_settings
+
+            settings = load_settings()
+        self.settings = settings
+        self.meters = meters
+        self.budget_j = budget_j
+        self.algorithm = algorithm
+        self.spent_j = 0.0
+        self.windows = 0
+        self.gaps: list[str] = []
+        self.run_ids: list[str] = []
+
+    def _tracker(self, label: str, pids: Sequence[int] | None = None) -> Any:
+        from algoprint.tracking import Tracker
+
+        return Tracker(
+            store=False,
+            settings=self.settings,
+            meters=list(self.meters()) if self.meters is not None else None,
+            algorithm=self.algorithm,
+            phase="analysis",
+            tags={"window": label},
+            pids=pids,
+        )
+
+    def check_budget(self) -> None:
+        """Raise :class:`BudgetExceeded` when the budget is spent."""
+        if self.budget_j is not None and self.spent_j >= self.budget_j:
+            raise BudgetExceeded(self.spent_j, self.budget_j)
+
+    def _finish(self, label: str, record: RunRecord) -> Window:
+        self.windows += 1
+        self.run_ids.append(record.run_id)
+        note = None
+        if record.energy_j is None:
+            note = f"{label}: a meter had a gap; measured part {record.measured_energy_j:g} J"
+            self.gaps.append(note)
+            self.spent_j += record.measured_energy_j
+        else:
+            self.spent_j += record.energy_j
+        return Window(record.energy_j, _uncertainty(record), record.duration_s, record.run_id, note)
+
+    @contextlib.contextmanager
+    def window(self, label: str) -> Iterator[list[Window]]:
+        """Measure the block; the :class:`Window` is appended to the yielded list on exit.
+
+        Raises:
+            BudgetExceeded: before the block runs, when the budget is already spent.
+        """
+        self.check_budget()
+        tracker = self._tracker(label)
+        tracker.start()
+        out: list[Window] = []
+        try:
+            yield out
+        finally:
+            record = tracker.stop()
+            out.append(self._finish(label, record))
+
+    def command(self, label: str, argv: Sequence[str], timeout_s: float | None) -> Any:
+        """Run ``argv`` as a measured child process; return ``(Window, stdout, returncode)``.
+
+        Raises:
+            BudgetExceeded: before it runs, when the budget is spent.
+            InputError: the command cannot be started.
+        """
+        self.check_budget()
+        tracker = self._tracker(label, pids=())
+        tracker.start()
+        try:
+            child = subprocess.Popen(
+                list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        except OSError as e:
+            tracker.stop(exit_code=127)
+            raise InputError(
+                f"candidate command {argv[0]!r} cannot be started: {e}",
+                hint="check the command line in the candidate spec",
+            ) from e
+        tracker.set_process_roots([child.pid])
+        try:
+            stdout, stderr = child.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            stdout, stderr = child.communicate()
+            record = tracker.stop(exit_code=124)
+            return self._finish(label, record), stdout, 124, "timed out"
+        record = tracker.stop(exit_code=child.returncode)
+        return self._finish(label, record), stdout, child.returncode, stderr[-500:]
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Quality and measured energy of one candidate on one set of folds.
+
+    Attributes:
+        name: the candidate.
+        status: ``ok``, ``failed`` (error says why) or ``incomplete`` (budget reached).
+        scores: the quality per fold (higher is better).
+        fit_energy_j: mean energy of one fit (J) on ``train_rows`` rows.
+        fit_duration_s: mean wall time of one fit (s).
+        inference_j_per_1000: energy of 1,000 predictions (J).
+        latency_s: wall time per prediction in batch (s).
+        uncertainty_rel: relative uncertainty of the energies (the larger of fit/predict).
+        model_size_bytes: size of the pickled fitted model.
+        train_rows: mean number of training rows per fit.
+        warnings: warnings the estimator raised (convergence, ...), deduplicated.
+        notes: anything else to say (energy gaps, command output).
+    """
+
+    name: str
+    status: str = "ok"
+    error: str | None = None
+    scores: list[float] = field(default_factory=list)
+    fit_energy_j: float | None = None
+    fit_duration_s: float | None = None
+    inference_j_per_1000: float | None = None
+    latency_s: float | None = None
+    uncertainty_rel: float | None = None
+    model_size_bytes: int | None = None
+    train_rows: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float | None:
+        return sum(self.scores) / len(self.scores) if self.scores else None
+
+    @property
+    def std(self) -> float | None:
+        n = len(self.scores)
+        if n < 2:
+            return None
+        m = sum(self.scores) / n
+        return float((sum((s - m) ** 2 for s in self.scores) / (n - 1)) ** 0.5)
+
+    @property
+    def se(self) -> float:
+        """Standard error of the mean score (0 with fewer than two folds)."""
+        std = self.std
+        return 0.0 if std is None else std / len(self.scores) ** 0.5
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "error": self.error,
+            "scores": list(self.scores),
+            "score_mean": self.mean,
+            "score_std": self.std,
+            "fit_energy_j": self.fit_energy_j,
+            "fit_duration_s": self.fit_duration_s,
+            "inference_j_per_1000": self.inference_j_per_1000,
+            "latency_s": self.latency_s,
+            "energy_uncertainty_rel": self.uncertainty_rel,
+            "model_size_bytes": self.model_size_bytes,
+            "train_rows": self.train_rows,
+            "warnings": list(self.warnings),
+            "notes": list(self.notes),
+        }
+
+
+def _max(*values: float | None) -> float | None:
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def evaluate_estimator(
+    candidate: Any,
+    X: Any,
+    y: Any,
+    *,
+    folds: Sequence[tuple[Any, Any]],
+    scorer: Any,
+    measurer: Measurer,
+) -> Evaluation:
+    """Cross-validate one estimator candidate, measuring its fits and predict passes.
+
+    A candidate that raises while fitting, predicting or scoring is reported as ``failed``
+    with the error, and the analysis goes on.
+
+    Raises:
+        BudgetExceeded: the energy budget was reached before a window (the caller stops).
+    """
+    ev = Evaluation(candidate.name)
+    models: list[Any] = []
+    caught: list[warnings.WarningMessage] = []
+    # Slice the folds before measuring, so the windows hold only fit and predict.
+    train_sets = [(X[tr], y[tr]) for tr, _ in folds]
+    test_sets = [(X[te], y[te]) for _, te in folds]
+    try:
+        with warnings.catch_warnings(record=True) as caught_list:
+            warnings.simplefilter("always")
+            with measurer.window(f"{candidate.name}:fit") as fit_w:
+                for X_train, y_train in train_sets:
+                    model = candidate.build()
+                    model.fit(X_train, y_train)
+                    models.append(model)
+            with measurer.window(f"{candidate.name}:predict") as pred_w:
+                n_pred = 0
+                started = time.monotonic()
+                for _ in range(MAX_PREDICT_REPEATS):
+                    for model, (X_test, _) in zip(models, test_sets, strict=True):
+                        model.predict(X_test)
+                        n_pred += len(X_test)
+                    if time.monotonic() - started >= MIN_PREDICT_S:
+                        break
+            ev.scores = [
+                float(scorer(model, X_test, y_test))
+                for model, (X_test, y_test) in zip(models, test_sets, strict=True)
+            ]
+            caught = list(caught_list)
+    except BudgetExceeded:
+        raise
+    except Exception as e:
+        ev.status = "failed"
+        ev.error = f"{type(e).__name__}: {e}"
+        return ev
+    ev.warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
+    fit, pred = fit_w[0], pred_w[0]
+    k = len(folds)
+    ev.fit_energy_j = None if fit.energy_j is None else fit.energy_j / k
+    ev.fit_duration_s = fit.duration_s / k
+    if pred.energy_j is not None and n_pred:
+        ev.inference_j_per_1000 = pred.energy_j / n_pred * 1000
+    ev.latency_s = pred.duration_s / n_pred if n_pred else None
+    ev.uncertainty_rel = _max(fit.uncertainty_rel, pred.uncertainty_rel)
+    ev.notes.extend(n for n in (fit.note, pred.note) if n)
+    ev.train_rows = sum(len(tr) for tr, _ in folds) / k
+    try:
+        ev.model_size_bytes = len(pickle.dumps(models[0]))
+    except Exception as e:  # an unpicklable model: size unknown, say why
+        ev.notes.append(f"model size unknown: cannot pickle ({type(e).__name__})")
+    return ev
+
+
+def _json_line(stdout: str, key: str) -> dict[str, Any] | None:
+    for raw in reversed(stdout.strip().splitlines()):
+        line = raw.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            doc = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(doc, dict) and key in doc:
+            return doc
+    return None
+
+
+def evaluate_command(candidate: Any, measurer: Measurer, *, timeout_s: float | None) -> Evaluation:
+    """Run a command candidate; its whole energy counts as one training run.
+
+    The command prints a JSON line ``{"score": 0.93}`` (optionally ``"scores": [...]`` per
+    fold). The optional ``predict_command`` prints ``{"predictions": N}``; its energy / N ×
+    1,000 is the inference energy. Without it, inference energy is unknown (``None``).
+
+    Raises:
+        BudgetExceeded: the energy budget was reached before a window.
+    """
+    ev = Evaluation(candidate.name)
+    window, stdout, code, tail = measurer.command(
+        f"{candidate.name}:command", candidate.command, timeout_s
+    )
+    doc = _json_line(stdout, "score")
+    if code != 0 or doc is None:
+        ev.status = "failed"
+        why = f"exit code {code}" if code != 0 else 'no JSON line with "score" on stdout'
+        ev.error = f"{why}; stderr tail: {tail.strip()[-200:]}" if tail else why
+        return ev
+    raw = doc.get("scores")
+    try:
+        ev.scores = [float(s) for s in raw] if isinstance(raw, list) else [float(doc["score"])]
+    except (TypeError, ValueError):
+        ev.status = "failed"
+        ev.error = f"the score is not a number: {doc.get('score')!r}"
+        return ev
+    ev.fit_energy_j = window.energy_j
+    ev.fit_duration_s = window.duration_s
+    ev.uncertainty_rel = window.uncertainty_rel
+    if window.note:
+        ev.notes.append(window.note)
+    if candidate.predict_command:
+        pw, pout, pcode, _ = measurer.command(
+            f"{candidate.name}:predict", candidate.predict_command, timeout_s
+        )
+        pdoc = _json_line(pout, "predictions")
+        try:
+            n = float(pdoc["predictions"]) if pcode == 0 and pdoc else 0.0
+        except (TypeError, ValueError):
+            n = 0.0
+        if n > 0 and pw.energy_j is not None:
+            ev.inference_j_per_1000 = pw.energy_j / n * 1000
+            ev.latency_s = pw.duration_s / n
+            ev.uncertainty_rel = _max(ev.uncertainty_rel, pw.uncertainty_rel)
+        else:
+            ev.notes.append('predict_command gave no {"predictions": N} line: inference unknown')
+    else:
+        ev.notes.append("command candidate without predict_command: inference energy unknown")
+    return ev
+
+
+# -- shared by both analyses: impacts, location, storage ---------------------------------------
+
+
+def resolve_profile(location: Any) -> tuple[Any, str | None]:
+    """The location profile to use and, when it is a default, the sentence that says so.
+
+    Args:
+        location: a :class:`~algoprint.impact.location.LocationProfile`, a zone code
+            (``"NL"``) or ``None`` (nothing configured: the Dutch grid, said plainly).
+
+    Raises:
+        ImpactError: an unknown zone code.
+    """
+    from algoprint.impact.location import LocationProfile, default_location
+
+    if isinstance(location, LocationProfile) and location.configured and location.zone:
+        return location, None
+    if isinstance(location, str):
+        return default_location(location), None
+    return default_location("NL"), (
+        "no location configured: impacts use the Dutch (NL) grid average with default PUE "
+        "and WUE; set --location or [location] in algoprint.toml for your datacentre"
+    )
+
+
+class ImpactCalculator:
+    """Turns energies into CO2e and water intervals for one location (factors resolved once).
+
+    Args:
+        profile: where the energy is used.
+        year: the year of the grid intensity (default: this year).
+    """
+
+    KEYS = ("energy_facility_j", "co2e_location_g", "co2e_market_g", "water_l")
+
+    def __init__(self, profile: Any, *, year: int | None = None) -> None:
+        from algoprint.impact.compute import resolve_factors
+        from algoprint.refdata import FACTOR_VERSION
+
+        self.year = year or time.gmtime().tm_year
+        self.profile = profile
+        self.factors = resolve_factors(profile, year=self.year)
+        self.factor_version = FACTOR_VERSION
+
+    def figures(self, energy_j: float | None, uncertainty_rel: float | None) -> dict[str, Any]:
+        """``{key: {value, low, high, unit}}`` for :attr:`KEYS`, and ``missing`` reasons."""
+        if energy_j is None:
+            return {"missing": {"all": "energy unknown (a meter gap or not measured)"}}
+        from algoprint.impact.compute import EnergyInput, compute_from_factors
+
+        doc = compute_from_factors(
+            EnergyInput.single(max(energy_j, 0.0), uncertainty_rel or 0.0),
+            self.factors,
+            duration_s=0.0,
+            factor_version=self.factor_version,
+        )
+        out: dict[str, Any] = {}
+        for key in self.KEYS:
+            impact = doc.get(key)
+            if impact is not None:
+                out[key] = {
+                    "value": impact.value,
+                    "low": impact.low,
+                    "high": impact.high,
+                    "unit": impact.unit,
+                }
+        missing = {k: v for k, v in doc.missing.items() if k in self.KEYS}
+        if missing:
+            out["missing"] = missing
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """The profile, year, factor version and defaults applied, for the result document."""
+        from algoprint.impact.compute import EnergyInput, compute_from_factors
+
+        doc = compute_from_factors(EnergyInput.single(1.0, 0.0), self.factors, duration_s=0.0)
+        return {
+            "profile": self.profile.to_dict(),
+            "year": self.year,
+            "factor_version": self.factor_version,
+            "factors": doc.factors,
+            "defaults": list(doc.defaults),
+            "notes": list(doc.notes),
+        }
+
+
+def store_analysis(store: Any, record: Any) -> None:
+    """Save ``record`` through ``store.save_analysis(record)`` (the run store or a fake).
+
+    Raises:
+        InputError: ``store`` has no ``save_analysis`` method.
+    """
+    save = getattr(store, "save_analysis", None)
+    if not callable(save):
+        raise InputError(
+            f"{type(store).__name__} cannot keep analyses (no save_analysis method)",
+            hint="pass algoprint.store.open_store(...) or an object with save_analysis(record)",
+        )
+    save(record)

@@ -1,0 +1,653 @@
+"""owp-13 "design algorithms as simply as possible": the simplest adequate model.
+
+:func:`run_simplicity` compares candidate models (simple baselines always included) on
+cross-validated quality and *measured* energy (training, and inference per 1,000 predictions),
+finds the Pareto front of quality against energy and recommends the least energy-intensive
+model whose quality is within tolerance of the best. docs/analyses.md (section owp-13)
+documents the rules; in short:
+
+* **Tolerance**: ``max(tolerance, SE_best)`` where ``SE_best`` is the standard error of the
+  best model's fold scores (``std / sqrt(k)``): a difference smaller than the CV noise is no
+  evidence that the best model is better. Default tolerance 0.01 (1 percentage point on a 0..1
+  score); for ``neg_*`` scorers 1 % of the best score's magnitude.
+* **Ranking energy**: training (× retrainings per year when given, else once) plus inference for
+  a year of the declared use volume (1,000 predictions when no volume is declared).
+* **Frugal**: candidates are first screened on a subsample with fewer folds (the same folds
+  for all); one that is clearly dominated (worse than another by more than the tolerance plus
+  twice the standard error of the paired fold-score differences, *and* costlier) is not
+  cross-validated in full. An energy budget stops the analysis between windows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from algoprint.advice._candidates import Candidate, resolve_candidates
+from algoprint.advice._datasets import Dataset, DatasetSource, detect_task, load_dataset
+from algoprint.advice._measure import (
+    BudgetExceeded,
+    Evaluation,
+    ImpactCalculator,
+    Measurer,
+    MetersFactory,
+    evaluate_command,
+    evaluate_estimator,
+    resolve_profile,
+    store_analysis,
+)
+from algoprint.errors import InputError
+from algoprint.records import AnalysisRecord
+
+__all__ = ["SimplicityResult", "make_folds", "make_scorer", "run_simplicity", "store_analysis"]
+
+
+def make_scorer(metric: str | None, task: str, y: Any) -> tuple[str, Any]:
+    """The metric name and scikit-learn scorer; the default depends on the task.
+
+    Classification: ``accuracy``, or ``balanced_accuracy`` when the smallest class is less
+    than half the largest. Regression: ``r2``.
+
+    Raises:
+        InputError: an unknown scorer name.
+    """
+    import numpy as np
+    from sklearn.metrics import get_scorer, get_scorer_names
+
+    if metric is None:
+        if task == "classification":
+            counts = np.unique(y, return_counts=True)[1]
+            metric = "accuracy" if counts.min() >= 0.5 * counts.max() else "balanced_accuracy"
+        else:
+            metric = "r2"
+    try:
+        return metric, get_scorer(metric)
+    except ValueError as e:
+        close = [n for n in get_scorer_names() if metric.split("_")[0] in n][:8]
+        raise InputError(
+            f"unknown metric {metric!r}",
+            hint=f"use a scikit-learn scorer name, e.g. {', '.join(close or ['accuracy', 'r2'])}",
+        ) from e
+
+
+def make_folds(y: Any, task: str, k: int, seed: int, rows: Any = None) -> list[tuple[Any, Any]]:
+    """k shuffled folds (stratified for classification) over ``rows`` (default: all rows).
+
+    Raises:
+        InputError: k < 2, or fewer rows (or members of a class) than folds.
+    """
+    import numpy as np
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    if k < 2:
+        raise InputError(f"cross-validation needs at least 2 folds, got {k}", hint="use k >= 2")
+    idx = np.arange(len(y)) if rows is None else np.asarray(rows)
+    yy = np.asarray(y)[idx]
+    if len(idx) < k:
+        raise InputError(f"{len(idx)} rows cannot be split into {k} folds", hint="lower --folds")
+    if task == "classification" and np.unique(yy, return_counts=True)[1].min() >= k:
+        splitter: Any = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    else:
+        splitter = KFold(n_splits=k, shuffle=True, random_state=seed)
+    return [(idx[tr], idx[te]) for tr, te in splitter.split(np.zeros(len(idx)), yy)]
+
+
+@dataclass(slots=True)
+class CandidateOutcome:
+    """What the analysis found for one candidate."""
+
+    candidate: Candidate
+    screening: Evaluation | None = None
+    full: Evaluation | None = None
+    stage: str = "pending"
+    """``full`` (cross-validated in full), ``discarded`` (dominated at screening), ``failed``,
+    ``not-evaluated`` (budget reached first)."""
+    reason: str | None = None
+    ranking_energy_j: float | None = None
+    yearly_energy_j: float | None = None
+    impacts_yearly: dict[str, Any] = field(default_factory=dict)
+    impacts_training: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def final(self) -> Evaluation | None:
+        return self.full if self.full is not None else self.screening
+
+    def to_dict(self) -> dict[str, Any]:
+        final = self.final
+        return {
+            **self.candidate.to_dict(),
+            "stage": self.stage,
+            "reason": self.reason,
+            "rank": self.candidate.rank,
+            "score_mean": None if final is None else final.mean,
+            "score_std": None if final is None else final.std,
+            "ranking_energy_j": self.ranking_energy_j,
+            "yearly_energy_j": self.yearly_energy_j,
+            "impacts_yearly": self.impacts_yearly,
+            "impacts_training": self.impacts_training,
+            "screening": None if self.screening is None else self.screening.to_dict(),
+            "full": None if self.full is None else self.full.to_dict(),
+        }
+
+
+def ranking_energy(
+    ev: Evaluation, yearly_predictions: float | None, retrains_per_year: float | None
+) -> float | None:
+    """Training (× retrainings per year, else once) plus a year of inference (J)."""
+    if ev.fit_energy_j is None or ev.inference_j_per_1000 is None:
+        return None
+    preds = 1000.0 if yearly_predictions is None else yearly_predictions
+    trainings = 1.0 if retrains_per_year is None else retrains_per_year
+    return ev.fit_energy_j * trainings + ev.inference_j_per_1000 * preds / 1000.0
+
+
+def yearly_energy(
+    ev: Evaluation, yearly_predictions: float | None, retrains_per_year: float | None
+) -> float | None:
+    """Inference for the declared yearly volume plus the declared retrainings (J/year)."""
+    if yearly_predictions is None or ev.inference_j_per_1000 is None:
+        return None
+    train = 0.0
+    if retrains_per_year:
+        if ev.fit_energy_j is None:
+            return None
+        train = ev.fit_energy_j * retrains_per_year
+    return ev.inference_j_per_1000 * yearly_predictions / 1000.0 + train
+
+
+def pareto_front(points: Sequence[tuple[str, float, float]]) -> list[str]:
+    """Names of the points ``(name, quality, energy)`` no other point dominates.
+
+    A point dominates another when its quality is at least as high and its energy at most as
+    high, and one of the two strictly.
+    """
+    front = []
+    for name, q, e in points:
+        dominated = any(
+            (q2 >= q and e2 <= e) and (q2 > q or e2 < e) for n2, q2, e2 in points if n2 != name
+        )
+        if not dominated:
+            front.append(name)
+    return front
+
+
+@dataclass(slots=True)
+class SimplicityResult:
+    """The outcome of :func:`run_simplicity`; :meth:`to_dict` is the stored document."""
+
+    task: str
+    metric: str
+    folds: int
+    dataset: dict[str, Any]
+    outcomes: list[CandidateOutcome]
+    tolerance: float
+    tolerance_rule: str
+    best: str | None
+    recommended: str | None
+    recommendation_reason: str
+    pareto: list[str]
+    yearly_predictions: float | None
+    retrains_per_year: float | None
+    reference: str | None
+    saving: dict[str, Any]
+    location: dict[str, Any]
+    location_note: str | None
+    own: dict[str, Any]
+    stopped_early: bool = False
+    stop_reason: str | None = None
+    run_ids: list[str] = field(default_factory=list)
+
+    def outcome(self, name: str) -> CandidateOutcome:
+        for o in self.outcomes:
+            if o.candidate.name == name:
+                return o
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result document (docs/analyses.md, owp-13); JSON-ready."""
+        points = []
+        for o in self.outcomes:
+            final = o.final
+            if o.stage == "full" and final is not None and o.ranking_energy_j is not None:
+                points.append(
+                    {
+                        "name": o.candidate.name,
+                        "quality": final.mean,
+                        "quality_std": final.std,
+                        "energy_j": o.ranking_energy_j,
+                        "on_front": o.candidate.name in self.pareto,
+                        "recommended": o.candidate.name == self.recommended,
+                    }
+                )
+        return {
+            "measure": "owp-13",
+            "task": self.task,
+            "metric": self.metric,
+            "folds": self.folds,
+            "dataset": self.dataset,
+            "candidates": [o.to_dict() for o in self.outcomes],
+            "tolerance": self.tolerance,
+            "tolerance_rule": self.tolerance_rule,
+            "best": self.best,
+            "recommended": self.recommended,
+            "recommendation_reason": self.recommendation_reason,
+            "pareto": {
+                "x": "ranking_energy_j",
+                "y": self.metric,
+                "front": list(self.pareto),
+                "points": points,
+            },
+            "yearly_predictions": self.yearly_predictions,
+            "retrains_per_year": self.retrains_per_year,
+            "reference": self.reference,
+            "saving": self.saving,
+            "location": self.location,
+            "location_note": self.location_note,
+            "own_footprint": self.own,
+            "stopped_early": self.stopped_early,
+            "stop_reason": self.stop_reason,
+        }
+
+    def render(self, lang: str = "en") -> list[str]:
+        """Plain-language explanation and a table, one line per item (``nl`` or ``en``)."""
+        from algoprint.advice._render import render_simplicity
+
+        return render_simplicity(self.to_dict(), lang)
+
+    def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
+        """The :class:`~algoprint.records.AnalysisRecord` (kind ``simplicity``) to store."""
+        from algoprint.advice._render import summary_simplicity
+
+        doc = self.to_dict()
+        return AnalysisRecord(
+            kind="simplicity",
+            algorithm=algorithm,
+            title=f"Simplest adequate model: {self.recommended or 'none found'}",
+            result=doc,
+            summary_nl=summary_simplicity(doc, "nl"),
+            summary_en=summary_simplicity(doc, "en"),
+            own_energy_j=self.own.get("energy_j"),
+            run_ids=list(self.run_ids),
+        )
+
+
+def _screen_rows(data: Dataset, task: str, fraction: float, seed: int) -> Any:
+    import numpy as np
+
+    n = data.n_rows
+    m = max(min(n, 100), round(n * fraction))
+    if m >= n:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    if task == "classification":
+        # Keep every class represented in proportion (at least 3 rows each where possible).
+        rows: list[Any] = []
+        for cls in np.unique(data.y):
+            members = np.flatnonzero(data.y == cls)
+            take = max(min(3, len(members)), round(len(members) * m / n))
+            rows.append(rng.choice(members, size=take, replace=False))
+        return np.sort(np.concatenate(rows))
+    return np.sort(rng.choice(n, size=m, replace=False))
+
+
+def _evaluate(
+    c: Candidate, data: Dataset, folds: Any, *, scorer: Any, m: Measurer, timeout_s: float | None
+) -> Evaluation:
+    if c.kind == "command":
+        return evaluate_command(c, m, timeout_s=timeout_s)
+    return evaluate_estimator(c, data.X, data.y, folds=folds, scorer=scorer, measurer=m)
+
+
+def _diff_se(a: Evaluation, b: Evaluation) -> float:
+    """Standard error of the mean score difference: paired over the same folds when possible."""
+    k = len(a.scores)
+    if k == len(b.scores) and k > 1:
+        diffs = [x - y for x, y in zip(a.scores, b.scores, strict=True)]
+        m = sum(diffs) / k
+        return math.sqrt(sum((d - m) ** 2 for d in diffs) / (k - 1) / k)
+    return math.hypot(a.se, b.se)
+
+
+def _dominated(
+    a: CandidateOutcome, others: Sequence[CandidateOutcome], tol: float, energy: Any
+) -> str | None:
+    ea, sa = a.screening, energy(a.screening)
+    if ea is None or ea.mean is None or sa is None:
+        return None
+    for b in others:
+        eb = b.screening
+        if b is a or eb is None or eb.mean is None or b.stage == "failed":
+            continue
+        sb = energy(eb)
+        margin = tol + 2 * _diff_se(ea, eb)
+        if sb is not None and eb.mean - ea.mean > margin and sb < sa:
+            return (
+                f"dominated at screening by {b.candidate.name}: quality {ea.mean:.4f} vs "
+                f"{eb.mean:.4f} (margin {margin:.4f}) at more energy ({sa:.3g} J vs {sb:.3g} J)"
+            )
+    return None
+
+
+def run_simplicity(
+    dataset: DatasetSource | Dataset,
+    *,
+    target: str | None = None,
+    candidates: Sequence[str | Candidate] = (),
+    spec: str | Path | None = None,
+    include_baselines: bool = True,
+    task: str | None = None,
+    metric: str | None = None,
+    folds: int = 5,
+    tolerance: float | None = None,
+    yearly_predictions: float | None = None,
+    retrains_per_year: float | None = None,
+    current: str | None = None,
+    location: Any = None,
+    budget_j: float | None = None,
+    screen: bool = True,
+    screen_fraction: float = 0.3,
+    screen_folds: int = 3,
+    encode: bool = False,
+    seed: int = 0,
+    command_timeout_s: float | None = 3600.0,
+    meters: MetersFactory | None = None,
+    settings: Any = None,
+    algorithm: str | None = None,
+) -> SimplicityResult:
+    """Compare candidate models on quality and measured energy; recommend the simplest adequate.
+
+    Args:
+        dataset: a CSV/Parquet path, ``module:function``, callable, ``(X, y)`` or a
+            :class:`~algoprint.advice._datasets.Dataset`.
+        target: the target column of a file.
+        candidates: estimator import paths (``pkg.mod.Class(param=value)``) or candidates.
+        spec: a YAML/TOML candidate spec file (estimators and commands).
+        include_baselines: add the dummy, linear and depth-3 tree baselines (default on).
+        task: ``classification`` or ``regression`` (default: detected from the target).
+        metric: a scikit-learn scorer name (default by task: accuracy / balanced_accuracy / r2).
+        folds: k of the k-fold cross-validation.
+        tolerance: quality the recommendation may give up (default 0.01, see module doc).
+        yearly_predictions: the algorithm's declared yearly use volume (predictions/year).
+        retrains_per_year: how often the model is retrained per year, if known.
+        current: the candidate in use now; the saving is computed against it (default: the
+            best-quality candidate).
+        location: a LocationProfile or zone code (default: NL, said in the result).
+        budget_j: stop once the analysis has spent this much measured energy (J).
+        screen: screen candidates on a subsample first and skip dominated ones.
+        screen_fraction: share of rows used for screening (at least 100 rows).
+        screen_folds: folds used for screening.
+        encode: one-hot encode text columns of a file.
+        seed: random seed for folds and subsamples.
+        command_timeout_s: limit for each command candidate.
+        meters: meter factory for every measured window (tests); default auto-detection.
+        settings: tracking settings; default loaded from config.
+        algorithm: slug recorded on the measured windows.
+
+    Raises:
+        InputError: bad dataset, candidates, metric, task, folds or tolerance.
+        ImpactError: an unknown location zone.
+    """
+    from algoprint.tracking import Tracker
+
+    if tolerance is not None and not tolerance >= 0:
+        raise InputError(f"tolerance must be >= 0, got {tolerance}", hint="e.g. 0.01")
+    if yearly_predictions is not None and not yearly_predictions >= 0:
+        raise InputError(f"yearly_predictions must be >= 0, got {yearly_predictions}")
+    if not 0 < screen_fraction <= 1:
+        raise InputError(f"screen_fraction must be in (0, 1], got {screen_fraction}")
+    profile, location_note = resolve_profile(location)
+    calc = ImpactCalculator(profile)
+    measurer = Measurer(meters=meters, settings=settings, budget_j=budget_j, algorithm=algorithm)
+    own_tracker = Tracker(
+        store=False,
+        settings=measurer.settings,
+        meters=list(meters()) if meters is not None else None,
+        algorithm=algorithm,
+        phase="analysis",
+        tags={"analysis": "simplicity"},
+    )
+    own_tracker.start()
+    try:
+        data = (
+            dataset
+            if isinstance(dataset, Dataset)
+            else load_dataset(dataset, target=target, encode=encode)
+        )
+        task = task or detect_task(data.y)
+        if task not in {"classification", "regression"}:
+            raise InputError(f"unknown task {task!r}", hint="use classification or regression")
+        metric_name, scorer = make_scorer(metric, task, data.y)
+        outcomes = [
+            CandidateOutcome(c)
+            for c in resolve_candidates(
+                task,
+                candidates=candidates,
+                spec=spec,
+                include_baselines=include_baselines,
+                seed=seed,
+            )
+        ]
+        if current is not None and current not in {o.candidate.name for o in outcomes}:
+            raise InputError(
+                f"current model {current!r} is not among the candidates",
+                hint="name one of: " + ", ".join(o.candidate.name for o in outcomes),
+            )
+        full_folds = make_folds(data.y, task, folds, seed)
+        base_tol = tolerance if tolerance is not None else 0.01
+        stop_reason = _stages(
+            outcomes, data, task=task, scorer=scorer, measurer=measurer, full_folds=full_folds,
+            tol=base_tol, screen=screen, screen_fraction=screen_fraction,
+            screen_folds=screen_folds, seed=seed, timeout_s=command_timeout_s,
+            yearly=yearly_predictions, retrains=retrains_per_year,
+        )  # fmt: skip
+    finally:
+        own_record = own_tracker.stop()
+    return _conclude(
+        outcomes=outcomes, data=data, task=task, metric=metric_name, folds=folds,
+        tolerance=tolerance, yearly_predictions=yearly_predictions,
+        retrains_per_year=retrains_per_year, current=current, calc=calc,
+        location_note=location_note, measurer=measurer, own_record=own_record,
+        stop_reason=stop_reason,
+    )  # fmt: skip
+
+
+def _stages(
+    outcomes: list[CandidateOutcome],
+    data: Dataset,
+    *,
+    task: str,
+    scorer: Any,
+    measurer: Measurer,
+    full_folds: Any,
+    tol: float,
+    screen: bool,
+    screen_fraction: float,
+    screen_folds: int,
+    seed: int,
+    timeout_s: float | None,
+    yearly: float | None,
+    retrains: float | None,
+) -> str | None:
+    """Screening then full CV; returns why it stopped early, or None."""
+
+    def energy(ev: Evaluation | None) -> float | None:
+        return None if ev is None else ranking_energy(ev, yearly, retrains)
+
+    try:
+        if screen and len(outcomes) > 1:
+            rows = _screen_rows(data, task, screen_fraction, seed)
+            sfolds = make_folds(data.y, task, min(screen_folds, len(full_folds)), seed, rows)
+            for o in outcomes:
+                if o.candidate.kind == "command":
+                    continue  # a command is run once, in full
+                o.screening = _evaluate(
+                    o.candidate, data, sfolds, scorer=scorer, m=measurer, timeout_s=timeout_s
+                )
+                if o.screening.status == "failed":
+                    o.stage, o.reason = "failed", o.screening.error
+            for o in outcomes:
+                if o.stage == "pending":
+                    why = _dominated(o, outcomes, tol, energy)
+                    if why:
+                        o.stage, o.reason = "discarded", why
+        for o in outcomes:
+            if o.stage != "pending":
+                continue
+            o.full = _evaluate(
+                o.candidate, data, full_folds, scorer=scorer, m=measurer, timeout_s=timeout_s
+            )
+            if o.full.status == "failed":
+                o.stage, o.reason = "failed", o.full.error
+            else:
+                o.stage = "full"
+    except BudgetExceeded as e:
+        for o in outcomes:
+            if o.stage == "pending":
+                o.stage = "not-evaluated"
+                o.reason = "the analysis's energy budget was reached first"
+        return str(e)
+    return None
+
+
+def _conclude(
+    *,
+    outcomes: list[CandidateOutcome],
+    data: Dataset,
+    task: str,
+    metric: str,
+    folds: int,
+    tolerance: float | None,
+    yearly_predictions: float | None,
+    retrains_per_year: float | None,
+    current: str | None,
+    calc: ImpactCalculator,
+    location_note: str | None,
+    measurer: Measurer,
+    own_record: Any,
+    stop_reason: str | None,
+) -> SimplicityResult:
+    for o in outcomes:
+        ev = o.full if o.stage == "full" else None
+        if ev is None:
+            continue
+        o.ranking_energy_j = ranking_energy(ev, yearly_predictions, retrains_per_year)
+        o.yearly_energy_j = yearly_energy(ev, yearly_predictions, retrains_per_year)
+        if o.yearly_energy_j is not None:
+            o.impacts_yearly = calc.figures(o.yearly_energy_j, ev.uncertainty_rel)
+        o.impacts_training = calc.figures(ev.fit_energy_j, ev.uncertainty_rel)
+    done = [o for o in outcomes if o.stage == "full" and o.full and o.full.mean is not None]
+    best_o = max(done, key=lambda o: (o.full.mean, -o.candidate.rank)) if done else None  # type: ignore[union-attr]
+    best_mean = best_o.full.mean if best_o and best_o.full else None
+    tol = 0.01 if tolerance is None else tolerance
+    rule = f"max(tolerance {tol:g}, standard error of the best model's fold scores)"
+    if tolerance is None and metric.startswith("neg_") and best_mean is not None:
+        tol = 0.01 * abs(best_mean)
+        rule = "max(1 % of the best score's magnitude, standard error of the best model's scores)"
+    noise = best_o.full.se if best_o and best_o.full else 0.0
+    tol = max(tol, noise)
+    recommended: CandidateOutcome | None = None
+    reason = "no candidate was cross-validated in full"
+    if best_o is not None and best_mean is not None:
+        eligible = [
+            o
+            for o in done
+            if o.full and o.full.mean is not None and o.full.mean >= best_mean - tol - 1e-12
+        ]
+        with_energy = [o for o in eligible if o.ranking_energy_j is not None]
+        if with_energy:
+            recommended = min(
+                with_energy,
+                key=lambda o: (
+                    o.ranking_energy_j,
+                    o.candidate.rank,
+                    o.full.model_size_bytes if o.full else 0,
+                ),
+            )
+            reason = (
+                f"least ranking energy among the {len(eligible)} candidate(s) within "
+                f"{tol:.4g} of the best score {best_mean:.4f} ({best_o.candidate.name})"
+            )
+        else:
+            reason = "no candidate within tolerance has a measured energy (meter gaps)"
+    points = [
+        (o.candidate.name, o.full.mean, o.ranking_energy_j)
+        for o in done
+        if o.full and o.full.mean is not None and o.ranking_energy_j is not None
+    ]
+    reference = current or (best_o.candidate.name if best_o else None)
+    saving = _saving(outcomes, reference, recommended, yearly_predictions, calc)
+    own_u = own_record.uncertainty_rel
+    return SimplicityResult(
+        task=task,
+        metric=metric,
+        folds=folds,
+        dataset={
+            "source": data.source,
+            "rows": data.n_rows,
+            "features": data.n_features,
+            "target": data.target,
+            "encoded_columns": list(data.encoded),
+        },
+        outcomes=outcomes,
+        tolerance=tol,
+        tolerance_rule=rule,
+        best=best_o.candidate.name if best_o else None,
+        recommended=recommended.candidate.name if recommended else None,
+        recommendation_reason=reason,
+        pareto=pareto_front(points),
+        yearly_predictions=yearly_predictions,
+        retrains_per_year=retrains_per_year,
+        reference=reference,
+        saving=saving,
+        location=calc.describe(),
+        location_note=location_note,
+        own={
+            "energy_j": own_record.energy_j,
+            "uncertainty_rel": own_u,
+            "duration_s": own_record.duration_s,
+            "measured_windows": measurer.windows,
+            "windows_energy_j": measurer.spent_j,
+            "budget_j": measurer.budget_j,
+            "impacts": calc.figures(own_record.energy_j, own_u),
+            "gaps": list(measurer.gaps),
+        },
+        stopped_early=stop_reason is not None,
+        stop_reason=stop_reason,
+        run_ids=[own_record.run_id, *measurer.run_ids],
+    )
+
+
+def _saving(
+    outcomes: list[CandidateOutcome],
+    reference: str | None,
+    recommended: CandidateOutcome | None,
+    yearly_predictions: float | None,
+    calc: ImpactCalculator,
+) -> dict[str, Any]:
+    if recommended is None or reference is None:
+        return {"energy_j_per_year": None, "reason": "no recommendation"}
+    if yearly_predictions is None:
+        return {
+            "energy_j_per_year": None,
+            "reason": "no yearly use volume declared; declare it in the algorithm register "
+            "(or pass yearly_predictions) to get the yearly saving",
+        }
+    ref = next(o for o in outcomes if o.candidate.name == reference)
+    if ref.yearly_energy_j is None or recommended.yearly_energy_j is None:
+        return {
+            "energy_j_per_year": None,
+            "reason": f"yearly energy of {reference} or {recommended.candidate.name} unknown",
+        }
+    saved = ref.yearly_energy_j - recommended.yearly_energy_j
+    u = max((o.full.uncertainty_rel or 0.0) for o in (ref, recommended) if o.full is not None)
+    share = saved / ref.yearly_energy_j if ref.yearly_energy_j > 0 else None
+    return {
+        "against": reference,
+        "energy_j_per_year": saved,
+        "share": share,
+        "impacts": calc.figures(saved, u) if saved > 0 else {},
+        "reason": None,
+    }
