@@ -28,6 +28,18 @@ import pytest
 _PG_BINARIES = ("initdb", "pg_ctl", "postgres")
 
 
+@pytest.fixture(autouse=True)
+def _private_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Point the user data, cache and config dirs at a temporary folder for every test, so
+    tests never read or write the real user's store, spool, cache or config."""
+    home = tmp_path_factory.mktemp("xdg")
+    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.delenv("ALGOPRINT_DB", raising=False)
+
+
 @dataclass(frozen=True)
 class PostgresServer:
     """A running throwaway server reachable through ``socket_dir`` and ``port``."""

@@ -103,20 +103,24 @@ def test_meter_failure_mid_run_degrades_but_never_raises() -> None:
 
 def test_exception_marks_failed_and_propagates() -> None:
     holder: dict[str, object] = {}
-    with pytest.raises(ValueError, match="boom"):
-        with track(store=False, meters=[ConstantPowerMeter(power_w=1.0)]) as run:
-            holder["run"] = run
-            raise ValueError("boom")
+    with (
+        pytest.raises(ValueError, match="boom"),
+        track(store=False, meters=[ConstantPowerMeter(power_w=1.0)]) as run,
+    ):
+        holder["run"] = run
+        raise ValueError("boom")
     rec = holder["run"].record  # type: ignore[attr-defined]
     assert rec.status is RunStatus.FAILED
 
 
 def test_keyboard_interrupt_marks_interrupted() -> None:
     holder: dict[str, object] = {}
-    with pytest.raises(KeyboardInterrupt):
-        with track(store=False, meters=[ConstantPowerMeter(power_w=1.0)]) as run:
-            holder["run"] = run
-            raise KeyboardInterrupt
+    with (
+        pytest.raises(KeyboardInterrupt),
+        track(store=False, meters=[ConstantPowerMeter(power_w=1.0)]) as run,
+    ):
+        holder["run"] = run
+        raise KeyboardInterrupt
     assert holder["run"].record.status is RunStatus.INTERRUPTED  # type: ignore[attr-defined]
 
 

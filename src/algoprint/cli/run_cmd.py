@@ -148,13 +148,13 @@ def run_command(
         }
     )
     # Fail before the command runs when the store cannot be opened: nothing is lost yet.
-    from algoprint.store import open_store
+    from algoprint.store import StoreSink, open_store
 
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
-    store.close()
 
     tracker = Tracker(
+        sink=StoreSink(store),
         algorithm=algorithm,
         phase=phase,
         settings=settings,

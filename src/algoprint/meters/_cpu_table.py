@@ -9,11 +9,16 @@ The table ``refdata/cpu_power.csv`` merges the codecarbon (MIT) and Green Algori
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
+import json
+import os
 import re
 import statistics
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from algoprint.refdata import load_table
 
@@ -142,6 +147,70 @@ def match_cpu_model(name: str, table: tuple[CpuPowerEntry, ...] | None = None) -
     if best_entry is None:
         return CpuMatch(query=name, key=key, entry=None, kind="none")
     return CpuMatch(query=name, key=key, entry=best_entry, kind="token")
+
+
+_CACHE_NAME = "cpu-match-{version}.json"
+
+
+def _cache_path() -> Path | None:
+    try:
+        from platformdirs import user_cache_dir
+
+        from algoprint.refdata import FACTOR_VERSION
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return None
+    return Path(user_cache_dir("algoprint")) / _CACHE_NAME.format(version=FACTOR_VERSION)
+
+
+def _load_cache(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def cached_match(name: str) -> tuple[CpuMatch, float]:
+    """:func:`match_cpu_model` and :func:`default_w_per_core`, remembered per CPU name.
+
+    Reading the 4,700-row table costs ~0.1 s, which would dominate a tracker's start; the
+    result for this host's CPU name is kept in the user cache dir, keyed by the factor version
+    (a new table version recomputes it). A cache that cannot be read or written is ignored.
+    """
+    path = _cache_path()
+    cache = _load_cache(path)
+    hit = cache.get(name)
+    if isinstance(hit, dict):
+        try:
+            entry = hit["entry"]
+            match = CpuMatch(
+                query=name,
+                key=hit["key"],
+                entry=CpuPowerEntry(**entry) if entry else None,
+                kind=hit["kind"],
+            )
+            return match, float(hit["default_w_per_core"])
+        except (KeyError, TypeError, ValueError):
+            pass
+    match = match_cpu_model(name)
+    per_core = default_w_per_core()
+    cache[name] = {
+        "key": match.key,
+        "kind": match.kind,
+        "entry": dataclasses.asdict(match.entry) if match.entry else None,
+        "default_w_per_core": per_core,
+    }
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(cache))
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return match, per_core
 
 
 def default_w_per_core(table: tuple[CpuPowerEntry, ...] | None = None) -> float:

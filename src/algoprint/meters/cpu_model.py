@@ -36,10 +36,10 @@ from algoprint.errors import ConfigError, MeterError, MeterUnavailable
 from algoprint.meters._cpu_table import (
     CpuMatch,
     LoadCurve,
+    cached_match,
     cores_from_name,
     default_w_per_core,
     load_curve,
-    match_cpu_model,
 )
 from algoprint.meters._host import (
     cgroup_cpu_quota,
@@ -151,7 +151,7 @@ def resolve_cpu_power(
     explicit = model_name or s.cpu_model
     name = explicit or info.model_name
     tdp_override = tdp_w if tdp_w is not None else s.cpu_tdp_w
-    match = match_cpu_model(name) if name else None
+    match, per_core = cached_match(name) if name else (None, default_w_per_core())
     entry = match.entry if match else None
     if explicit and entry is None and tdp_override is None:
         raise ConfigError(
@@ -160,7 +160,6 @@ def resolve_cpu_power(
         )
     smt = info.threads_per_core
     curve = load_curve()
-    per_core = default_w_per_core()
     if tdp_override is None and entry is None:
         shown = name or "unknown (no model name in /proc/cpuinfo)"
         message = (

@@ -146,7 +146,19 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     return found
 
 
+# Loading pynvml and failing nvmlInit costs ~70 ms; without any of these device nodes there
+# is no NVIDIA driver to talk to (/dev/dxg: WSL2), so the import is skipped.
+_NVIDIA_NODES = ("/dev/nvidiactl", "/proc/driver/nvidia", "/dev/dxg")
+
+
 def _nvidia(settings: Settings) -> Meter:
+    from algoprint.errors import MeterUnavailable
+
+    if not any(Path(node).exists() for node in _NVIDIA_NODES):
+        raise MeterUnavailable(
+            "no NVIDIA driver found (none of " + ", ".join(_NVIDIA_NODES) + " exists)",
+            source="nvidia",
+        )
     from algoprint.meters.nvidia import NvidiaMeter
 
     return NvidiaMeter(counter_interval_s=settings.counter_interval_s)

@@ -17,7 +17,30 @@ Failure modes, all :class:`~algoprint.errors.StoreError` naming the store and th
 
 from __future__ import annotations
 
-from algoprint.store._store import MIN_PREFIX, Store, open_store
+from algoprint.store._sink import StoreSink
+from algoprint.store._spool import ingest as ingest_spool
+from algoprint.store._store import MIN_PREFIX, Store
+from algoprint.store._store import open_store as _open_store
 from algoprint.store._url import default_db_path, resolve_url
 
-__all__ = ["MIN_PREFIX", "Store", "default_db_path", "open_store", "resolve_url"]
+__all__ = [
+    "MIN_PREFIX",
+    "Store",
+    "StoreSink",
+    "default_db_path",
+    "ingest_spool",
+    "open_store",
+    "resolve_url",
+]
+
+
+def open_store(db: str | None = None) -> Store:
+    """Open the store named by ``db`` (path, URL or ``None`` for the default file), migrate
+    it, and ingest the runs that trackers left in its spool (``algoprint.tracking.spool``).
+
+    Raises:
+        StoreError: the store cannot be opened (see the module docs for each case).
+    """
+    store = _open_store(db)
+    ingest_spool(store)
+    return store

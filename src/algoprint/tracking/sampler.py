@@ -66,6 +66,7 @@ class Sampler:
         counter_interval_s: the longest gap between two reads of any meter.
         checkpoint: called from the sampler thread every ``checkpoint_interval_s``.
         checkpoint_interval_s: checkpoint cadence; ``None`` disables checkpoints.
+        first_checkpoint_s: delay of the first checkpoint (default: the cadence).
     """
 
     def __init__(
@@ -76,6 +77,7 @@ class Sampler:
         counter_interval_s: float = 10.0,
         checkpoint: Callable[[], None] | None = None,
         checkpoint_interval_s: float | None = None,
+        first_checkpoint_s: float | None = None,
     ) -> None:
         self._tree = tree
         self._counter_interval_s = counter_interval_s
@@ -86,6 +88,9 @@ class Sampler:
         self._thread: threading.Thread | None = None
         self._checkpoint = checkpoint
         self._checkpoint_interval_s = checkpoint_interval_s
+        self._first_checkpoint_s = (
+            first_checkpoint_s if first_checkpoint_s is not None else checkpoint_interval_s
+        )
         self.faults: list[Degradation] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -147,7 +152,7 @@ class Sampler:
 
     def _loop(self) -> None:
         next_checkpoint = (
-            time.monotonic() + self._checkpoint_interval_s
+            time.monotonic() + (self._first_checkpoint_s or 0.0)
             if self._checkpoint is not None and self._checkpoint_interval_s
             else None
         )

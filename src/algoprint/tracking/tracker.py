@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from algoprint.config import Settings, load_settings
 from algoprint.errors import TrackingError
@@ -34,9 +34,14 @@ __all__ = ["Run", "Tracker", "TrackerState", "track"]
 log = logging.getLogger("algoprint")
 F = TypeVar("F", bound=Callable[..., Any])
 
-# The first checkpoint comes soon after start, so a run killed early is still found; it runs
-# on the sampler thread, so start() stays fast (no SQLAlchemy import on the caller's thread).
+# The first checkpoint comes soon after start, so a run killed early is still found.
 FIRST_CHECKPOINT_S = 1.0
+
+
+class RunSink(Protocol):
+    """Where a tracker writes its run (checkpoints and the final record)."""
+
+    def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
 
 
 def _iso(wall_s: float) -> str:
@@ -111,7 +116,11 @@ class Tracker:
         phase: lifecycle label of the run (``training``, ``inference``, ``use`` ...).
         scope: headline figure, ``machine`` (default) or ``process``; both are recorded.
         db: store URL or SQLite path (default: the user data dir file).
-        store: ``False`` keeps the run in memory only.
+        store: ``False`` keeps the run in memory only. Otherwise the run is written to the
+            store's spool (:mod:`algoprint.tracking.spool`: cheap, no database libraries in
+            this process) and lands in the store when a command next opens it.
+        sink: where to write the run instead of the spool (``algoprint run`` writes straight
+            to an open store).
         settings: a ready :class:`~algoprint.config.Settings`; otherwise loaded from config,
             environment and the other arguments.
         meters: meters to use instead of auto-detection (tests, custom sources).
@@ -131,6 +140,7 @@ class Tracker:
         scope: str | None = None,
         db: str | None = None,
         store: bool = True,
+        sink: RunSink | None = None,
         settings: Settings | None = None,
         meters: Sequence[Meter] | None = None,
         pids: Iterable[int] | None = None,
@@ -154,7 +164,8 @@ class Tracker:
         self.command = list(command) if command is not None else None
         self.state = TrackerState.NEW
         self.record: RunRecord | None = None
-        self._store_enabled = store
+        self._store_enabled = store or sink is not None
+        self._sink = sink
         self._explicit_meters = list(meters) if meters is not None else None
         self._tree = ProcessTree(pids)
         self._lock = threading.RLock()
@@ -166,7 +177,6 @@ class Tracker:
         self._host: dict[str, Any] = {}
         self._sampler: Sampler | None = None
         self._start: Snapshot | None = None
-        self._store: Any = None
         self._store_failed = False
         self._run = Run(self)
 
@@ -192,14 +202,11 @@ class Tracker:
                 counter_interval_s=self.settings.counter_interval_s,
                 checkpoint=self._checkpoint if self._store_enabled else None,
                 checkpoint_interval_s=self.settings.checkpoint_interval_s,
+                first_checkpoint_s=min(FIRST_CHECKPOINT_S, self.settings.checkpoint_interval_s),
             )
             self._sampler.start()
             self._start = self._sampler.snapshot()
             self.state = TrackerState.RUNNING
-            if self._store_enabled:
-                threading.Thread(
-                    target=self._first_checkpoint, name="algoprint-first-checkpoint", daemon=True
-                ).start()
         return self._run
 
     def _discover(self) -> list[Meter]:
@@ -393,10 +400,6 @@ class Tracker:
 
     # -- store -------------------------------------------------------------------------------
 
-    def _first_checkpoint(self) -> None:
-        time.sleep(FIRST_CHECKPOINT_S)
-        self._checkpoint()
-
     def _checkpoint(self) -> None:
         sampler = self._sampler
         if sampler is None or self.state is not TrackerState.RUNNING:
@@ -412,22 +415,23 @@ class Tracker:
         if record.status is not RunStatus.RUNNING:
             record.status = self._degraded(record.status)
         try:
-            if self._store is None:
-                from algoprint.store import open_store
+            if self._sink is None:
+                from algoprint.tracking.spool import SpoolSink
 
-                self._store = open_store(self.settings.db)
-            self._store.save_run(record)
+                self._sink = SpoolSink(self.settings.db)
+            self._sink.save(record, durable=record.status is not RunStatus.RUNNING)
         except Exception as e:
             message = f"the run could not be stored: {e}"
+            problem = Degradation(
+                source="store",
+                message=message,
+                hint="check --db / ALGOPRINT_DB; the run document is still returned",
+            )
             if not self._store_failed:
                 self._store_failed = True
-                self._degradations.append(
-                    Degradation(
-                        source="store",
-                        message=message,
-                        hint="check --db / ALGOPRINT_DB; the run document is still returned",
-                    )
-                )
+                self._degradations.append(problem)
+            if record.status is not RunStatus.RUNNING and problem not in record.degradations:
+                record.degradations.append(problem)
             warn_once(f"store:{self.settings.db}", f"algoprint: {message}")
 
     @property

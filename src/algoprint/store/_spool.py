@@ -1,0 +1,96 @@
+"""Ingest run documents left in the spool by trackers (see :mod:`algoprint.tracking.spool`).
+
+Each file is claimed by an atomic rename (so two ingesting processes never both take it, and a
+tracker writing a newer checkpoint meanwhile creates a new file), saved with a guard that never
+replaces a newer record by an older one, and only then deleted. A file that cannot be parsed is
+moved aside as ``*.bad`` and reported, never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from algoprint._dburl import spool_dir_for_url
+from algoprint.store._schema import runs
+from algoprint.tracking.record import RunRecord, RunStatus
+from algoprint.tracking.spool import SUFFIX
+
+if TYPE_CHECKING:
+    from algoprint.store._store import Store
+
+log = logging.getLogger("algoprint")
+CLAIM = ".claim-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _claimable(directory: Path) -> list[Path]:
+    found = sorted(directory.glob(f"*{SUFFIX}"))
+    # Claims left by an ingesting process that died are taken over.
+    for claim in directory.glob(f"*{SUFFIX}{CLAIM}*"):
+        try:
+            pid = int(claim.name.rsplit(CLAIM, 1)[1])
+        except ValueError:
+            continue
+        if not _pid_alive(pid):
+            found.append(claim)
+    return found
+
+
+def is_newer(conn: Connection, record: RunRecord) -> bool:
+    row = conn.execute(
+        select(runs.c.status, runs.c.checkpoint_at).where(runs.c.run_id == record.run_id)
+    ).first()
+    if row is None:
+        return True
+    if row.status != RunStatus.RUNNING.value and record.status is RunStatus.RUNNING:
+        return False
+    if row.checkpoint_at is None or record.checkpoint_at is None:
+        return True
+    stored: datetime = row.checkpoint_at
+    incoming = datetime.fromisoformat(record.checkpoint_at)
+    if stored.tzinfo is None:
+        incoming = incoming.replace(tzinfo=None)
+    return incoming >= stored
+
+
+def ingest(store: Store) -> int:
+    """Move every spooled run of ``store`` into it; returns how many were saved."""
+    directory = spool_dir_for_url(store.url)
+    if not directory.is_dir():
+        return 0
+    saved = 0
+    for path in _claimable(directory):
+        base = path.name.split(CLAIM, 1)[0]
+        claim = directory / f"{base}{CLAIM}{os.getpid()}"
+        try:
+            os.rename(path, claim)
+        except FileNotFoundError:
+            continue  # another process claimed it first
+        try:
+            record = RunRecord.from_dict(json.loads(claim.read_bytes()))
+        except (ValueError, TypeError, KeyError) as e:
+            bad = directory / f"{base.removesuffix(SUFFIX)}.bad"
+            os.replace(claim, bad)
+            log.warning("algoprint: spooled run %s is unreadable (%s); kept as %s", base, e, bad)
+            continue
+        if store.save_run(record, only_if_newer=True):
+            saved += 1
+        claim.unlink(missing_ok=True)
+    return saved

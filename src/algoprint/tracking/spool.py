@@ -1,0 +1,71 @@
+"""The spool: how a tracker hands runs to the store without loading the database stack.
+
+Checkpoints and final records of a run tracked from Python are written as JSON documents to a
+spool directory that belongs to the store (``<file>.spool/`` next to a SQLite file; see
+:func:`algoprint._dburl.spool_dir_for_url`). Writing one is an atomic ``os.replace`` of a small
+file: no SQLAlchemy import, a few hundred microseconds, and no lock contention however many
+processes track at once. The next command that opens the store (``algoprint runs``,
+``report``, ``show``...) ingests the spool: it claims each file by renaming it, upserts the run
+(never replacing a newer checkpoint with an older one) and deletes the claim. A file that
+cannot be ingested stays where it is, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from algoprint._dburl import resolve_url, spool_dir_for_url
+from algoprint.tracking.record import RunRecord
+
+__all__ = ["SpoolSink", "spool_dir"]
+
+SUFFIX = ".run.json"
+
+
+def spool_dir(db: str | None) -> Path:
+    """The spool directory of the store named by the ``db`` setting."""
+    return spool_dir_for_url(resolve_url(db))
+
+
+class SpoolSink:
+    """Writes run records into a store's spool directory (created on first write).
+
+    Args:
+        db: the ``db`` setting (path or URL; ``None`` for the default store).
+    """
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+        self._dir: Path | None = None
+
+    @property
+    def directory(self) -> Path:
+        if self._dir is None:
+            self._dir = spool_dir(self.db)
+        return self._dir
+
+    def save(self, record: RunRecord, *, durable: bool = False) -> Path:
+        """Write ``record`` atomically; ``durable`` also fsyncs (the final record).
+
+        Raises:
+            OSError: the spool directory cannot be created or written.
+        """
+        directory = self.directory
+        directory.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(record.to_dict(), separators=(",", ":")).encode()
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            target = directory / f"{record.run_id}{SUFFIX}"
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
