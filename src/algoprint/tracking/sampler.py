@@ -132,8 +132,9 @@ class Sampler:
     def snapshot(self) -> Snapshot:
         """Sample every meter now and return the cumulative totals."""
         with self._lock:
+            pids = self._tree.pids()  # before the clock: listing processes takes milliseconds
             now = time.monotonic()
-            ctx = SampleContext(now_s=now, pids=self._tree.pids())
+            ctx = SampleContext(now_s=now, pids=pids)
             for state in self._states:
                 self._sample(state, ctx)
             return self._snapshot_locked(now)

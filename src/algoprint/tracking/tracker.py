@@ -311,6 +311,18 @@ class Tracker:
                 None if pp is None or process is None else pp + process,
             )
 
+    def snapshot(self) -> Snapshot:
+        """Sample every meter now and return the cumulative totals since start (for live
+        per-epoch energy, power timelines and budgets).
+
+        Raises:
+            TrackingError: the tracker is not running.
+        """
+        sampler = self._sampler
+        if self.state is not TrackerState.RUNNING or sampler is None:
+            raise TrackingError(f"snapshot() while the tracker is {self.state.value}")
+        return sampler.snapshot()
+
     def add_degradation(self, degradation: Degradation) -> None:
         """Record a fault or fallback on the run (before ``stop()``)."""
         with self._lock:

@@ -122,10 +122,9 @@ class TrainingRecorder:
         return self.run
 
     def _snapshot(self) -> Any:
-        # The sampler is the tracker's own; a snapshot reads the meters synchronously.
-        sampler = getattr(self._tracker, "_sampler", None)
+        # A snapshot reads the meters synchronously (Tracker.snapshot()).
         try:
-            return None if sampler is None else sampler.snapshot()
+            return None if self._tracker is None else self._tracker.snapshot()
         except Exception as e:
             log.warning("algoprint: could not read the meters at an epoch edge: %s", e)
             return None

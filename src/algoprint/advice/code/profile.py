@@ -1,0 +1,447 @@
+"""Energy per Python function and line: ``profile_command`` (``algoprint profile -- CMD``) and
+the ``profile()`` context manager / decorator.
+
+A stack sampler (:mod:`._sampler`, standard library) records which code runs when; a tracker
+measures the energy and a power timeline (:mod:`._timeline`) snapshots it every 0.1 s; the two
+are joined bucket by bucket (:mod:`._aggregate`). For a Python command the target runs in a
+child interpreter under ``_runner.py`` (so its own code is profiled, not algoprint's) and the
+parent measures the child's energy. Any other command is measured as a whole: the result says
+so in ``notes`` and ``per_function`` is ``False``; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from algoprint.advice.code._aggregate import Attribution, FlameNode, Hotspot, LineHotspot
+from algoprint.advice.code._persist import SupportsSaveAnalysis
+from algoprint.errors import InputError
+from algoprint.records import AnalysisRecord
+
+__all__ = ["ProfileResult", "profile", "profile_command", "render_profile"]
+
+log = logging.getLogger("algoprint")
+ATTRIBUTION_METHOD = "power-timeline"
+
+
+@dataclass(slots=True)
+class ProfileResult:
+    """What a profile found.
+
+    Attributes:
+        per_function: whether energy was attributed to functions (False: whole process only).
+        energy_j: the run's headline energy (J), ``None`` when a meter had a gap.
+        duration_s: the run's wall time (s).
+        attributed_energy_j: energy attributed to sampled code (J).
+        outside_energy_j: run energy outside the sampled span (start-up, shutdown) (J).
+        hotspots / lines: functions and lines ranked by self energy (then self time).
+        tree: the call tree for the flame graph.
+        notes: fallbacks and limits, in words, to show the user.
+        run: the tracker's run record (``RunRecord``).
+    """
+
+    command: list[str] | None
+    per_function: bool
+    energy_j: float | None
+    duration_s: float
+    exit_code: int | None
+    attributed_energy_j: float | None = None
+    outside_energy_j: float | None = None
+    profiled_s: float = 0.0
+    samples: int = 0
+    hotspots: list[Hotspot] = field(default_factory=list)
+    lines: list[LineHotspot] = field(default_factory=list)
+    tree: FlameNode | None = None
+    notes: list[str] = field(default_factory=list)
+    html_path: str | None = None
+    run: Any = None
+
+    @property
+    def method(self) -> str:
+        return ATTRIBUTION_METHOD if self.per_function else "whole-process"
+
+    def to_dict(self, *, top: int = 30) -> dict[str, Any]:
+        """A JSON-ready summary (top hotspots and lines; the tree is left out)."""
+        return {
+            "command": self.command,
+            "method": self.method,
+            "per_function": self.per_function,
+            "energy_j": self.energy_j,
+            "duration_s": self.duration_s,
+            "exit_code": self.exit_code,
+            "attributed_energy_j": self.attributed_energy_j,
+            "outside_energy_j": self.outside_energy_j,
+            "profiled_s": self.profiled_s,
+            "samples": self.samples,
+            "hotspots": [_hotspot_dict(h) for h in self.hotspots[:top]],
+            "lines": [
+                {
+                    "file": ln.file,
+                    "line": ln.line,
+                    "function": ln.function,
+                    "self_s": ln.self_s,
+                    "self_energy_j": ln.self_energy_j,
+                    "share": ln.share,
+                }
+                for ln in self.lines[:top]
+            ],
+            "notes": list(self.notes),
+            "html_path": self.html_path,
+            "run_id": None if self.run is None else self.run.run_id,
+        }
+
+    def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
+        """The ``code-profile`` analysis record (evidence for owk-05)."""
+        top = self.hotspots[0] if self.hotspots else None
+        if top is not None and top.share is not None:
+            en = f"Hottest function: {top.function} ({100 * top.share:.0f} % of the energy)."
+            nl = f"Zwaarste functie: {top.function} ({100 * top.share:.0f} % van de energie)."
+        else:
+            en = "Energy measured for the whole process; no per-function attribution."
+            nl = "Energie gemeten voor het hele proces; geen verdeling per functie."
+        return AnalysisRecord(
+            kind="code-profile",
+            algorithm=algorithm,
+            title="Energy profile of " + (" ".join(self.command or []) or "Python code"),
+            result=self.to_dict(),
+            summary_en=en,
+            summary_nl=nl,
+            run_ids=[] if self.run is None else [self.run.run_id],
+        )
+
+
+def _hotspot_dict(h: Hotspot) -> dict[str, Any]:
+    return {
+        "function": h.function,
+        "file": h.file,
+        "line": h.line,
+        "self_s": h.self_s,
+        "total_s": h.total_s,
+        "self_cpu_s": h.self_cpu_s,
+        "samples": h.samples,
+        "self_energy_j": h.self_energy_j,
+        "total_energy_j": h.total_energy_j,
+        "share": h.share,
+    }
+
+
+def _finish(
+    result: ProfileResult,
+    attribution: Attribution | None,
+    *,
+    out_html: str | Path | None,
+    algorithm: str | None,
+    store: SupportsSaveAnalysis | None,
+    db: str | None,
+) -> ProfileResult:
+    if attribution is not None:
+        result.per_function = True
+        result.hotspots = attribution.hotspots
+        result.lines = attribution.lines
+        result.tree = attribution.tree
+        result.attributed_energy_j = attribution.attributed_energy_j
+        result.outside_energy_j = attribution.outside_energy_j
+        result.profiled_s = attribution.profiled_s
+        result.samples = attribution.samples
+        if attribution.samples < 20:
+            result.notes.append(
+                f"only {attribution.samples} samples were taken: the ranking is rough "
+                "(profile a longer run or a loop of the work)"
+            )
+    if out_html is not None and result.tree is not None:
+        from algoprint.advice.code.flame import render_flame_html, write_flame_html
+
+        document = render_flame_html(
+            result.tree,
+            hotspots=result.hotspots,
+            summary=render_profile(result, top=0),
+        )
+        try:
+            result.html_path = str(write_flame_html(out_html, document))
+        except OSError as e:
+            raise InputError(
+                f"cannot write the flame graph to {out_html}: {e.strerror or e}",
+                hint="pass --html to a writable file in an existing directory",
+            ) from e
+    elif out_html is not None:
+        result.notes.append("no flame graph was written: there is no per-function profile")
+    if algorithm is not None:
+        from algoprint.advice.code._persist import persist_analysis
+
+        persist_analysis(result.to_analysis(algorithm), store=store, db=db)
+    return result
+
+
+def _new_tracker(settings: Any, meters: Sequence[Any] | None, store_run: bool, **kw: Any) -> Any:
+    from algoprint.tracking.tracker import Tracker
+
+    return Tracker(settings=settings, meters=meters, store=store_run, phase="profile", **kw)
+
+
+def _not_python_note(reason: str) -> str:
+    return (
+        f"whole-process energy only: {reason}. Energy is attributed to functions only for "
+        "`python script.py ...` or `python -m module ...`"
+    )
+
+
+def profile_command(
+    argv: Sequence[str],
+    *,
+    settings: Any = None,
+    out_html: str | Path | None = None,
+    meters: Sequence[Any] | None = None,
+    algorithm: str | None = None,
+    store: SupportsSaveAnalysis | None = None,
+    store_run: bool = False,
+    interval_s: float = 0.005,
+    timeline_interval_s: float = 0.1,
+) -> ProfileResult:
+    """Run ``argv`` and attribute its energy to its Python functions and lines.
+
+    A Python command (``python [opts] script.py ARGS`` or ``python [opts] -m mod ARGS``) runs
+    in a child interpreter under the profiler; the parent tracks the child's energy with a
+    power timeline. Anything else is measured as a whole and the result says so in ``notes``.
+    The command's stdin, stdout and stderr are inherited.
+
+    Args:
+        argv: the command line.
+        settings: :class:`~algoprint.config.Settings` (default: loaded from config/env).
+        out_html: where to write the flame graph (``None``: no file).
+        meters: meters to use instead of auto-detection (tests, custom sources).
+        algorithm: store a ``code-profile`` analysis for this algorithm slug.
+        store: where to store it (default: the configured store).
+        store_run: also store the tracked run in the run store.
+        interval_s: profiler sampling interval (s).
+        timeline_interval_s: power snapshot interval and attribution bucket width (s).
+
+    Raises:
+        InputError: empty command, a command that cannot be started, an unwritable HTML path.
+    """
+    from algoprint.advice.code._aggregate import attribute
+    from algoprint.advice.code._command import parse_python_command, runner_command
+    from algoprint.advice.code._timeline import PowerTimeline
+    from algoprint.config import load_settings
+
+    argv = list(argv)
+    if not argv:
+        raise InputError(
+            "no command to profile", hint="put it after --: algoprint profile -- python app.py"
+        )
+    settings = settings if settings is not None else load_settings()
+    target, reason = parse_python_command(argv)
+    tracker = _new_tracker(settings, meters, store_run, pids=(), command=argv)
+    with tempfile.TemporaryDirectory(prefix="algoprint-profile-") as tmp:
+        out = os.path.join(tmp, "profile.json")
+        child_argv = argv
+        if target is not None:
+            child_argv = runner_command(
+                target, out=out, interval_s=interval_s, bucket_s=timeline_interval_s
+            )
+        tracker.start()
+        timeline = PowerTimeline(tracker, interval_s=timeline_interval_s)
+        timeline.start()
+        try:
+            child = subprocess.Popen(child_argv)
+        except OSError as e:
+            timeline.stop()
+            tracker.stop(exit_code=127, error=e)
+            raise InputError(
+                f"cannot start {argv[0]}: {e.strerror or e}",
+                hint="check the command name and that it is executable",
+            ) from e
+        tracker.set_process_roots([child.pid])
+        try:
+            returncode = child.wait()
+        except KeyboardInterrupt:
+            returncode = child.wait()
+        timeline.stop()
+        exit_code = 128 - returncode if returncode < 0 else returncode
+        record = tracker.stop(exit_code=exit_code)
+        result = ProfileResult(
+            command=argv,
+            per_function=False,
+            energy_j=record.energy_j,
+            duration_s=record.duration_s,
+            exit_code=exit_code,
+            run=record,
+        )
+        data: dict[str, Any] | None = None
+        if target is None:
+            result.notes.append(_not_python_note(str(reason)))
+        else:
+            try:
+                data = json.loads(Path(out).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                result.notes.append(
+                    _not_python_note(
+                        "the Python child left no profile (it called os._exit, was killed, "
+                        "or its interpreter could not run algoprint's runner)"
+                    )
+                )
+    attribution = None
+    if data is not None:
+        if timeline.gap_reason is not None:
+            result.notes.append(f"energy per function is unknown: {timeline.gap_reason}")
+        attribution = attribute(
+            data, timeline=timeline.points or None, run_energy_j=record.energy_j
+        )
+    for degradation in record.degradations:
+        result.notes.append(f"{degradation.source}: {degradation.message}")
+    return _finish(
+        result, attribution, out_html=out_html, algorithm=algorithm, store=store, db=settings.db
+    )
+
+
+class profile(contextlib.ContextDecorator):
+    """Profile the energy of a block or a function in this process.
+
+    ``with profile(out_html="p.html") as p: work()`` then ``p.result`` is the
+    :class:`ProfileResult`. As a decorator, each call is profiled and ``.result`` holds the
+    last call's; a recursive call inside a profiled call is not profiled again. Accepts the
+    keyword arguments of :func:`profile_command` except ``argv``. Stacks are cut at the frame
+    that entered the block, so the test runner or caller above it is not shown. Profiling
+    faults never break the block: they are logged and ``result`` stays ``None``.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Any = None,
+        out_html: str | Path | None = None,
+        meters: Sequence[Any] | None = None,
+        algorithm: str | None = None,
+        store: SupportsSaveAnalysis | None = None,
+        store_run: bool = False,
+        interval_s: float = 0.005,
+        timeline_interval_s: float = 0.1,
+    ) -> None:
+        self._out_html = out_html
+        self._algorithm = algorithm
+        self._store = store
+        self._settings = settings
+        self._meters = meters
+        self._store_run = store_run
+        self._interval_s = interval_s
+        self._timeline_interval_s = timeline_interval_s
+        self._depth = 0
+        self._parts: tuple[Any, Any, Any] | None = None
+        self.result: ProfileResult | None = None
+
+    def _recreate_cm(self) -> profile:
+        return self
+
+    def __enter__(self) -> profile:
+        self._depth += 1
+        if self._depth > 1:
+            return self
+        from algoprint.advice.code._sampler import StackSampler
+        from algoprint.advice.code._timeline import PowerTimeline
+        from algoprint.config import load_settings
+
+        settings = self._settings if self._settings is not None else load_settings()
+        self._settings = settings
+        caller = sys._getframe(1)
+        keep = caller.f_code.co_filename != contextlib.__file__  # decorator: drop its wrapper
+        tracker = _new_tracker(settings, self._meters, self._store_run)
+        tracker.start()
+        timeline = PowerTimeline(tracker, interval_s=self._timeline_interval_s)
+        timeline.start()
+        sampler = StackSampler(
+            interval_s=self._interval_s,
+            bucket_s=self._timeline_interval_s,
+            roots={threading.get_ident(): (caller, keep)},
+            skip_files={__file__},
+        )
+        sampler.start()
+        self._parts = (tracker, timeline, sampler)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        self._depth -= 1
+        if self._depth > 0 or self._parts is None:
+            return
+        tracker, timeline, sampler = self._parts
+        self._parts = None
+        try:
+            sampler.stop()
+            timeline.stop()
+            record = tracker.stop(error=exc)
+            from algoprint.advice.code._aggregate import attribute
+
+            result = ProfileResult(
+                command=None,
+                per_function=False,
+                energy_j=record.energy_j,
+                duration_s=record.duration_s,
+                exit_code=None,
+                run=record,
+            )
+            if timeline.gap_reason is not None:
+                result.notes.append(f"energy per function is unknown: {timeline.gap_reason}")
+            result.notes.extend(f"{d.source}: {d.message}" for d in record.degradations)
+            attribution = attribute(
+                sampler.to_dict(), timeline=timeline.points or None, run_energy_j=record.energy_j
+            )
+            self.result = _finish(
+                result,
+                attribution,
+                out_html=self._out_html,
+                algorithm=self._algorithm,
+                store=self._store,
+                db=self._settings.db,
+            )
+        except Exception as e:  # never mask the block's own exception or break the caller
+            log.warning("algoprint: the profile could not be completed: %s", e)
+
+
+def render_profile(result: ProfileResult, *, top: int = 15) -> list[str]:
+    """Human-readable lines: a summary, the notes and a hotspot table of ``top`` rows."""
+    energy = "unknown" if result.energy_j is None else f"{result.energy_j:.3f} J"
+    lines = [
+        f"command: {' '.join(result.command)}" if result.command else "profiled Python code",
+        f"energy: {energy} in {result.duration_s:.2f} s (attribution: {result.method})",
+    ]
+    if result.per_function:
+        attributed = result.attributed_energy_j
+        lines.append(
+            f"sampled: {result.samples} ticks over {result.profiled_s:.2f} s; "
+            + ("energy per function unknown" if attributed is None else f"{attributed:.3f} J")
+            + (
+                ""
+                if result.outside_energy_j is None
+                else f" attributed, {result.outside_energy_j:.3f} J outside the profiled code"
+            )
+        )
+    lines.extend(f"note: {n}" for n in result.notes)
+    if top <= 0 or not result.hotspots:
+        return lines
+    head = f"{'self J':>10} {'share':>6} {'self s':>8} {'total s':>8}  function (file:line)"
+    lines += ["", head]
+    for h in result.hotspots[:top]:
+        energy_txt = "—" if h.self_energy_j is None else f"{h.self_energy_j:.4g}"
+        share_txt = "—" if h.share is None else f"{100 * h.share:.1f}%"
+        lines.append(
+            f"{energy_txt:>10} {share_txt:>6} {h.self_s:>8.3f} {h.total_s:>8.3f}  "
+            f"{h.function} ({_short(h.file)}:{h.line})"
+        )
+    return lines
+
+
+def _short(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("../..") else rel
