@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from algoprint._version import __version__
-from algoprint.cli import runs_cmd
+from algoprint.cli import code_cmd, runs_cmd
 from algoprint.cli.run_cmd import run_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -26,3 +26,5 @@ cli.add_command(runs_cmd.runs)
 cli.add_command(runs_cmd.show)
 cli.add_command(runs_cmd.doctor)
 cli.add_command(runs_cmd.demo)
+cli.add_command(code_cmd.profile_cmd)
+cli.add_command(code_cmd.compare_cmd)
