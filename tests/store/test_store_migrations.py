@@ -41,6 +41,11 @@ def test_open_migrates_to_head_and_tables_match_runtime_schema(store_url: str) -
                 "runs",
                 "run_components",
                 "run_phases",
+                "analyses",
+                "algorithms",
+                "assessments",
+                "assessment_history",
+                "assessment_files",
             }
             context = MigrationContext.configure(
                 conn,

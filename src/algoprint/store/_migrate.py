@@ -22,13 +22,22 @@ from algoprint.store._schema import VERSION_TABLE
 
 __all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "current_revisions", "migrate"]
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest revision shipped; a test checks it equals Alembic's head."""
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 _PG_LOCK_KEY = int.from_bytes(b"algoprnt", "big")
-_OWN_TABLES = {"runs", "run_components", "run_phases"}
+_OWN_TABLES = {
+    "runs",
+    "run_components",
+    "run_phases",
+    "analyses",
+    "algorithms",
+    "assessments",
+    "assessment_history",
+    "assessment_files",
+}
 
 
 def current_revisions(conn: Connection) -> set[str] | None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -30,7 +31,20 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["VERSION_TABLE", "UtcDateTime", "components", "json_type", "metadata", "phases", "runs"]
+__all__ = [
+    "VERSION_TABLE",
+    "UtcDateTime",
+    "algorithms",
+    "analyses",
+    "assessment_files",
+    "assessment_history",
+    "assessments",
+    "components",
+    "json_type",
+    "metadata",
+    "phases",
+    "runs",
+]
 
 VERSION_TABLE = "algoprint_alembic_version"
 """Alembic's bookkeeping table; named for algoprint so a shared PostgreSQL database with other
@@ -138,3 +152,103 @@ phases = Table(
     Column("count", Integer, nullable=False),
     PrimaryKeyConstraint("run_id", "name", name="pk_run_phases"),
 )
+
+# -- revision 0002: analyses, the algorithm register and the Algoritmekader assessments ----
+
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("analysis_id", Text, primary_key=True),
+    Column("kind", String(64), nullable=False),
+    Column("measure", String(16), nullable=False),
+    Column("algorithm", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("result", json_type(), nullable=False),
+    Column("summary_nl", Text, nullable=False),
+    Column("summary_en", Text, nullable=False),
+    Column("own_energy_j", Float, nullable=True),
+    Column("run_ids", json_type(), nullable=False),
+    Column("schema_version", String(16), nullable=False),
+    Index("ix_analyses_algorithm", "algorithm"),
+    Index("ix_analyses_created_at", "created_at"),
+)
+"""One :class:`~algoprint.records.AnalysisRecord` per row; ``measure`` is derived from ``kind``
+when saved, so a filter by measure needs no mapping in SQL."""
+
+algorithms = Table(
+    "algorithms",
+    metadata,
+    Column("slug", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("organisation", Text, nullable=True),
+    Column("description", Text, nullable=True),
+    Column("lars_id", Text, nullable=True),
+    Column("lifecycle_phase", String(64), nullable=True),
+    Column("owners", json_type(), nullable=False),
+    Column("location", json_type(), nullable=True),
+    Column("contract", String(32), nullable=True),
+    Column("functional_unit", Text, nullable=True),
+    Column("yearly_units", Float, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_algorithms_organisation", "organisation"),
+)
+"""The algorithm register. ``owners``: role slug -> list of names/emails; ``location``: the
+reference (zone, cloud, region, datacentre) resolved by :mod:`algoprint.impact.location`."""
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column(
+        "algorithm", String(64), ForeignKey("algorithms.slug", ondelete="CASCADE"), nullable=False
+    ),
+    Column("measure", String(16), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("responsible", Text, nullable=True),
+    Column("reviewer", Text, nullable=True),
+    Column("note", Text, nullable=True),
+    Column("links", json_type(), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("updated_by", Text, nullable=False),
+    PrimaryKeyConstraint("algorithm", "measure", name="pk_assessments"),
+)
+"""The current assessment of one measure for one algorithm (one row per pair)."""
+
+assessment_history = Table(
+    "assessment_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "algorithm", String(64), ForeignKey("algorithms.slug", ondelete="CASCADE"), nullable=False
+    ),
+    Column("measure", String(16), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    Column("changed_by", Text, nullable=False),
+    Column("old_state", String(32), nullable=True),
+    Column("new_state", String(32), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("changes", json_type(), nullable=False),
+    Index("ix_assessment_history_algorithm_measure", "algorithm", "measure"),
+)
+"""Every change of an assessment: who, when, old/new state and ``changes`` (field -> [old, new])."""
+
+assessment_files = Table(
+    "assessment_files",
+    metadata,
+    Column(
+        "algorithm", String(64), ForeignKey("algorithms.slug", ondelete="CASCADE"), nullable=False
+    ),
+    Column("measure", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("added_by", Text, nullable=False),
+    PrimaryKeyConstraint("algorithm", "measure", "sha256", name="pk_assessment_files"),
+)
+"""Files attached to an assessment, content in the database (works for SQLite and PostgreSQL
+alike and travels with the store); size capped by the kader layer."""

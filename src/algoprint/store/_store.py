@@ -6,7 +6,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, TypeVar
@@ -17,7 +17,8 @@ from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from algoprint.errors import ConfigError, InputError, NotFound, StoreError
-from algoprint.store import _recovery
+from algoprint.records import AnalysisRecord
+from algoprint.store import _analyses, _recovery, _register
 from algoprint.store._convert import (
     COMPONENT_COLUMNS,
     build_record,
@@ -35,7 +36,7 @@ from algoprint.store._engine import (
     translate,
 )
 from algoprint.store._migrate import migrate
-from algoprint.store._schema import components, phases, runs
+from algoprint.store._schema import analyses, components, phases, runs
 from algoprint.store._url import mask_url, resolve_url, sqlite_file
 from algoprint.tracking.record import RunRecord, RunStatus
 
@@ -180,13 +181,17 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
 
-    def save_run(self, record: RunRecord) -> None:
+    def save_run(self, record: RunRecord, *, only_if_newer: bool = False) -> bool:
         """Insert or replace the run ``record.run_id`` with its components and phases.
 
         Idempotent: checkpoints call it repeatedly with the growing record, and saving the
         same finished record twice leaves one run. The run row is upserted and its component
         and phase rows replaced in one transaction, so readers see either the old or the new
-        record, never a mix.
+        record, never a mix. With ``only_if_newer`` (spool ingestion) a stored record with a
+        later checkpoint, or a finished one, is not replaced by a running checkpoint.
+
+        Returns:
+            Whether the record was written.
 
         Raises:
             InputError: the record is malformed (empty run id, timestamp without offset,
@@ -198,7 +203,12 @@ class Store:
         phase_values = phase_rows(record)
         run_id = record.run_id
 
-        def write(conn: Connection) -> None:
+        def write(conn: Connection) -> bool:
+            if only_if_newer:
+                from algoprint.store._spool import is_newer
+
+                if not is_newer(conn, record):
+                    return False
             conn.execute(_upsert(conn, row))
             conn.execute(delete(components).where(components.c.run_id == run_id))
             conn.execute(delete(phases).where(phases.c.run_id == run_id))
@@ -206,8 +216,9 @@ class Store:
                 conn.execute(insert(phases), phase_values)
             if component_values:
                 conn.execute(insert(components), component_values)
+            return True
 
-        self._write(write, f"saving run {run_id}")
+        return self._write(write, f"saving run {run_id}")
 
     def delete_run(self, run_id: str) -> None:
         """Delete the run with exactly this id, with its components and phases.
@@ -322,6 +333,212 @@ class Store:
         where = _filters(algorithm, since, until, status)
         query = select(func.count()).select_from(runs).where(*where)
         return self._read(lambda conn: int(conn.execute(query).scalar_one()), "counting runs")
+
+    # -- analyses (evidence for the Algoritmekader measures) -------------------------------
+
+    def save_analysis(self, record: AnalysisRecord) -> None:
+        """Insert or replace the analysis ``record.analysis_id`` (idempotent upsert).
+
+        Raises:
+            InputError: the record is malformed (empty id, unknown kind, timestamp without
+                offset, a result that is not JSON, e.g. NaN).
+            StoreError: the store cannot be written.
+        """
+        row = _analyses.analysis_row(record)
+        self._write(
+            lambda conn: _analyses.upsert_analysis(conn, row),
+            f"saving analysis {record.analysis_id}",
+        )
+
+    def get_analysis(self, analysis_id: str) -> AnalysisRecord:
+        """The analysis with this id, or with this unique id prefix (>= 6 characters).
+
+        Raises:
+            InputError: an empty id, or a prefix matching several analyses (lists them).
+            NotFound: no analysis matches.
+            StoreError: the store cannot be read.
+        """
+        if not analysis_id:
+            raise InputError("give an analysis id")
+        return self._read(
+            lambda conn: _analyses.build_analysis(
+                _analyses.find_analysis(conn, analysis_id, self.where, MIN_PREFIX)
+            ),
+            f"reading analysis {analysis_id}",
+        )
+
+    def list_analyses(
+        self,
+        *,
+        algorithm: str | None = None,
+        kind: str | None = None,
+        measure: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AnalysisRecord]:
+        """Analyses matching every given filter, newest ``created_at`` first.
+
+        Args:
+            algorithm: exact algorithm slug.
+            kind: an :data:`~algoprint.records.ANALYSIS_KINDS` key.
+            measure: a measure code (``owk-06``) or URN; matches every kind mapped to it.
+            since: created at or after this instant (timezone-aware).
+            limit: at most this many (the newest).
+
+        Raises:
+            InputError: unknown kind or measure, naive datetime, negative limit.
+            StoreError: the store cannot be read.
+        """
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be >= 0, got {limit}")
+        where = _analyses.analysis_filters(
+            algorithm=algorithm, kind=kind, measure=measure, since=since
+        )
+        query = (
+            select(analyses)
+            .where(*where)
+            .order_by(analyses.c.created_at.desc(), analyses.c.analysis_id.desc())
+            .limit(limit)
+        )
+        return self._read(
+            lambda conn: [_analyses.build_analysis(r) for r in conn.execute(query).mappings()],
+            "listing analyses",
+        )
+
+    # -- the algorithm register (rows; rules live in algoprint.kader.register) -------------
+
+    def add_algorithm_row(self, row: Mapping[str, Any]) -> None:
+        """Insert a register row (validated by :mod:`algoprint.kader.register`).
+
+        Raises:
+            InputError: the slug is already registered.
+            StoreError: the store cannot be written.
+        """
+        self._write(
+            lambda conn: _register.insert_algorithm(conn, row), f"adding algorithm {row['slug']}"
+        )
+
+    def update_algorithm_row(
+        self, slug: str, changes: Mapping[str, Any], *, allow_archived: bool = False
+    ) -> dict[str, Any]:
+        """Apply column changes to one algorithm and return the new row.
+
+        Raises:
+            NotFound: no such algorithm.
+            InputError: it is archived (unless ``allow_archived``); nothing is changed.
+            StoreError: the store cannot be written.
+        """
+        return self._write(
+            lambda conn: _register.update_algorithm(
+                conn, slug, changes, where=self.where, allow_archived=allow_archived
+            ),
+            f"changing algorithm {slug}",
+        )
+
+    def get_algorithm_row(self, slug: str) -> dict[str, Any]:
+        """The register row of ``slug``.
+
+        Raises:
+            NotFound: no such algorithm (hint: how to add it).
+            StoreError: the store cannot be read.
+        """
+        return self._read(
+            lambda conn: _register.algorithm_row(conn, slug, self.where),
+            f"reading algorithm {slug}",
+        )
+
+    def list_algorithm_rows(
+        self, *, include_archived: bool = False, organisation: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Register rows sorted by slug; archived ones only with ``include_archived``."""
+        return self._read(
+            lambda conn: _register.list_algorithm_rows(
+                conn, include_archived=include_archived, organisation=organisation
+            ),
+            "listing algorithms",
+        )
+
+    def assessment_rows(
+        self, *, algorithm: str | None = None, measure: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Current assessment rows, sorted by algorithm and measure."""
+        return self._read(
+            lambda conn: _register.assessment_rows(conn, algorithm=algorithm, measure=measure),
+            "listing assessments",
+        )
+
+    def write_assessment(
+        self,
+        row: Mapping[str, Any],
+        history: Mapping[str, Any] | None,
+        files: Sequence[Mapping[str, Any]] = (),
+        *,
+        expected_state: str | None,
+        allow_archived: bool = False,
+    ) -> None:
+        """Upsert an assessment with its history row and files in one transaction.
+
+        See :func:`algoprint.store._register.write_assessment`.
+
+        Raises:
+            NotFound: the algorithm is not registered.
+            InputError: the algorithm is archived, or the assessment changed meanwhile.
+            StoreError: the store cannot be written.
+        """
+        self._write(
+            lambda conn: _register.write_assessment(
+                conn,
+                row,
+                history,
+                files,
+                where=self.where,
+                expected_state=expected_state,
+                allow_archived=allow_archived,
+            ),
+            f"saving the assessment of {row['measure']} for {row['algorithm']}",
+        )
+
+    def assessment_history_rows(
+        self, algorithm: str, measure: str | None = None
+    ) -> list[dict[str, Any]]:
+        """History rows of one algorithm (and measure), oldest first."""
+        return self._read(
+            lambda conn: _register.history_rows(conn, algorithm=algorithm, measure=measure),
+            f"reading the assessment history of {algorithm}",
+        )
+
+    def assessment_file_rows(
+        self, algorithm: str, measure: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Attached files of one algorithm (and measure), without content, oldest first."""
+        return self._read(
+            lambda conn: _register.file_rows(conn, algorithm=algorithm, measure=measure),
+            f"listing attached files of {algorithm}",
+        )
+
+    def assessment_file_content(self, algorithm: str, measure: str, sha256: str) -> bytes:
+        """The bytes of one attached file.
+
+        Raises:
+            NotFound: no such file.
+        """
+        return self._read(
+            lambda conn: _register.file_content(
+                conn, algorithm=algorithm, measure=measure, sha256=sha256
+            ),
+            f"reading an attached file of {algorithm}",
+        )
+
+    def run_energy_by_phase(
+        self, algorithm: str, *, since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Per run ``phase`` of ``algorithm``: ``runs``, ``energy_j`` (sum over the runs with a
+        total, ``None`` when none has one) and ``gaps`` (runs without a total). One query."""
+        when = None if since is None else check_aware(since, "since")
+        return self._read(
+            lambda conn: _register.phase_energy(conn, algorithm=algorithm, since=when),
+            f"summing the energy of {algorithm}",
+        )
 
 
 def open_store(db: str | None = None) -> Store:

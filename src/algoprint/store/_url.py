@@ -12,6 +12,7 @@ from algoprint._dburl import default_db_path, resolve_url
 
 __all__ = ["default_db_path", "mask_url", "resolve_url", "sqlite_file"]
 
+
 def mask_url(url: str) -> str:
     """``url`` with any password replaced by ``***``, for messages and logs."""
     from sqlalchemy.engine import make_url
