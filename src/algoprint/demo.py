@@ -117,9 +117,7 @@ def _measure_models(store: Any, advance: Callable[[], None]) -> list[ModelRuns]:
                 predictions += len(predicted)
             inf.add_units(predictions)
         accuracy = float(np.mean(predicted == y_test))
-        results.append(
-            ModelRuns(name, accuracy, tr.record, inf.record, predictions)  # type: ignore[arg-type]
-        )
+        results.append(ModelRuns(name, accuracy, tr.record, inf.record, predictions))
         advance()
     return results
 
@@ -230,7 +228,7 @@ def _yearly_energy_j(store: Any) -> float | None:
             per_unit.append(run.energy_j / run.units)
     if not per_unit:
         return None
-    return min(per_unit) * YEARLY_PREDICTIONS
+    return float(min(per_unit)) * YEARLY_PREDICTIONS
 
 
 def _board(store: Any, result: DemoResult) -> None:

@@ -3,13 +3,15 @@ less (Algoritmekader owk-05)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from algoprint.cli._common import db_option, json_option, print_json
 from algoprint.errors import InputError
 
 
-def _store_for(algorithm: str | None, db: str | None) -> object | None:
+def _store_for(algorithm: str | None, db: str | None) -> Any:
     if algorithm is None:
         return None
     from algoprint.cli._common import open_store_for
@@ -47,7 +49,7 @@ def profile_cmd(
         list(command),
         out_html=html,
         algorithm=algorithm,
-        store=_store_for(algorithm, db),  # type: ignore[arg-type]
+        store=_store_for(algorithm, db),
     )
     if as_json:
         print_json(result.to_dict())
@@ -91,7 +93,7 @@ def compare_cmd(
         order=order,
         seed=seed,
         algorithm=algorithm,
-        store=_store_for(algorithm, db),  # type: ignore[arg-type]
+        store=_store_for(algorithm, db),
     )
     if as_json:
         print_json(result.to_dict())

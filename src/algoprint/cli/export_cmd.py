@@ -1,0 +1,148 @@
+"""``algoprint export csrd|boamps|runs|amt``: figures for other systems."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from algoprint.cli._common import db_option
+from algoprint.cli.report_cmd import location_options, settings_extra
+from algoprint.errors import InputError
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    try:
+        target.write_bytes(data)
+    except OSError as e:
+        raise InputError(
+            f"cannot write {target}: {e.strerror or e}",
+            hint="choose a writable path with -o PATH (does its folder exist?)",
+        ) from None
+    click.echo(f"Written to {target}", err=True)
+
+
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--output", "-o", metavar="PATH", help="Output file (default stdout).")(
+        func
+    )
+    func = click.option("--period", "-p", metavar="PERIOD", help="2026, 2026-Q3, FROM..TO.")(func)
+    func = click.option("--algorithm", "-a", metavar="SLUG", help="Only this algorithm.")(func)
+    return db_option(func)
+
+
+@click.group("export")
+def export() -> None:
+    """Export figures: ESRS E1 datapoints (CSRD), BoAmps run reports, runs, AMT measures."""
+
+
+@export.command("csrd")
+@_common
+@click.option("--organisation", metavar="NAME", help="Only this organisation's algorithms.")
+@click.option("--format", "-f", "fmt", default="json", show_default=True, metavar="csv|json")
+@location_options
+def csrd(
+    algorithm: str | None,
+    period: str | None,
+    output: str | None,
+    db: str | None,
+    organisation: str | None,
+    fmt: str,
+    **location: str | None,
+) -> None:
+    """ESRS E1-5 energy and E1-6 GHG datapoints of the compute share (not a CSRD report)."""
+    from algoprint.export import export_csrd
+
+    store, extra = settings_extra(db)
+    _emit(
+        export_csrd(
+            store,
+            fmt=fmt,
+            algorithm=algorithm,
+            organisation=organisation,
+            period=period,
+            settings_extra=extra,
+            overrides=location,
+        ),
+        output,
+    )
+
+
+@export.command("boamps")
+@_common
+@click.option("--run", "run_id", metavar="RUN_ID", help="One run (id or unique prefix).")
+@location_options
+def boamps(
+    algorithm: str | None,
+    period: str | None,
+    output: str | None,
+    db: str | None,
+    run_id: str | None,
+    **location: str | None,
+) -> None:
+    """BoAmps (Boavizta) JSON reports: one per run."""
+    from algoprint.export import export_boamps
+
+    store, extra = settings_extra(db)
+    _emit(
+        export_boamps(
+            store,
+            algorithm=algorithm,
+            period=period,
+            run_id=run_id,
+            settings_extra=extra,
+            overrides=location,
+        ),
+        output,
+    )
+
+
+@export.command("runs")
+@_common
+@click.option("--format", "-f", "fmt", default="csv", show_default=True, metavar="csv|json")
+@location_options
+def runs(
+    algorithm: str | None,
+    period: str | None,
+    output: str | None,
+    db: str | None,
+    fmt: str,
+    **location: str | None,
+) -> None:
+    """Runs with their impacts (CSV: one row per run)."""
+    from algoprint.export import export_runs
+
+    store, extra = settings_extra(db)
+    _emit(
+        export_runs(
+            store,
+            fmt=fmt,
+            algorithm=algorithm,
+            period=period,
+            settings_extra=extra,
+            overrides=location,
+        ),
+        output,
+    )
+
+
+@export.command("amt")
+@_common
+def amt(algorithm: str | None, period: str | None, output: str | None, db: str | None) -> None:
+    """The measures in the AMT (Algoritmekader Management Tool) shape, as JSON."""
+    from algoprint.kader.interop import export_amt
+
+    if period is not None:
+        raise InputError("the AMT export has no period", hint="leave out --period")
+    store, _ = settings_extra(db)
+    doc = export_amt(store, algorithm=algorithm)
+    _emit((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), output)
