@@ -5,7 +5,20 @@ from __future__ import annotations
 import click
 
 from algoprint._version import __version__
-from algoprint.cli import code_cmd, runs_cmd
+from algoprint.cli import (
+    advise_cmd,
+    code_cmd,
+    demo_cmd,
+    export_cmd,
+    impact_cmd,
+    procure_cmd,
+    report_cmd,
+    runs_cmd,
+    schedule_cmd,
+    where_cmd,
+)
+from algoprint.cli.algorithm_cmd import algorithm
+from algoprint.cli.kader_cmd import kader
 from algoprint.cli.run_cmd import run_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -25,6 +38,16 @@ cli.add_command(run_command)
 cli.add_command(runs_cmd.runs)
 cli.add_command(runs_cmd.show)
 cli.add_command(runs_cmd.doctor)
-cli.add_command(runs_cmd.demo)
+cli.add_command(demo_cmd.demo)
+cli.add_command(report_cmd.report)
+cli.add_command(export_cmd.export)
 cli.add_command(code_cmd.profile_cmd)
 cli.add_command(code_cmd.compare_cmd)
+cli.add_command(algorithm)
+cli.add_command(kader)
+cli.add_command(impact_cmd.factors_command)
+cli.add_command(impact_cmd.estimate_command)
+cli.add_command(advise_cmd.advise)
+cli.add_command(where_cmd.where)
+cli.add_command(procure_cmd.procure)
+cli.add_command(schedule_cmd.schedule)

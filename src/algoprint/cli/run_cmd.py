@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, print_json
+from algoprint.cli._location import location_options
 from algoprint.errors import InputError
 
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
@@ -113,6 +114,7 @@ class _Forwarder:
 @click.option(
     "--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Label the run (repeatable)."
 )
+@location_options
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     algorithm: str | None,
@@ -125,9 +127,19 @@ def run_command(
     strict: bool,
     cpu_tdp: float | None,
     tags: tuple[str, ...],
+    location: str | None,
+    cloud: str | None,
+    region: str | None,
+    datacentre: str | None,
     command: tuple[str, ...],
 ) -> int:
-    """Measure the energy of COMMAND (put it after --): algoprint run -- python train.py"""
+    """Measure the energy of COMMAND (put it after --): algoprint run -- python train.py
+
+    The summary (stderr) and the --json document (stdout) include the run's CO2e
+    (location- and market-based) and water, computed from the measured energy for the
+    location given by --location/--cloud/--region/--datacentre, the algorithm's registered
+    location, ALGOPRINT_LOCATION or [location] in algoprint.toml (in that order).
+    """
     if not command:
         raise InputError(
             "no command given after --",
@@ -152,6 +164,19 @@ def run_command(
 
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
+    # Resolve the location before the command runs too: a wrong --location fails early.
+    profile = None
+    if as_json or not quiet:
+        from algoprint.cli._location import registered_location, resolve_cli_location
+
+        profile = resolve_cli_location(
+            settings.extra,
+            location=location,
+            cloud=cloud,
+            region=region,
+            datacentre=datacentre,
+            registered=registered_location(store, algorithm, settings.extra),
+        )
 
     tracker = Tracker(
         sink=StoreSink(store),
@@ -173,7 +198,7 @@ def run_command(
             reason = "command not found" if exit_code == 127 else (e.strerror or str(e))
             tracker.add_degradation(Degradation("command", f"{command[0]}: {reason}"))
             tracker.stop(exit_code=exit_code)
-            _finish(tracker, as_json, quiet)
+            _finish(tracker, as_json, quiet, profile)
             print(f"algoprint: {command[0]}: {reason}", file=sys.stderr)
             return exit_code
         fwd.child = child
@@ -182,7 +207,7 @@ def run_command(
     exit_code = 128 - returncode if returncode < 0 else returncode
     status = RunStatus.INTERRUPTED if fwd.received is not None else None
     tracker.stop(exit_code=exit_code, status=status)
-    _finish(tracker, as_json, quiet)
+    _finish(tracker, as_json, quiet, profile)
     return exit_code
 
 
@@ -208,11 +233,34 @@ def _parse_tags(tags: tuple[str, ...]) -> dict[str, str]:
     return result
 
 
-def _finish(tracker: Any, as_json: bool, quiet: bool) -> None:
+def _finish(tracker: Any, as_json: bool, quiet: bool, profile: Any) -> None:
     record = tracker.record
+    doc = _impacts(record, profile)
     if as_json:
-        print_json(record.to_dict())
+        data = record.to_dict()
+        if doc is not None:
+            from algoprint.cli._location import impact_fields
+
+            data.update(impact_fields(doc, profile))
+        print_json(data)
     elif not quiet:
+        from algoprint.cli._location import print_run_impacts
         from algoprint.cli._render import run_summary
 
         run_summary(record)
+        if doc is not None:
+            print_run_impacts(doc, profile)
+
+
+def _impacts(record: Any, profile: Any) -> Any:
+    """The run's impacts; a failure here is said, never allowed to cost the exit code."""
+    if profile is None:
+        return None
+    from algoprint.cli._location import run_impacts
+    from algoprint.errors import AlgoprintError
+
+    try:
+        return run_impacts(record, profile)
+    except AlgoprintError as e:
+        print(f"algoprint: impacts not computed: {e.message}", file=sys.stderr)
+        return None

@@ -1,4 +1,4 @@
-"""``runs``, ``show``, ``doctor`` and ``demo``."""
+"""``runs``, ``show`` and ``doctor``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._location import location_options
 
 
 @click.command("runs")
@@ -33,18 +34,52 @@ def runs(algorithm: str | None, limit: int, db: str | None, as_json: bool) -> No
 
 @click.command("show")
 @click.argument("run_id")
+@location_options
 @db_option
 @json_option
-def show(run_id: str, db: str | None, as_json: bool) -> None:
-    """Show one run (RUN_ID may be a unique prefix of at least 6 characters)."""
+def show(
+    run_id: str,
+    location: str | None,
+    cloud: str | None,
+    region: str | None,
+    datacentre: str | None,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """Show one run (RUN_ID may be a unique prefix of at least 6 characters).
+
+    CO2e and water are computed now from the stored energy, for the location given by the
+    options, the algorithm's registered location, ALGOPRINT_LOCATION or [location] (in that
+    order); stored runs keep energy only, so new factors apply to old runs.
+    """
+    from algoprint.cli._location import (
+        impact_fields,
+        print_run_impacts,
+        registered_location,
+        resolve_cli_location,
+        run_impacts,
+    )
+    from algoprint.config import load_settings
+
     store = open_store_for(db)
     record = store.get_run(run_id)
+    extra = load_settings().extra
+    profile = resolve_cli_location(
+        extra,
+        location=location,
+        cloud=cloud,
+        region=region,
+        datacentre=datacentre,
+        registered=registered_location(store, record.algorithm, extra),
+    )
+    doc = run_impacts(record, profile)
     if as_json:
-        print_json(record.to_dict())
+        print_json({**record.to_dict(), **impact_fields(doc, profile)})
         return
     from algoprint.cli._render import run_summary
 
     run_summary(record, stderr=False)
+    print_run_impacts(doc, profile, stderr=False)
 
 
 @click.command("doctor")
@@ -95,25 +130,3 @@ def doctor(as_json: bool) -> None:
     if not found.meters:
         console.print("[red]No energy source can be measured here.[/red]")
         sys.exit(1)
-
-
-@click.command("demo")
-@db_option
-def demo(db: str | None) -> int:
-    """Measure a small bundled workload and show the stored run (the README's main job)."""
-    import subprocess
-
-    argv = [sys.executable, "-m", "algoprint.workloads.sample"]
-    cmd = [
-        sys.executable,
-        "-m",
-        "algoprint",
-        "run",
-        "--algorithm",
-        "demo-workload",
-        "--phase",
-        "training",
-    ]
-    if db:
-        cmd += ["--db", db]
-    return subprocess.call([*cmd, "--", *argv])

@@ -17,6 +17,7 @@ asks, or uses :func:`default_location` and says plainly which zone it used and h
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,9 @@ from algoprint.impact.uncertainty import Interval
 __all__ = [
     "DATACENTRE_KEYS",
     "LOCATION_KEYS",
+    "PUE_BASES",
+    "RENEWABLE_BASES",
+    "EvidenceLink",
     "LocationProfile",
     "default_location",
     "factors_for_profile",
@@ -55,11 +59,45 @@ DATACENTRE_KEYS = frozenset(
         "eed_report_url",
         "evidence",
         "description",
+        "it_power_kw",
+        "pue_basis",
+        "renewable_pct",
+        "renewable_basis",
+        "eed_report_date",
+        "year",
+        "name",
+        "kind",
     }
 )
-"""Keys accepted in a ``[datacentres.NAME]`` config table."""
+"""Keys accepted in a ``[datacentres.NAME]`` config table (docs/datacentres.md). ``pue_basis``,
+``renewable_pct``, ``renewable_basis``, ``year``, ``name`` and ``kind`` are validated here and
+read by the greenwashing checks (:mod:`algoprint.advice._greenwash`); they do not change the
+impact figures."""
+
+PUE_BASES = ("annual", "design", "peak", "monthly", "unknown")
+"""Accepted ``pue_basis`` values: dat-06 asks for an annual (whole-year) PUE."""
+RENEWABLE_BASES = ("certificates", "ppa", "on-site", "grid-mix")
+"""Accepted ``renewable_basis`` values: how a renewable share is claimed."""
 
 _PUE_DCIE_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLink:
+    """A link backing a datacentre's figures, with the date of the document.
+
+    Attributes:
+        url: the link (or a reference to a document).
+        date: the document's date; ``None`` when undated. A month or a year is read as the last
+            day of that period, so age checks never call possibly recent evidence stale.
+    """
+
+    url: str
+    date: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (date as ``YYYY-MM-DD``)."""
+        return {"url": self.url, "date": None if self.date is None else self.date.isoformat()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +118,12 @@ class LocationProfile:
             ``unknown``, or another key of the market-factor table.
         year: overrides the year used for the grid intensity.
         eed_report_url: link to the datacentre's EED (EU 2023/1791) report, if any.
-        evidence: links or references that back the values.
+        evidence: links or references that back the values (URLs only; see
+            ``evidence_dated`` for their dates).
+        evidence_dated: the same links with the date of each document, when given.
+        it_power_kw: installed IT power of the datacentre (kW); the EED reporting duty applies
+            from 500 kW.
+        eed_report_date: date of the EED report, if given.
         cfe_pct: the cloud region's carbon-free energy share (information, not used in CO2e).
         sources: field name → where the value came from.
         configured: ``False`` when nothing at all was configured (zone is then ``None``).
@@ -102,6 +145,9 @@ class LocationProfile:
     cfe_pct: float | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
     configured: bool = True
+    evidence_dated: tuple[EvidenceLink, ...] = ()
+    it_power_kw: float | None = None
+    eed_report_date: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (for the store and reports)."""
@@ -119,6 +165,11 @@ class LocationProfile:
             "year": self.year,
             "eed_report_url": self.eed_report_url,
             "evidence": list(self.evidence),
+            "evidence_dated": [e.to_dict() for e in self.evidence_dated],
+            "it_power_kw": self.it_power_kw,
+            "eed_report_date": (
+                None if self.eed_report_date is None else self.eed_report_date.isoformat()
+            ),
             "cfe_pct": self.cfe_pct,
             "sources": dict(self.sources),
             "configured": self.configured,
@@ -218,14 +269,106 @@ def _zone(value: Any, where: str) -> str:
     return code
 
 
-def _strings(name: str, value: Any, where: str) -> tuple[str, ...]:
+def _date(value: Any, where: str) -> dt.date:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (the last day of that period), or a TOML date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return dt.date(int(text), 12, 31)
+        if len(text) == 7 and text[4] == "-":
+            year, month = int(text[:4]), int(text[5:7])
+            return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ImpactError(
+            f"{where}: {value!r} is not a date",
+            hint="write dates as YYYY-MM-DD (or YYYY-MM, YYYY for a period)",
+        ) from None
+
+
+def _items(value: Any) -> list[Any]:
     if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise ImpactError(f"{name} in {where} must be a string or a list of strings, got {value!r}")
+        return []
+    if isinstance(value, (str, Mapping)):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _evidence(value: Any, where: str) -> tuple[EvidenceLink, ...]:
+    """Evidence as links, or tables ``{url, date}``."""
+    out: list[EvidenceLink] = []
+    for item in _items(value):
+        if isinstance(item, str) and item.strip():
+            out.append(EvidenceLink(item.strip()))
+        elif isinstance(item, Mapping) and item.get("url") and set(item) <= {"url", "date"}:
+            date = _date(item["date"], f"evidence in {where}") if item.get("date") else None
+            out.append(EvidenceLink(str(item["url"]), date))
+        else:
+            raise ImpactError(
+                f"evidence in {where} must be links or tables {{url, date}}, got {item!r}",
+                hint='e.g. evidence = [{url = "https://...", date = "2025-03-01"}]',
+            )
+    return tuple(out)
+
+
+def _certifications(value: Any, where: str) -> tuple[str, ...]:
+    """Certification names, from names or tables ``{name, url, date}`` (links and dates are
+    read by the greenwashing checks; validated here so a bad table fails early)."""
+    names: list[str] = []
+    for item in _items(value):
+        if isinstance(item, str) and item.strip():
+            names.append(item.strip())
+        elif (
+            isinstance(item, Mapping) and item.get("name") and set(item) <= {"name", "url", "date"}
+        ):
+            if item.get("date"):
+                _date(item["date"], f"certification {item['name']!r} in {where}")
+            names.append(str(item["name"]).strip())
+        else:
+            raise ImpactError(
+                f"certifications in {where} must be names or tables {{name, url, date}}, "
+                f"got {item!r}",
+                hint='e.g. certifications = [{name = "ISO 50001", url = "https://...", '
+                'date = "2024-06-01"}]',
+            )
+    return tuple(names)
+
+
+def _check_datacentre_extras(dc: Mapping[str, Any], where: str) -> None:
+    """Validate the keys the impact figures do not use (they are read by the greenwashing
+    checks), so a typo or an impossible value fails here, naming the table."""
+    if dc.get("it_power_kw") is not None:
+        kw = _number("it_power_kw", dc["it_power_kw"], where)
+        if kw < 0:
+            raise ImpactError(
+                f"it_power_kw in {where} must be >= 0 kW, got {dc['it_power_kw']!r}",
+                hint="installed IT power in kilowatts, e.g. it_power_kw = 800",
+            )
+    if dc.get("renewable_pct") is not None:
+        pct = _number("renewable_pct", dc["renewable_pct"], where)
+        if not 0 <= pct <= 100:
+            raise ImpactError(
+                f"renewable_pct in {where} must be between 0 and 100, got {dc['renewable_pct']!r}",
+                hint="give the renewable share as a percentage, e.g. 80",
+            )
+    for key, allowed in (("pue_basis", PUE_BASES), ("renewable_basis", RENEWABLE_BASES)):
+        if dc.get(key) is not None and str(dc[key]).strip().lower() not in allowed:
+            raise ImpactError(
+                f"{key} in {where} is {dc[key]!r}", hint=f"use one of {', '.join(allowed)}"
+            )
+    if dc.get("year") is not None:
+        year = _number("year", dc["year"], where)
+        if year != int(year) or not 1900 < year < 3000:
+            raise ImpactError(f"year in {where} must be a whole year, got {dc['year']!r}")
+    for key in ("name", "kind", "description"):
+        if dc.get(key) is not None and not isinstance(dc[key], str):
+            raise ImpactError(f"{key} in {where} must be text, got {dc[key]!r}")
 
 
 def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
@@ -275,7 +418,13 @@ def _shipped_datacentre(name: str, extra: Mapping[str, Any]) -> tuple[dict[str, 
     if data.get("wue") is None:
         data["wue"] = getattr(profile, "wue_l_per_kwh", None)
     data["eed_report_url"] = getattr(profile, "eed_report_url", None)
-    data["evidence"] = getattr(profile, "source", None)
+    certs = getattr(profile, "certifications", None)
+    if isinstance(certs, str):
+        data["certifications"] = [c.strip() for c in certs.split(";") if c.strip()] or None
+    source, year = getattr(profile, "source", None), getattr(profile, "year", None)
+    if source:
+        # The profile's source is its evidence, dated by the year its figures are for.
+        data["evidence"] = [{"url": source, "date": str(year)} if year else source]
     return {k: v for k, v in data.items() if v is not None}, f"shipped profile {name!r}"
 
 
@@ -401,6 +550,9 @@ def resolve_location(
             sources["pue"] = dc_where
     wue = layered("wue", _check_wue)
     contract = layered("contract", lambda v, _w: str(v).strip().lower()) or "unknown"
+    if dc:
+        _check_datacentre_extras(dc, dc_where)
+    evidence = _evidence(dc.get("evidence"), dc_where)
     ref = _check_fraction("ref", dc["ref"], dc_where) if dc.get("ref") is not None else None
     erf = _check_fraction("erf", dc["erf"], dc_where) if dc.get("erf") is not None else None
     year: int | None = None
@@ -418,14 +570,25 @@ def resolve_location(
         wue_onsite_l_per_kwh=wue,
         ref=ref,
         erf=erf,
-        certifications=_strings("certifications", dc.get("certifications"), dc_where),
+        certifications=_certifications(dc.get("certifications"), dc_where),
         contract=contract,
         year=year,
         eed_report_url=str(dc["eed_report_url"]) if dc.get("eed_report_url") else None,
-        evidence=_strings("evidence", dc.get("evidence"), dc_where),
+        evidence=tuple(e.url for e in evidence),
         cfe_pct=cfe_pct,
         sources=sources,
         configured=True,
+        evidence_dated=evidence,
+        it_power_kw=(
+            None
+            if dc.get("it_power_kw") is None
+            else _number("it_power_kw", dc["it_power_kw"], dc_where)
+        ),
+        eed_report_date=(
+            _date(dc["eed_report_date"], f"eed_report_date in {dc_where}")
+            if dc.get("eed_report_date")
+            else None
+        ),
     )
 
 

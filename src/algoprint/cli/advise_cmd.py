@@ -1,0 +1,445 @@
+"""``algoprint advise simplicity|data|training``: the owp-13, dat-09 and owk-06 analyses.
+
+Thin: the analyses live in :mod:`algoprint.advice`. With ``--algorithm SLUG`` the result is
+stored as an :class:`~algoprint.records.AnalysisRecord` (evidence for the measure) in the run
+store, and the algorithm's declared yearly use comes from the register when it has one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._location import location_options, resolve_cli_location
+from algoprint.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the explanation.",
+)
+
+
+def _common(func: F) -> F:
+    """Options shared by ``simplicity`` and ``data``."""
+    opts = [
+        click.option("--target", "-t", metavar="COL", help="Target column of a CSV/Parquet file."),
+        click.option("--metric", metavar="NAME", help="scikit-learn scorer (default by task)."),
+        click.option(
+            "--folds",
+            type=click.IntRange(min=2),
+            default=5,
+            show_default=True,
+            metavar="K",
+            help="k of the k-fold cross-validation.",
+        ),
+        click.option(
+            "--tolerance",
+            type=click.FloatRange(min=0),
+            metavar="PP",
+            help="Quality you accept to give up, in percentage points of the score "
+            "(default 1; never below the cross-validation noise).",
+        ),
+        click.option(
+            "--budget-j",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="J",
+            help="Stop once the analysis has spent this much measured energy (joules).",
+        ),
+        click.option(
+            "--algorithm",
+            "-a",
+            metavar="SLUG",
+            help="Store the result as evidence for this algorithm.",
+        ),
+        click.option("--encode", is_flag=True, help="One-hot encode text columns of a file."),
+        click.option(
+            "--seed", type=int, default=0, show_default=True, help="Seed of folds and samples."
+        ),
+        _LANG,
+    ]
+    func = location_options(func)
+    for opt in reversed(opts):
+        func = opt(func)
+    return db_option(json_option(func))
+
+
+@click.group("advise", short_help="Advice: simplest model, data needed, training settings.")
+def advise() -> None:
+    """Analyses that turn measurements into advice (stored as evidence with --algorithm).
+
+    \b
+    simplicity  owp-13: the simplest model that is good enough, by measured energy
+    data        dat-09: how much data the model needs (learning curve, features, duplicates)
+    training    owk-06: precision and batch size that train with least energy per sample
+    """
+
+
+def _settings() -> Any:
+    from algoprint.config import load_settings
+
+    return load_settings()
+
+
+def _profile(o: dict[str, Any], extra: Any) -> Any:
+    return resolve_cli_location(
+        extra,
+        location=o.pop("location"),
+        cloud=o.pop("cloud"),
+        region=o.pop("region"),
+        datacentre=o.pop("datacentre"),
+    )
+
+
+def _yearly_from_register(store: Any, algorithm: str) -> float | None:
+    """The declared yearly use of ``algorithm`` (``None`` when not registered or not set)."""
+    try:
+        from algoprint.kader.register import get_algorithm
+    except ImportError:  # pragma: no cover - the register is optional
+        return None
+    from algoprint.errors import NotFound
+
+    try:
+        units = get_algorithm(store, algorithm).yearly_units
+    except NotFound:
+        click.echo(
+            f"algoprint: {algorithm!r} is not in the algorithm register; no yearly use volume "
+            f"(register it: algoprint algorithm add {algorithm} --yearly-units N)",
+            err=True,
+        )
+        return None
+    if units is not None:
+        click.echo(f"algoprint: yearly use from the register: {units:g} per year", err=True)
+    return units
+
+
+def _store_result(store: Any, record: Any) -> None:
+    from algoprint.advice._measure import store_analysis
+
+    store_analysis(store, record)
+    click.echo(
+        f"algoprint: stored as analysis {record.analysis_id[:12]} ({record.kind}, "
+        f"{record.measure}) for {record.algorithm}",
+        err=True,
+    )
+
+
+def _show(result: Any, lang: str, as_json: bool) -> None:
+    if as_json:
+        print_json(result.to_dict())
+        return
+    for line in result.render(lang):
+        click.echo(line)
+
+
+@advise.command("simplicity")
+@click.argument("dataset", metavar="DATASET")
+@click.option(
+    "--candidate",
+    "candidates",
+    multiple=True,
+    metavar="PATH(params)",
+    help="A model to compare, e.g. 'sklearn.ensemble.RandomForestClassifier(n_estimators=50)' "
+    "(repeatable).",
+)
+@click.option(
+    "--spec",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML/TOML file of candidates (estimators and commands); docs/analyses.md.",
+)
+@click.option(
+    "--no-baselines", is_flag=True, help="Leave out the dummy, linear and tree baselines."
+)
+@click.option(
+    "--yearly-predictions",
+    type=click.FloatRange(min=0),
+    metavar="N",
+    help="Predictions per year (default: the algorithm register's yearly use).",
+)
+@click.option(
+    "--retrains-per-year", type=click.FloatRange(min=0), metavar="N", help="Retrainings a year."
+)
+@click.option("--current", metavar="NAME", help="The candidate in use now (saving against it).")
+@click.option("--no-screen", is_flag=True, help="Cross-validate every candidate in full.")
+@_common
+def simplicity(dataset: str, **o: Any) -> None:
+    """owp-13: compare models on quality and measured energy; recommend the simplest adequate.
+
+    DATASET is a CSV or Parquet file (with --target), or module:function returning (X, y).
+    Simple baselines are always included unless --no-baselines. The recommendation is the
+    least energy-intensive candidate within --tolerance of the best score.
+    """
+    from algoprint.advice.simplicity import run_simplicity
+
+    settings = _settings()
+    profile = _profile(o, settings.extra)
+    store = open_store_for(o["db"]) if o["algorithm"] else None
+    yearly = o["yearly_predictions"]
+    if yearly is None and store is not None:
+        yearly = _yearly_from_register(store, o["algorithm"])
+    result = run_simplicity(
+        dataset,
+        target=o["target"],
+        candidates=list(o["candidates"]),
+        spec=o["spec"],
+        include_baselines=not o["no_baselines"],
+        metric=o["metric"],
+        folds=o["folds"],
+        tolerance=None if o["tolerance"] is None else o["tolerance"] / 100,
+        yearly_predictions=yearly,
+        retrains_per_year=o["retrains_per_year"],
+        current=o["current"],
+        location=profile,
+        budget_j=o["budget_j"],
+        screen=not o["no_screen"],
+        encode=o["encode"],
+        seed=o["seed"],
+        settings=settings,
+        algorithm=o["algorithm"],
+    )
+    if store is not None:
+        _store_result(store, result.to_analysis(o["algorithm"]))
+    _show(result, o["lang"], o["as_json"])
+
+
+def _fractions(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    del ctx
+    if value is None:
+        return None
+    try:
+        out = [float(x) for x in value.split(",") if x.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give fractions like 0.1,0.25,0.5") from None
+    if not out or any(not 0 < f <= 1 for f in out):
+        raise click.BadParameter(f"{value!r}: every fraction must lie in (0, 1]", param=param)
+    return out
+
+
+@advise.command("data")
+@click.argument("dataset", metavar="DATASET")
+@click.option(
+    "--model",
+    metavar="PATH(params)",
+    help="The model to study (default: the linear baseline, said in the result).",
+)
+@click.option(
+    "--fractions",
+    callback=_fractions,
+    metavar="F,F,...",
+    help="Training-set fractions of the learning curve (default 0.05 … 1).",
+)
+@click.option("--full-curve", is_flag=True, help="Measure every fraction (not only until good).")
+@click.option("--no-features", is_flag=True, help="Skip the feature-reduction part.")
+@click.option(
+    "--replicas", type=click.IntRange(min=1), default=1, show_default=True, help="Copies kept."
+)
+@click.option("--media", type=click.Choice(["hdd", "ssd"]), default="hdd", show_default=True)
+@click.option(
+    "--storage-kwh-per-tb-year",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="KWH",
+    help="Your own storage energy factor.",
+)
+@_common
+def data(dataset: str, **o: Any) -> None:
+    """dat-09: how much data does the model need? Learning curve, features, duplicates, storage.
+
+    DATASET is a CSV or Parquet file (with --target), or module:function returning (X, y).
+    """
+    from algoprint.advice.minimisation import DEFAULT_FRACTIONS, run_data_minimisation
+
+    settings = _settings()
+    profile = _profile(o, settings.extra)
+    store = open_store_for(o["db"]) if o["algorithm"] else None
+    result = run_data_minimisation(
+        dataset,
+        target=o["target"],
+        model=o["model"],
+        metric=o["metric"],
+        folds=o["folds"],
+        fractions=o["fractions"] or DEFAULT_FRACTIONS,
+        tolerance=None if o["tolerance"] is None else o["tolerance"] / 100,
+        full_curve=o["full_curve"],
+        features=not o["no_features"],
+        replicas=o["replicas"],
+        media=o["media"],
+        storage_kwh_per_tb_year=o["storage_kwh_per_tb_year"],
+        location=profile,
+        budget_j=o["budget_j"],
+        encode=o["encode"],
+        seed=o["seed"],
+        settings=settings,
+        algorithm=o["algorithm"],
+    )
+    if store is not None:
+        _store_result(store, result.to_analysis(o["algorithm"]))
+    _show(result, o["lang"], o["as_json"])
+
+
+def _import(spec: str, option: str) -> Callable[..., Any]:
+    """``module:attribute`` → the callable (the current directory is importable)."""
+    import sys
+
+    module, sep, attr = spec.partition(":")
+    if not sep or not module or not attr:
+        raise InputError(
+            f"{option} {spec!r} is not module:function",
+            hint=f"e.g. {option} mymodels:make_model (a function in mymodels.py)",
+        )
+    if "" not in sys.path:
+        sys.path.insert(0, "")
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+    except ImportError as e:
+        raise InputError(
+            f"{option} {spec!r}: cannot import {module!r}: {e}",
+            hint="run from the folder that holds the module, or install it",
+        ) from None
+    except AttributeError:
+        raise InputError(f"{option} {spec!r}: {module!r} has no {attr!r}") from None
+    if not callable(obj):
+        raise InputError(f"{option} {spec!r} is not callable")
+    return obj  # type: ignore[no-any-return]
+
+
+def _pair(spec: str, option: str) -> tuple[Any, Any]:
+    loaded = _import(spec, option)()
+    if not (isinstance(loaded, tuple | list) and len(loaded) == 2):
+        raise InputError(
+            f"{option} {spec!r} must return (inputs, targets), got {type(loaded).__name__}",
+            hint="return two torch tensors: return x, y",
+        )
+    return loaded[0], loaded[1]
+
+
+@advise.command("training")
+@click.option(
+    "--model",
+    "model_spec",
+    required=True,
+    metavar="MODULE:FACTORY",
+    help="A function that returns a fresh torch.nn.Module (called once per setting).",
+)
+@click.option(
+    "--data",
+    "data_spec",
+    required=True,
+    metavar="MODULE:LOADER",
+    help="A function that returns (inputs, targets) tensors for training.",
+)
+@click.option("--eval-data", metavar="MODULE:LOADER", help="Data for the loss (default: --data).")
+@click.option(
+    "--loss",
+    default="mse",
+    show_default=True,
+    metavar="mse|cross_entropy|MODULE:FN",
+    help="Loss function loss(output, target).",
+)
+@click.option(
+    "--precision",
+    "precisions",
+    multiple=True,
+    type=click.Choice(["fp32", "bf16", "fp16", "tf32"]),
+    help="Precision modes to try (repeatable; default all).",
+)
+@click.option(
+    "--batch-size",
+    "batch_sizes",
+    multiple=True,
+    type=click.IntRange(min=1),
+    help="Batch sizes to try (repeatable; default 32 and 128; the first is the reference).",
+)
+@click.option("--steps", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
+)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0, max=100, max_open=True),
+    default=5.0,
+    show_default=True,
+    metavar="PCT",
+    help="Accepted loss increase against the fp32 reference, in %.",
+)
+@click.option("--algorithm", "-a", metavar="SLUG", help="Store the result for this algorithm.")
+@_LANG
+@db_option
+@json_option
+def training(
+    model_spec: str,
+    data_spec: str,
+    eval_data: str | None,
+    loss: str,
+    precisions: tuple[str, ...],
+    batch_sizes: tuple[int, ...],
+    steps: int,
+    device: str,
+    lr: float,
+    tolerance: float,
+    algorithm: str | None,
+    lang: str,
+    db: str | None,
+    as_json: bool,
+) -> None:
+    """owk-06: measure energy per sample for each precision × batch size; recommend one.
+
+    Needs torch. --model and --data name functions in your code (module:function, importable
+    from the current folder), e.g. a file exp.py with make_model() and load_data():
+
+    \b
+    algoprint advise training --model exp:make_model --data exp:load_data --batch-size 32 \\
+        --batch-size 256 --loss cross_entropy
+    """
+    from algoprint.advice.training.experiments import PRECISIONS, advise_training
+
+    factory = _import(model_spec, "--model")
+    train = _pair(data_spec, "--data")
+    evaluation = _pair(eval_data, "--eval-data") if eval_data else None
+    loss_fn = None
+    if loss in {"cross_entropy", "mse"}:
+        from algoprint.advice.training._store import require
+
+        torch = require("torch", what="advise training")
+        loss_fn = getattr(torch.nn.functional, "cross_entropy" if loss != "mse" else "mse_loss")
+    else:
+        loss_fn = _import(loss, "--loss")
+    result = advise_training(
+        factory,
+        train,
+        precisions=precisions or PRECISIONS,
+        batch_sizes=batch_sizes or (32, 128),
+        steps=steps,
+        device=device,
+        loss_fn=loss_fn,
+        lr=lr,
+        tolerance=tolerance / 100,
+        eval_data=evaluation,
+        algorithm=algorithm,
+        db=db,
+    )
+    record = result.to_analysis(algorithm)
+    if algorithm:
+        _store_result(open_store_for(db), record)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    click.echo(f"Training settings on {result.device} (tolerance {tolerance:g} % loss):")
+    click.echo(f"  {'precision':<9} {'batch':>6} {'J/sample':>12} {'loss':>10}  status")
+    for s in result.settings:
+        per = "—" if s.energy_per_sample_j is None else f"{s.energy_per_sample_j:.4g}"
+        lo = "—" if s.loss is None else f"{s.loss:.4g}"
+        mark = "  ← recommended" if s is result.recommended else ""
+        status = s.status if s.reason is None else f"{s.status}: {s.reason}"
+        click.echo(f"  {s.precision:<9} {s.batch_size:>6} {per:>12} {lo:>10}  {status}{mark}")
+    click.echo(record.summary_nl if lang == "nl" else record.summary_en)
+    for note in result.notes:
+        click.echo(f"  note: {note}")

@@ -1,0 +1,733 @@
+"""``algoprint factors``, ``algoprint estimate`` and ``algoprint estimate llm``.
+
+Thin: the figures come from :mod:`algoprint.impact.factors`, :func:`algoprint.impact.estimate.
+estimate` and :func:`algoprint.impact.llm.estimate_llm`; this module parses, resolves the
+location (``_location``) and prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from algoprint.cli._common import json_option, print_json
+from algoprint.cli._location import (
+    cli_words,
+    impact_fields,
+    impacts_table,
+    interval,
+    location_options,
+    quantity,
+    resolve_cli_location,
+    where_text,
+)
+from algoprint.errors import ImpactError, InputError
+
+KINDS = ("grid", "water", "embodied", "pue", "cloud", "market", "datacentre", "llm")
+_ZONED = {"grid", "water", "cloud", "datacentre"}
+
+
+def _extra() -> Mapping[str, Any]:
+    from algoprint.config import load_settings
+
+    return load_settings().extra
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _range(f: Any) -> str:
+    if f.low == f.high == f.value:
+        return "exact"
+    return f"{f.low:.3g}–{f.high:.3g}"
+
+
+Row = tuple[dict[str, Any], list[str], str]
+"""(JSON row, table cells, source text) of one listed factor."""
+
+
+def _grid_rows(zone: str | None, year: int | None) -> list[Row]:
+    from algoprint.impact import factors
+
+    zones = [zone] if zone else [z for z in factors.grid_zones()]
+    rows: list[Row] = []
+    for z in zones:
+        try:
+            g = factors.grid_intensity(z, year)
+        except ImpactError as e:
+            if zone:
+                raise
+            rows.append(({"zone": z, "error": e.message}, [z, "—", "—", "—", e.message], ""))
+            continue
+        note = g.note or ""
+        rows.append(
+            (
+                dataclasses.asdict(g),
+                [z, str(g.year_used), f"{g.value:.4g}", _range(g), note],
+                f"{g.source} ({g.licence})",
+            )
+        )
+    return rows
+
+
+def _water_rows(zone: str | None) -> list[Row]:
+    from algoprint.impact import factors
+
+    zones = [zone] if zone else sorted(factors._water())
+    rows: list[Row] = []
+    for z in zones:
+        w = factors.water_intensity(z)
+        rows.append(
+            (
+                {"zone": z, **dataclasses.asdict(w)},
+                [z, f"{w.value:.3g}", _range(w), w.note or ""],
+                f"{w.source} ({w.licence})",
+            )
+        )
+    return rows
+
+
+def _pue_rows() -> list[Row]:
+    from algoprint.impact import factors
+
+    rows: list[Row] = []
+    for key in factors.pue_keys():
+        p = factors.pue_default(key)
+        try:
+            w = factors.wue_default(key)
+            wue, wue_range, wue_json = f"{w.value:.3g}", _range(w), dataclasses.asdict(w)
+        except ImpactError:
+            wue, wue_range, wue_json = "—", "no sourced WUE", None
+        rows.append(
+            (
+                {"key": key, "pue": dataclasses.asdict(p), "wue_l_per_kwh": wue_json},
+                [key, f"{p.value:.3g}", _range(p), wue, wue_range],
+                f"{p.source} ({p.licence})",
+            )
+        )
+    return rows
+
+
+def _market_rows(year: int | None) -> list[Row]:
+    from algoprint.impact import factors
+
+    rows: list[Row] = []
+    for key in factors.market_contracts():
+        meaning = factors.MARKET_CONTRACTS[key]
+        try:
+            m = factors.market_factor(key, year)
+        except ImpactError as e:
+            rows.append(
+                (
+                    {"contract": key, "meaning": meaning, "factor": None, "reason": e.message},
+                    [key, "—", "—", meaning, e.message],
+                    "",
+                )
+            )
+            continue
+        rows.append(
+            (
+                {"contract": key, "meaning": meaning, "factor": dataclasses.asdict(m)},
+                [key, f"{m.value:.3g}", _range(m), meaning, m.note or ""],
+                f"{m.source} ({m.licence})",
+            )
+        )
+    return rows
+
+
+def _cloud_rows(zone: str | None) -> list[Row]:
+    from algoprint.impact import factors
+
+    rows: list[Row] = []
+    for r in factors.cloud_regions():
+        if zone and (r.zone or "").upper() != zone:
+            continue
+        grid = "—" if r.grid_g_per_kwh is None else f"{r.grid_g_per_kwh:.4g}"
+        cfe = "—" if r.cfe_pct is None else f"{r.cfe_pct:g} %"
+        rows.append(
+            (
+                dataclasses.asdict(r),
+                [f"{r.provider}:{r.region}", r.zone or "—", r.location_name, grid, cfe],
+                f"{r.source} ({r.licence})",
+            )
+        )
+    return rows
+
+
+def _datacentre_rows(zone: str | None, extra: Mapping[str, Any]) -> list[Row]:
+    from algoprint.impact import factors
+
+    def num(v: Any) -> str:
+        return "—" if v is None else f"{v:g}"
+
+    rows: list[Row] = []
+    for name, table in sorted((extra.get("datacentres") or {}).items()):
+        t = table if isinstance(table, Mapping) else {}
+        if zone and str(t.get("zone", "")).upper() != zone:
+            continue
+        rows.append(
+            (
+                {"key": name, "origin": "config", **{k: v for k, v in t.items()}},
+                [name, "config", str(t.get("zone", "—")), num(t.get("pue")), num(t.get("wue"))],
+                f"your config [datacentres.{name}]",
+            )
+        )
+    for d in factors.datacentres():
+        if zone and (d.zone or "").upper() != zone:
+            continue
+        rows.append(
+            (
+                {"origin": "shipped", **dataclasses.asdict(d)},
+                [d.key, d.kind, d.zone or "—", num(d.pue), num(d.wue_l_per_kwh)],
+                f"{d.source} ({d.licence})",
+            )
+        )
+    return rows
+
+
+def _embodied_rows() -> list[Row]:
+    from algoprint.impact import factors
+
+    rows: list[Row] = []
+    for e in factors.embodied_components():
+        rows.append(
+            (
+                dataclasses.asdict(e),
+                [
+                    e.component,
+                    e.parameter,
+                    e.basis,
+                    f"{e.gwp_kg.value:.3g}",
+                    f"{e.lifetime_years:g}",
+                ],
+                f"{e.source} ({e.licence})",
+            )
+        )
+    return rows
+
+
+def _llm_rows() -> list[Row]:
+    from algoprint.impact import factors
+
+    def span(a: float, b: float) -> str:
+        return f"{a:g}" if a == b else f"{a:g}–{b:g}"
+
+    rows: list[Row] = []
+    for m in factors.llm_models():
+        rows.append(
+            (
+                dataclasses.asdict(m),
+                [
+                    m.provider,
+                    m.name,
+                    span(m.total_params_b_min, m.total_params_b_max),
+                    span(m.active_params_b_min, m.active_params_b_max),
+                    ", ".join(m.warnings),
+                ],
+                f"{m.source} ({m.licence})",
+            )
+        )
+    return rows
+
+
+_HEADERS: dict[str, list[str]] = {
+    "grid": ["zone", "year", "g CO2e/kWh", "range", "note"],
+    "water": ["zone", "L/kWh (off site)", "range", "note"],
+    "pue": ["key", "PUE", "range", "WUE L/kWh", "range"],
+    "market": ["contract", "g CO2e/kWh", "range", "meaning", "note"],
+    "cloud": ["region", "zone", "location", "grid g/kWh", "CFE"],
+    "datacentre": ["name", "kind", "zone", "PUE", "WUE L/kWh"],
+    "embodied": ["component", "parameter", "basis", "kg CO2e", "lifetime y"],
+    "llm": ["provider", "model", "total params (B)", "active params (B)", "warnings"],
+}
+
+
+def _listing(kind: str, zone: str | None, year: int | None) -> list[Row]:
+    makers: dict[str, Callable[[], list[Row]]] = {
+        "grid": lambda: _grid_rows(zone, year),
+        "water": lambda: _water_rows(zone),
+        "pue": _pue_rows,
+        "market": lambda: _market_rows(year),
+        "cloud": lambda: _cloud_rows(zone),
+        "datacentre": lambda: _datacentre_rows(zone, _extra()),
+        "embodied": _embodied_rows,
+        "llm": _llm_rows,
+    }
+    return makers[kind]()
+
+
+def _print_listing(kind: str, rows: Sequence[Row]) -> None:
+    sources: list[str] = []
+    table = Table(show_edge=False, pad_edge=False)
+    for h in [*_HEADERS[kind], "src"]:
+        table.add_column(h, overflow="fold")
+    for _, cells, source in rows:
+        ref = ""
+        if source:
+            if source not in sources:
+                sources.append(source)
+            ref = f"[{sources.index(source) + 1}]"
+        table.add_row(*cells, ref)
+    console = _console()
+    console.print(table)
+    if sources:
+        console.print("\nsources:")
+        for i, s in enumerate(sources, start=1):
+            console.print(f"  [{i}] {s}", markup=False)
+
+
+@click.command("factors")
+@location_options
+@click.option(
+    "--year", type=click.IntRange(1990, 2100), metavar="YEAR", help="Year of the grid factor."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    help="List one table instead of the factors for your location.",
+)
+@json_option
+def factors_command(
+    location: str | None,
+    cloud: str | None,
+    region: str | None,
+    datacentre: str | None,
+    year: int | None,
+    kind: str | None,
+    as_json: bool,
+) -> None:
+    """Show the impact factors that will be used, with their sources.
+
+    Without --kind: the PUE, grid intensity (location-based), contract factor (market-based),
+    on-site WUE and off-site water of your location for YEAR (default this year; the latest
+    year in the table is used, and said, when YEAR is newer). With --kind: one shipped table
+    (filtered by --zone where it has zones). docs/reference-data.md describes every table.
+    """
+    if kind is not None:
+        if cloud or region or datacentre:
+            raise InputError(
+                "--kind lists a table; --cloud/--region/--datacentre do not apply",
+                hint="filter by country with --zone, or drop --kind to see your location",
+            )
+        zone = location.strip().upper() if location else None
+        if zone and kind not in _ZONED:
+            raise InputError(
+                f"--zone does not apply to --kind {kind}",
+                hint=f"tables with zones: {', '.join(sorted(_ZONED))}",
+            )
+        rows = _listing(kind, zone, year)
+        if as_json:
+            print_json([r[0] for r in rows])
+        elif not rows:
+            click.echo(f"No {kind} rows for zone {zone}.")
+        else:
+            _print_listing(kind, rows)
+        return
+    from algoprint.impact.location import factors_for_profile
+    from algoprint.refdata import FACTOR_VERSION
+
+    profile = resolve_cli_location(
+        _extra(), location=location, cloud=cloud, region=region, datacentre=datacentre
+    )
+    used_year = year or dt.date.today().year
+    resolved = factors_for_profile(profile, year=used_year)
+    named = {k: v.to_dict() for k, v in resolved.named().items()}
+    if as_json:
+        print_json(
+            {
+                "location": profile.to_dict(),
+                "year": used_year,
+                "factor_version": FACTOR_VERSION,
+                "factors": named,
+                "missing": dict(resolved.missing),
+                "defaults": list(resolved.defaults),
+                "notes": list(resolved.notes),
+            }
+        )
+        return
+    console = _console()
+    console.print(
+        f"[bold]Factors for {where_text(profile)} in {used_year}[/bold] "
+        f"(factor set {FACTOR_VERSION})"
+    )
+    table = Table(show_edge=False, pad_edge=False)
+    for h in ("factor", "value", "range", "unit", "origin", "vintage", "src"):
+        table.add_column(h, overflow="fold")
+    sources: list[str] = []
+    for name, f in named.items():
+        source = f"{f['source']}" + (f" ({f['licence']})" if f.get("licence") else "")
+        if source not in sources:
+            sources.append(source)
+        rng = "exact" if f["low"] == f["high"] == f["value"] else f"{f['low']:.3g}–{f['high']:.3g}"
+        table.add_row(
+            name,
+            f"{f['value']:.4g}",
+            rng,
+            f["unit"],
+            f["origin"],
+            str(f.get("vintage", "")),
+            f"[{sources.index(source) + 1}]",
+        )
+    console.print(table)
+    console.print("\nsources:")
+    for i, s in enumerate(sources, start=1):
+        console.print(f"  [{i}] {s}", markup=False)
+    for line in [*resolved.defaults, *resolved.notes]:
+        console.print(f"  note: {line}", markup=False)
+
+
+# ------------------------------------------------------------------------------- estimate
+
+
+def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    del ctx
+    if value is not None and not value > 0:
+        raise click.BadParameter(f"must be > 0, got {value:g}", param=param)
+    return value
+
+
+def _share(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    del ctx
+    if value is not None and not 0 <= value <= 1:
+        raise click.BadParameter(f"must be between 0 and 1 (0.5 = 50 %), got {value:g}")
+    return value
+
+
+def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    opts = [
+        click.option("--hours", type=float, callback=_positive, metavar="H", help="Wall time."),
+        click.option("--cpu", "cpu_model", metavar="MODEL", help="CPU model (power table)."),
+        click.option("--cpu-cores", type=float, callback=_positive, metavar="N"),
+        click.option(
+            "--cpu-w-per-core",
+            type=float,
+            callback=_positive,
+            metavar="W",
+            help="Power per core (Green Algorithms: about 12 W for a server core).",
+        ),
+        click.option(
+            "--cpu-tdp", type=float, callback=_positive, metavar="W", help="CPU power (TDP)."
+        ),
+        click.option(
+            "--cpu-load",
+            type=float,
+            callback=_share,
+            metavar="0..1",
+            help="Mean CPU utilisation (default 1.0, an upper bound).",
+        ),
+        click.option("--gpu", "gpu_model", metavar="MODEL", help="GPU model (power table)."),
+        click.option(
+            "--gpus", type=click.IntRange(min=0), default=0, metavar="N", help="Number of GPUs."
+        ),
+        click.option("--gpu-w", type=float, callback=_positive, metavar="W", help="W per GPU."),
+        click.option(
+            "--gpu-load", type=float, callback=_share, metavar="0..1", help="Mean GPU load."
+        ),
+        click.option("--memory-gb", type=click.FloatRange(min=0), metavar="GB"),
+        click.option("--memory-w-per-gb", type=float, callback=_positive, metavar="W"),
+        click.option("--pue", type=click.FloatRange(min=1), help="Datacentre PUE (>= 1)."),
+        click.option(
+            "--grid-intensity",
+            type=click.FloatRange(min=0),
+            metavar="G_PER_KWH",
+            help="Your own grid intensity, g CO2e/kWh (overrides the zone's).",
+        ),
+        click.option("--wue", type=click.FloatRange(min=0), metavar="L_PER_KWH"),
+        click.option("--contract", metavar="KEY", help="Electricity contract, e.g. groen-gvo."),
+        click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor."),
+        click.option(
+            "--embodied-kg",
+            type=float,
+            callback=_positive,
+            metavar="KG",
+            help="The machine's manufacture CO2e (kg); needs --lifetime-years.",
+        ),
+        click.option("--lifetime-years", type=float, callback=_positive, metavar="Y"),
+        click.option(
+            "--units", type=float, callback=_positive, metavar="N", help="Functional units (SCI)."
+        ),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+@click.group(
+    "estimate",
+    short_help="Estimate energy and impacts from hardware and hours, or LLM use.",
+    invoke_without_command=True,
+    no_args_is_help=True,
+    subcommand_metavar="[llm ...]",
+)
+@_estimate_options
+@location_options
+@json_option
+@click.pass_context
+def estimate_command(ctx: click.Context, /, **opts: Any) -> None:
+    """Estimate energy and impacts before running, from hardware and hours.
+
+    \b
+    algoprint estimate --hours 2 --cpu-cores 8 --cpu-w-per-core 12 --memory-gb 32
+    algoprint estimate --hours 10 --gpus 4 --gpu "NVIDIA A100 SXM4 80 GB" --location DE
+    algoprint estimate llm --model gpt-4o-mini --output-tokens 500 --requests 10000
+
+    Power model of Green Algorithms (Lannelongue et al. 2021): a utilisation that is not
+    given is taken as 1.0 (an upper bound) and said. The location comes from the options or
+    the config like for `algoprint run`; with only --grid-intensity, no zone is used.
+    """
+    if ctx.invoked_subcommand is not None:
+        if any(v not in (None, False, 0) for v in opts.values()):
+            raise InputError(
+                "options before 'llm' belong to the hardware estimate",
+                hint="put the options after the subcommand: algoprint estimate llm --model ...",
+            )
+        return
+    _run_estimate(**opts)
+
+
+_ESTIMATE_WORDS = {
+    "estimate(hours=2, cpu_cores=8, cpu_power_per_core_w=12)": "--cpu-cores 8 --cpu-w-per-core 12",
+    "cpu_power_per_core_w": "--cpu-w-per-core",
+    "cpu_tdp_w": "--cpu-tdp",
+    "cpu_cores": "--cpu-cores",
+    "cpu_model": "--cpu",
+    "gpu_power_w": "--gpu-w",
+    "gpu_count": "--gpus",
+    "gpu_model": "--gpu",
+    "lifetime_years": "--lifetime-years",
+    "cpu_utilisation": "--cpu-load",
+    "gpu_utilisation": "--gpu-load",
+}
+
+
+def _run_estimate(**o: Any) -> None:
+    if o["hours"] is None:
+        raise InputError("--hours is required", hint="e.g. --hours 2 (wall time of the job)")
+    hardware = ("cpu_model", "cpu_cores", "cpu_w_per_core", "cpu_tdp", "gpus", "memory_gb")
+    if not any(o[k] for k in hardware):
+        raise InputError(
+            "nothing to estimate: give a CPU, GPUs or memory",
+            hint="e.g. --cpu-cores 8 --cpu-w-per-core 12, --cpu-tdp 150, --gpus 1 --gpu-w 300, "
+            "--memory-gb 32",
+        )
+    embodied = None
+    if o["embodied_kg"] is not None:
+        from algoprint.impact.embodied import EmbodiedImpacts
+        from algoprint.impact.uncertainty import Interval
+
+        embodied = EmbodiedImpacts(
+            gwp_g=Interval.exact(o["embodied_kg"] * 1000),
+            adpe_g_sbeq=None,
+            pe_j=None,
+            sources=("user (--embodied-kg)",),
+            origin="user",
+        )
+    elif o["lifetime_years"] is not None:
+        raise InputError("--lifetime-years needs --embodied-kg", hint="e.g. --embodied-kg 1500")
+    profile = None
+    located = any(o[k] for k in ("location", "cloud", "region", "datacentre"))
+    if located or o["grid_intensity"] is None:
+        profile = resolve_cli_location(
+            _extra(),
+            location=o["location"],
+            cloud=o["cloud"],
+            region=o["region"],
+            datacentre=o["datacentre"],
+        )
+    with cli_words(_ESTIMATE_WORDS):
+        result = _estimate(o, profile, embodied)
+    doc = result.document
+
+    if o["as_json"]:
+        print_json(
+            {
+                "energy": {
+                    "energy_j": result.energy.energy_j,
+                    "components": [
+                        {
+                            "name": c.name,
+                            "energy_j": c.energy_j,
+                            "uncertainty_rel": c.uncertainty_rel,
+                        }
+                        for c in result.energy.components
+                    ],
+                },
+                "power_w": result.power_w,
+                "assumptions": list(result.assumptions),
+                **impact_fields(doc, profile),
+            }
+        )
+        return
+    console = _console()
+    watts = ", ".join(f"{k} {v:.4g} W" for k, v in result.power_w.items())
+    console.print(f"[bold]Estimate[/bold] for {o['hours']:g} h at {where_text(profile)}: {watts}")
+    console.print(impacts_table(doc))
+    _print_missing_and_assumptions(console, doc, result.assumptions)
+
+
+def _estimate(o: dict[str, Any], profile: Any, embodied: Any) -> Any:
+    from algoprint.impact.estimate import estimate
+
+    return estimate(
+        hours=o["hours"],
+        cpu_model=o["cpu_model"],
+        cpu_cores=o["cpu_cores"],
+        cpu_power_per_core_w=o["cpu_w_per_core"],
+        cpu_tdp_w=o["cpu_tdp"],
+        cpu_utilisation=o["cpu_load"],
+        gpu_model=o["gpu_model"],
+        gpu_count=o["gpus"],
+        gpu_power_w=o["gpu_w"],
+        gpu_utilisation=o["gpu_load"],
+        memory_gb=o["memory_gb"],
+        memory_w_per_gb=o["memory_w_per_gb"],
+        pue=o["pue"] if o["pue"] is not None else (profile.pue if profile else None),
+        location=profile.zone if profile else None,
+        grid_intensity_g_per_kwh=o["grid_intensity"],
+        wue_l_per_kwh=(
+            o["wue"]
+            if o["wue"] is not None
+            else (profile.wue_onsite_l_per_kwh if profile else None)
+        ),
+        contract=o["contract"] or (profile.contract if profile else None),
+        year=o["year"] or (profile.year if profile else None),
+        embodied=embodied,
+        lifetime_years=o["lifetime_years"],
+        units=o["units"],
+    )
+
+
+def _print_missing_and_assumptions(console: Console, doc: Any, assumptions: Sequence[str]) -> None:
+    by_reason: dict[str, list[str]] = {}
+    for key, reason in doc.missing.items():
+        if not key.startswith("factor:"):
+            by_reason.setdefault(reason, []).append(key)
+    for reason, keys in by_reason.items():
+        console.print(f"not computed: {', '.join(keys)}: {reason}", markup=False)
+    seen: list[str] = []
+    for line in [*assumptions, *doc.defaults, *doc.notes]:
+        if line not in seen:
+            seen.append(line)
+    if seen:
+        console.print("assumptions:")
+        for line in seen:
+            console.print(f"  - {line}", markup=False)
+
+
+@estimate_command.command("llm")
+@click.option("--model", required=True, metavar="NAME", help="Model name or alias (EcoLogits).")
+@click.option(
+    "--output-tokens",
+    type=click.IntRange(min=1),
+    required=True,
+    metavar="N",
+    help="Generated tokens per request.",
+)
+@click.option("--requests", type=click.IntRange(min=1), default=1, show_default=True, metavar="N")
+@click.option("--provider", metavar="NAME", help="Provider when the name is shared (openai, ...).")
+@click.option(
+    "--location",
+    "--zone",
+    "location",
+    metavar="ZONE",
+    help="Datacentre zone (ISO code); default: the provider's zone in EcoLogits.",
+)
+@click.option("--pue", type=click.FloatRange(min=1), help="Override the provider's PUE.")
+@click.option("--wue", type=click.FloatRange(min=0), metavar="L_PER_KWH")
+@click.option("--latency-s", type=float, callback=_positive, help="Measured request latency.")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor.")
+@json_option
+def estimate_llm_command(
+    model: str,
+    output_tokens: int,
+    requests: int,
+    provider: str | None,
+    location: str | None,
+    pue: float | None,
+    wue: float | None,
+    latency_s: float | None,
+    year: int | None,
+    as_json: bool,
+) -> None:
+    """Estimate the impacts of using a hosted LLM (EcoLogits method).
+
+    Per request and for all --requests: energy, CO2e, water and the embodied share of the
+    GPUs, with intervals from the model's parameter range. List models with
+    `algoprint factors --kind llm`.
+    """
+    from algoprint.impact.llm import estimate_llm
+
+    words = {
+        "llm_models()": "algoprint factors --kind llm",
+        "location='NL'": "--location NL",
+        "output_tokens": "--output-tokens",
+    }
+    with cli_words(words):
+        est = estimate_llm(
+            model=model,
+            output_tokens=output_tokens,
+            requests=requests,
+            provider=provider,
+            location=location,
+            pue=pue,
+            wue_l_per_kwh=wue,
+            request_latency_s=latency_s,
+            year=year,
+        )
+    if as_json:
+        print_json(
+            {
+                "model": est.model,
+                "provider": est.provider,
+                "requests": est.requests,
+                "output_tokens": output_tokens,
+                "assumptions": list(est.assumptions),
+                "modelled": {
+                    "low": dataclasses.asdict(est.low),
+                    "central": dataclasses.asdict(est.central),
+                    "high": dataclasses.asdict(est.high),
+                },
+                "per_request": est.per_request.to_dict(),
+                "total": est.total.to_dict(),
+            }
+        )
+        return
+    console = _console()
+    console.print(
+        f"[bold]{est.provider}/{est.model}[/bold]: {est.requests} request(s) of "
+        f"{output_tokens} output tokens, {est.central.gpu_count} GPU(s) per request"
+    )
+    keys = (
+        "energy_facility_j",
+        "co2e_location_g",
+        "co2e_market_g",
+        "water_l",
+        "embodied_gwp_g",
+        "co2e_total_g",
+    )
+    per = est.per_request
+    table = Table(show_edge=False, pad_edge=False)
+    for h in ("impact", "per request", "~95 % interval", f"total ({est.requests})", "interval"):
+        table.add_column(h, justify="left" if h == "impact" else "right")
+    from algoprint.cli._location import LABELS
+
+    for key in keys:
+        a, b = per.impacts.get(key), est.total.impacts.get(key)
+        if a is None or b is None:
+            continue
+        table.add_row(
+            LABELS.get(key, key),
+            quantity(a.value, a.unit),
+            interval(a.value, a.low, a.high, a.unit),
+            quantity(b.value, b.unit),
+            interval(b.value, b.low, b.high, b.unit),
+        )
+    console.print(table)
+    _print_missing_and_assumptions(console, est.total, est.assumptions)

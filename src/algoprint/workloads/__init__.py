@@ -1,1 +1,0 @@
-"""Small bundled workloads for demos, tests and benchmarks."""
