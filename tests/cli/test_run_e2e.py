@@ -269,3 +269,47 @@ def test_run_into_postgresql(postgres_url: str) -> None:
         assert store.get_run(doc["run_id"]).algorithm == "pg"
     finally:
         store.close()
+
+
+def test_unknown_algorithm_is_registered_with_a_message(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    proc = algoprint("run", "--algorithm", "nieuw-model", "--", PY, "-c", "pass", db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "registered new algorithm 'nieuw-model'" in proc.stderr
+    shown = algoprint("algorithm", "show", "nieuw-model", "--json", db=db)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["algorithm"]["slug"] == "nieuw-model"
+
+
+def test_strict_refuses_an_unknown_algorithm_before_running(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    proc = algoprint(
+        "run",
+        "--strict",
+        "--algorithm",
+        "onbekend",
+        "--",
+        "touch",
+        str(marker),
+        db=tmp_path / "r.db",
+    )
+    assert proc.returncode == 2
+    assert "not registered" in proc.stderr and "Traceback" not in proc.stderr
+    assert not marker.exists()
+
+
+def test_illegal_slug_is_refused(tmp_path: Path) -> None:
+    proc = algoprint("run", "--algorithm", "Bad Slug!", "--", "true", db=tmp_path / "r.db")
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_python_api_runs_are_registered_when_the_store_is_next_opened(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    code = "import algoprint\nwith algoprint.track(algorithm='via-python'):\n    pass\n"
+    env = dict(os.environ, ALGOPRINT_DB=str(db))
+    subprocess.run([PY, "-c", code], env=env, check=True, capture_output=True)
+    listed = algoprint("runs", "--json", db=db)
+    assert listed.returncode == 0, listed.stderr
+    assert [r["algorithm"] for r in json.loads(listed.stdout)] == ["via-python"]
+    assert "registered new algorithm 'via-python'" in listed.stderr

@@ -40,4 +40,8 @@ def open_store_for(db: str | None) -> Any:
     settings = load_settings({"db": db})
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
+    from algoprint.kader.register import register_run_algorithms, registration_notice
+
+    for slug in register_run_algorithms(store):
+        print(f"algoprint: {registration_notice(slug)}", file=sys.stderr)
     return store

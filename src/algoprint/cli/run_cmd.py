@@ -164,6 +164,13 @@ def run_command(
 
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
+    if algorithm:
+        from algoprint.kader.register import ensure_algorithm, registration_notice
+
+        # An unknown slug is registered (or refused under --strict) before anything runs.
+        _, created = ensure_algorithm(store, algorithm, strict=strict)
+        if created and not quiet:
+            print(f"algoprint: {registration_notice(algorithm)}", file=sys.stderr)
     # Resolve the location before the command runs too: a wrong --location fails early.
     profile = None
     if as_json or not quiet:

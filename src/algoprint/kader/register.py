@@ -465,3 +465,20 @@ def ensure_algorithm(
     except InputError:
         # Another process registered it between our read and our insert.
         return get_algorithm(store, slug), False
+
+
+def register_run_algorithms(store: Store) -> list[str]:
+    """Register every algorithm slug that stored runs name but the register lacks (runs
+    tracked from Python reach the store through the spool without registering); returns the
+    newly registered slugs. Slugs that break :data:`SLUG_RULE` are left as they are."""
+    from algoprint.errors import InputError
+
+    created = []
+    for slug in store.run_algorithms():
+        try:
+            _, new = ensure_algorithm(store, slug)
+        except InputError:
+            continue
+        if new:
+            created.append(slug)
+    return created

@@ -316,6 +316,15 @@ class Store:
 
         return self._read(read, "listing runs")
 
+    def run_algorithms(self) -> list[str]:
+        """The distinct algorithm slugs that stored runs name, sorted."""
+
+        def read(conn: Connection) -> list[str]:
+            query = select(runs.c.algorithm).where(runs.c.algorithm.is_not(None)).distinct()
+            return sorted(str(r[0]) for r in conn.execute(query))
+
+        return self._read(read, "listing the algorithms of runs")
+
     def count_runs(
         self,
         *,
