@@ -32,8 +32,9 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
-def open_store_for(db: str | None) -> Any:
-    """Open the store named by ``--db`` / settings, recovering runs of killed trackers."""
+def open_store_for(db: str | None, *, register_runs: bool = True) -> Any:
+    """Open the store named by ``--db`` / settings, recovering runs of killed trackers and
+    registering the algorithms that runs name but the register lacks (``register_runs``)."""
     from algoprint.config import load_settings
     from algoprint.store import open_store
 
@@ -42,6 +43,6 @@ def open_store_for(db: str | None) -> Any:
     store.recover_stale_runs(stale_after_s=0)
     from algoprint.kader.register import register_run_algorithms, registration_notice
 
-    for slug in register_run_algorithms(store):
+    for slug in register_run_algorithms(store) if register_runs else ():
         print(f"algoprint: {registration_notice(slug)}", file=sys.stderr)
     return store

@@ -374,7 +374,7 @@ def print_run_impacts(
         impact = doc.impacts.get(key)
         if impact is None:
             reason = doc.missing.get(key, "not computed")
-            console.print(f"  {LABELS[key]:<22} n/a ({reason})")
+            console.print(f"  {LABELS[key]:<22} n/a ({reason})", markup=False)
             continue
         shown = True
         console.print(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from algoprint.cli import _format as fmt
@@ -21,9 +22,9 @@ def run_summary(record: RunRecord, *, stderr: bool = True) -> None:
     console = _console(stderr)
     title = f"algoprint run {record.run_id[:12]}"
     if record.algorithm:
-        title += f" · {record.algorithm}"
+        title += f" · {escape(record.algorithm)}"
     if record.phase:
-        title += f" · {record.phase}"
+        title += f" · {escape(record.phase)}"
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
@@ -43,13 +44,13 @@ def run_summary(record: RunRecord, *, stderr: bool = True) -> None:
     console.print(components_table(record))
     for phase in record.phases:
         console.print(
-            f"  phase [bold]{phase.name}[/bold] x{phase.count}: {fmt.energy(phase.energy_j)}"
-            f" in {fmt.duration(phase.duration_s)}"
+            f"  phase [bold]{escape(phase.name)}[/bold] x{phase.count}: "
+            f"{fmt.energy(phase.energy_j)} in {fmt.duration(phase.duration_s)}"
         )
     for d in record.degradations:
-        line = f"  [yellow]{d.kind}[/yellow] {d.source}: {d.message}"
+        line = f"  [yellow]{d.kind}[/yellow] {escape(d.source)}: {escape(d.message)}"
         if d.hint:
-            line += f" — {d.hint}"
+            line += f" — {escape(d.hint)}"
         console.print(line)
 
 

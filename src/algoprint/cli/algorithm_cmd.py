@@ -89,7 +89,8 @@ def add(slug: str, db: str | None, as_json: bool, **values: Any) -> None:
 
     changes = _changes(values)
     changes.setdefault("name", slug)
-    store = open_store_for(db)
+    # Not registering run slugs first: `add` of a slug that runs already name must work.
+    store = open_store_for(db, register_runs=False)
     added = add_algorithm(store, Algorithm(slug=slug, **changes), settings_extra=_extra())
     if as_json:
         print_json(added.to_dict())

@@ -88,7 +88,7 @@ def demo(db: str | None, out_dir: Path, lang: str) -> None:
         )
     console.print(board)
     for note in result.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False)
     for kind, path in result.reports.items():
-        console.print(f"report ({kind}): {path}")
+        console.print(f"report ({kind}): {path}", markup=False)
     console.print(f"done in {fmt.duration(result.duration_s)}")

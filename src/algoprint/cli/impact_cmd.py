@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from algoprint.cli._common import json_option, print_json
@@ -567,7 +568,8 @@ def _run_estimate(**o: Any) -> None:
         return
     console = _console()
     watts = ", ".join(f"{k} {v:.4g} W" for k, v in result.power_w.items())
-    console.print(f"[bold]Estimate[/bold] for {o['hours']:g} h at {where_text(profile)}: {watts}")
+    place = escape(where_text(profile))
+    console.print(f"[bold]Estimate[/bold] for {o['hours']:g} h at {place}: {escape(watts)}")
     console.print(impacts_table(doc))
     _print_missing_and_assumptions(console, doc, result.assumptions)
 

@@ -146,6 +146,11 @@ def run_command(
             hint="put the program to measure after --, e.g. algoprint run -- python train.py",
         )
     tag_map = _parse_tags(tags)
+    if quiet:
+        # Fallbacks are still recorded on the run (see `algoprint show`); --quiet only silences.
+        import logging
+
+        logging.getLogger("algoprint").setLevel(logging.ERROR)
     from algoprint.config import load_settings
     from algoprint.tracking import Tracker
     from algoprint.tracking.record import Degradation, RunStatus

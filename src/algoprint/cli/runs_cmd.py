@@ -110,23 +110,33 @@ def doctor(as_json: bool) -> None:
             }
         )
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console(highlight=False)
     host = found.host
     console.print(
-        f"[bold]This machine[/bold]: {host.get('cpu_model', '?')}, "
-        f"{host.get('vcpus_available', '?')} vCPUs available, "
-        f"{host.get('memory_gb_available', '?')} GB memory available"
+        f"[bold]This machine[/bold]: {escape(str(host.get('cpu_model') or 'unknown CPU'))}, "
+        f"{host.get('vcpus_available', '?')} vCPUs and "
+        f"{host.get('memory_gb_available', '?')} GB memory available to this process"
     )
+    table = Table(show_edge=False, pad_edge=False, show_lines=True)
+    table.add_column("source")
+    table.add_column("status")
+    table.add_column("method")
+    table.add_column("what it sees, and how to do better", overflow="fold")
     used = {m.name for m in found.meters}
     for s in found.statuses:
-        mark = (
+        status = (
             "[green]used[/green]"
             if s.name in used
-            else ("[yellow]available[/yellow]" if s.available else "[red]unavailable[/red]")
+            else ("[yellow]not needed[/yellow]" if s.available else "[red]unavailable[/red]")
         )
-        console.print(f"  {s.name:<14} {mark:<28} {s.detail}")
-        if s.hint and s.name not in used:
-            console.print(f"  {'':<14} hint: {s.hint}")
+        text = escape(s.detail)
+        if s.hint:
+            text += f"\n[dim]hint:[/dim] {escape(s.hint)}"
+        table.add_row(s.name, status, s.method.value if s.method else "", text)
+    console.print(table)
     if not found.meters:
         console.print("[red]No energy source can be measured here.[/red]")
         sys.exit(1)
