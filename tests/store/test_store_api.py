@@ -331,3 +331,11 @@ def test_closed_store_refuses_use(store_url: str, make_record: MakeRecord) -> No
     opened.close()
     with pytest.raises(StoreError, match="closed"):
         opened.save_run(make_record())
+
+
+def test_save_runs_in_one_transaction(store: Store, make_record: MakeRecord) -> None:
+    records = [make_record(run_id=f"{i:032x}") for i in range(1, 6)]
+    store.save_runs(records)
+    store.save_runs(records[:2])  # replacing existing runs keeps one row each
+    assert store.count_runs() == 5
+    assert store.get_run(records[3].run_id).components == records[3].components

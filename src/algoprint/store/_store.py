@@ -220,6 +220,34 @@ class Store:
 
         return self._write(write, f"saving run {run_id}")
 
+    def save_runs(self, records: Sequence[RunRecord]) -> None:
+        """Save many runs in one transaction (imports, benchmarks); like :meth:`save_run` for
+        each, but one commit. Runs that exist are replaced.
+
+        Raises:
+            InputError: a record is malformed. StoreError: the store cannot be written.
+        """
+        if not records:
+            return
+        run_values = [run_row(r) for r in records]
+        ids = [r.run_id for r in records]
+        component_values = [row for r in records for row in component_rows(r)]
+        phase_values = [row for r in records for row in phase_rows(r)]
+
+        def write(conn: Connection) -> None:
+            for chunk in range(0, len(ids), 500):
+                part = ids[chunk : chunk + 500]
+                conn.execute(delete(components).where(components.c.run_id.in_(part)))
+                conn.execute(delete(phases).where(phases.c.run_id.in_(part)))
+                conn.execute(delete(runs).where(runs.c.run_id.in_(part)))
+            conn.execute(insert(runs), run_values)
+            if phase_values:
+                conn.execute(insert(phases), phase_values)
+            if component_values:
+                conn.execute(insert(components), component_values)
+
+        self._write(write, f"saving {len(records)} runs")
+
     def delete_run(self, run_id: str) -> None:
         """Delete the run with exactly this id, with its components and phases.
 
