@@ -49,7 +49,7 @@ def test_report_default_name_and_stdout(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "algoprint-report-all-2026-Q3.html").is_file()
     result = invoke(report, ["-a", "chatbot", "-f", "json", "-l", "en", "-o", "-", "--db", db])
-    assert json.loads(result.output)["lang"] == "en"
+    assert json.loads(result.stdout)["lang"] == "en"
 
 
 def test_report_errors_are_algoprint_errors(db: str) -> None:
@@ -74,7 +74,7 @@ def test_report_errors_are_algoprint_errors(db: str) -> None:
 def test_export_commands(db: str, args: list[str], check) -> None:  # type: ignore[no-untyped-def]
     result = invoke(export, [*args, "--db", db])
     assert result.exit_code == 0, result.output
-    assert check(result.output)
+    assert check(result.stdout)
 
 
 def test_export_to_file(db: str, tmp_path: Path) -> None:
