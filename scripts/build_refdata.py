@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "algoprint" / "refdata"
-PARTS = ["hardware", "impact", "nl_hourly"]
+PARTS = ["hardware", "hardware_archetypes", "impact", "nl_hourly"]
 
 
 def main() -> int:

@@ -134,7 +134,7 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
 }
 
 # Top-level TOML tables that belong to other layers; passed through in ``extra``.
-EXTRA_SECTIONS = ("location", "datacentres", "report", "server", "services")
+EXTRA_SECTIONS = ("location", "datacentres", "hardware", "report", "server", "services")
 
 
 def user_config_path() -> Path:

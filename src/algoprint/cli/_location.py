@@ -240,11 +240,14 @@ def registered_location(store: Any, algorithm: str | None, extra: Mapping[str, A
 # -------------------------------------------------------------------------------- impacts
 
 
-def run_impacts(record: RunRecord, profile: LocationProfile) -> ImpactDocument:
-    """Impacts of a stored run, computed now from its energy (never stored)."""
+def run_impacts(
+    record: RunRecord, profile: LocationProfile, settings_extra: Mapping[str, Any] | None = None
+) -> ImpactDocument:
+    """Impacts of a stored run, computed now from its energy (never stored); the
+    ``[hardware]`` table in ``settings_extra`` describes the machine for embodied figures."""
     from algoprint.impact.compute import impacts_for_run
 
-    return impacts_for_run(record, profile)
+    return impacts_for_run(record, profile, settings_extra=settings_extra)
 
 
 def impact_fields(doc: ImpactDocument, profile: LocationProfile | None) -> dict[str, Any]:

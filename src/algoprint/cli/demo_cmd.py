@@ -50,9 +50,11 @@ def demo(db: str | None, out_dir: Path, lang: str) -> None:
 
         result = run_demo(db=db, out_dir=out_dir, lang=lang, progress=step)
 
+    from algoprint.config import load_settings
     from algoprint.impact.compute import impacts_for_run
     from algoprint.impact.location import default_location
 
+    extra = load_settings({"db": db}).extra
     profile = default_location(zone="NL")
     table = Table(title=f"Measured runs of {result.algorithm}", show_edge=False)
     for col in ("model", "accuracy", "training energy", "inference / 1,000 pred.", "CO2e train"):
@@ -63,7 +65,9 @@ def demo(db: str | None, out_dir: Path, lang: str) -> None:
             if m.inference.energy_j is not None
             else None
         )
-        co2 = impacts_for_run(m.training, profile).impacts.get("co2e_location_g")
+        co2 = impacts_for_run(m.training, profile, settings_extra=extra).impacts.get(
+            "co2e_location_g"
+        )
         table.add_row(
             m.model,
             f"{m.accuracy:.3f}",

@@ -247,7 +247,7 @@ def _parse_tags(tags: tuple[str, ...]) -> dict[str, str]:
 
 def _finish(tracker: Any, as_json: bool, quiet: bool, profile: Any) -> None:
     record = tracker.record
-    doc = _impacts(record, profile)
+    doc = _impacts(record, profile, tracker.settings.extra)
     if as_json:
         data = record.to_dict()
         if doc is not None:
@@ -264,7 +264,7 @@ def _finish(tracker: Any, as_json: bool, quiet: bool, profile: Any) -> None:
             print_run_impacts(doc, profile)
 
 
-def _impacts(record: Any, profile: Any) -> Any:
+def _impacts(record: Any, profile: Any, extra: Any) -> Any:
     """The run's impacts; a failure here is said, never allowed to cost the exit code."""
     if profile is None:
         return None
@@ -272,7 +272,7 @@ def _impacts(record: Any, profile: Any) -> Any:
     from algoprint.errors import AlgoprintError
 
     try:
-        return run_impacts(record, profile)
+        return run_impacts(record, profile, extra)
     except AlgoprintError as e:
         print(f"algoprint: impacts not computed: {e.message}", file=sys.stderr)
         return None

@@ -72,7 +72,7 @@ def show(
         datacentre=datacentre,
         registered=registered_location(store, record.algorithm, extra),
     )
-    doc = run_impacts(record, profile)
+    doc = run_impacts(record, profile, extra)
     if as_json:
         print_json({**record.to_dict(), **impact_fields(doc, profile)})
         return

@@ -21,7 +21,7 @@ Formulas (docs/impact-method.md explains each choice):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -478,6 +478,8 @@ def impacts_for_run(
     record: RunRecord,
     profile: LocationProfile,
     hardware: HardwareShare | None = None,
+    *,
+    settings_extra: Mapping[str, Any] | None = None,
 ) -> ImpactDocument:
     """Impacts of one tracked run.
 
@@ -485,12 +487,22 @@ def impacts_for_run(
     that is absent, the components' uncertainties combined in quadrature), the year it started,
     its duration and its ``units``.
 
+    Args:
+        record: the run.
+        profile: where it ran.
+        hardware: the embodied share to apply; ``None`` = the machine of ``settings_extra``'s
+            ``[hardware]`` table, else the default server archetype with the run's host figures
+            as the share (:func:`algoprint.impact.hardware.hardware_for_run`), recorded in
+            ``defaults``.
+        settings_extra: ``Settings.extra`` (for ``[hardware]``).
+
     Returns:
         The document; when the run's energy is a gap (``energy_j is None``) every figure is
         missing with the reason, never 0.
 
     Raises:
-        ImpactError: unconfigured profile, unknown zone, unusable start time.
+        ImpactError: unconfigured profile, unknown zone, unusable start time, an invalid
+            ``[hardware]`` table or a run larger than the declared machine.
     """
     try:
         year = int(record.started_at[:4])
@@ -517,7 +529,12 @@ def impacts_for_run(
             )
         uncertainty = (whole.high - whole.value) / whole.value
     energy = EnergyInput.single(record.energy_j, uncertainty, name=f"run:{record.scope}")
-    return compute_impacts(
+    hardware_notes: list[str] | None = None
+    if hardware is None:
+        from algoprint.impact.hardware import hardware_for_run
+
+        hardware, hardware_notes = hardware_for_run(record, settings_extra)
+    doc = compute_impacts(
         energy,
         profile,
         year=year,
@@ -525,3 +542,8 @@ def impacts_for_run(
         hardware=hardware,
         units=record.units,
     )
+    if hardware_notes is not None:
+        from algoprint.impact.hardware import record_hardware
+
+        record_hardware(doc, hardware, hardware_notes)
+    return doc

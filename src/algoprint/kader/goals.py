@@ -262,7 +262,9 @@ def organisation_summary(
         elif 1 / profile.pue >= DCIE_MIN:
             a.dcie_ok_j += run.energy_j
         try:
-            doc = impacts_for_run(run, profile, hardware_for(run) if hardware_for else None)
+            doc = impacts_for_run(
+                run, profile, hardware_for(run) if hardware_for else None, settings_extra=extra
+            )
         except AlgoprintError as e:
             notes.append(f"run {run.run_id}: no impact figures ({e.message})")
             continue
@@ -417,7 +419,7 @@ def algorithm_footprint(
         else:
             weighted += run.uncertainty_rel * run.energy_j
         try:
-            doc = impacts_for_run(run, profile)
+            doc = impacts_for_run(run, profile, settings_extra=extra)
         except AlgoprintError as e:
             notes.append(f"run {run.run_id}: no impact figures ({e.message})")
             continue

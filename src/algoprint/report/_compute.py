@@ -23,6 +23,7 @@ from algoprint.impact.compute import (
     impacts_for_run,
     resolve_factors,
 )
+from algoprint.impact.hardware import record_hardware
 from algoprint.impact.model import IMPACT_KEYS, ImpactDocument
 from algoprint.report.i18n import N_
 from algoprint.report.labels import DOMAIN_LABELS, PHASE_LABELS, SUMMARY_KEYS, UNIT_KIND
@@ -91,7 +92,9 @@ class ImpactEngine:
         settings_extra: ``Settings.extra`` (``[location]``, ``[datacentres.*]``, ``env``).
         overrides: explicit location arguments (``location``, ``cloud``, ``region``,
             ``datacentre``); when any is given it applies to every run.
-        hardware: embodied-impact share applied to every run (``None``: embodied missing).
+        hardware: embodied-impact share applied to every run (``None``: each run's share of
+            the ``[hardware]`` machine in ``settings_extra``, else of the default server
+            archetype, recorded in the run's ``defaults``).
     """
 
     algorithms: Mapping[str, Algorithm]
@@ -102,6 +105,12 @@ class ImpactEngine:
     _profiles: dict[str | None, tuple[LocationProfile, str, str]] = field(default_factory=dict)
     _factors: dict[tuple[str, int], ResolvedFactors | str] = field(default_factory=dict)
     _default: tuple[LocationProfile, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.hardware is None:
+            from algoprint.impact.hardware import declared_machine
+
+            declared_machine(self.settings_extra)  # an invalid [hardware] table fails now, loudly
 
     def _fallback(self) -> tuple[LocationProfile, str]:
         if self._default is None:
@@ -162,8 +171,12 @@ class ImpactEngine:
 
         profile, label, _ = self.profile(run.algorithm)
         try:
+            hardware, notes = self._hardware(run)
             if run.energy_j is None or run.uncertainty_rel is None:
-                return Computed(run, impacts_for_run(run, profile, self.hardware), label)
+                doc = impacts_for_run(run, profile, hardware, settings_extra=self.settings_extra)
+                if hardware is not None:
+                    record_hardware(doc, hardware, notes)
+                return Computed(run, doc, label)
             year = int(run.started_at[:4])
             factors = self._resolved(profile, label, year)
             if isinstance(factors, str):
@@ -173,13 +186,26 @@ class ImpactEngine:
                 energy,
                 factors,
                 duration_s=run.duration_s,
-                hardware=self.hardware,
+                hardware=hardware,
                 units=run.units,
                 factor_version=FACTOR_VERSION,
             )
+            record_hardware(doc, hardware, notes)
         except (AlgoprintError, ValueError) as e:
             return Computed(run, None, label, getattr(e, "message", str(e)))
         return Computed(run, doc, label)
+
+    def _hardware(self, run: RunRecord) -> tuple[HardwareShare | None, list[str]]:
+        """The given share, else the run's share of the configured or default machine; a run
+        that does not fit the declared machine loses only its embodied figures, with why."""
+        if self.hardware is not None:
+            return self.hardware, []
+        from algoprint.impact.hardware import hardware_for_run
+
+        try:
+            return hardware_for_run(run, self.settings_extra)
+        except AlgoprintError as e:
+            return None, [e.message + (f" ({e.hint})" if e.hint else "")]
 
 
 def _figures(keys: Iterable[str]) -> dict[str, Figure]:
@@ -337,6 +363,10 @@ def aggregate(
     return footprint, _methods(items, engine), _gaps(items, engine, len(running), gettext), items
 
 
+PER_RUN_FACTORS = frozenset({"embodied_allocation"})
+"""Factors whose value is computed per run (listed once in the methods section)."""
+
+
 def _methods(items: list[Computed], engine: ImpactEngine) -> Methods:
     versions: list[str] = []
     factors: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -349,8 +379,15 @@ def _methods(items: list[Computed], engine: ImpactEngine) -> Methods:
             continue
         if doc.factor_version and doc.factor_version not in versions:
             versions.append(doc.factor_version)
-        for name, f in doc.factors.items():
-            fkey = (name, f.get("value"), f.get("source"), f.get("vintage"))
+        for name, factor in doc.factors.items():
+            f = dict(factor)
+            if name in PER_RUN_FACTORS:
+                # Differs per run by construction (duration / lifetime): list it once.
+                fkey = (name, None, f.get("source"), f.get("origin"))
+                f.pop("duration_s", None)
+                f["note"] = "varies per run: run duration / hardware lifetime x reserved share"
+            else:
+                fkey = (name, f.get("value"), f.get("source"), f.get("vintage"))
             entry = factors.setdefault(fkey, {"name": name, **f, "runs": 0})
             entry["runs"] += 1
         for ikey, impact in doc.impacts.items():
