@@ -64,7 +64,7 @@ def child(mode: str, rounds: int, db: str) -> None:
 
         logging.getLogger("codecarbon").setLevel(logging.ERROR)
         cc = OfflineEmissionsTracker(
-            country_iso_code="NLD", save_to_file=False, log_level="error", measure_power_secs=1
+            country_iso_code="NLD", save_to_file=False, log_level="error"
         )
         cc.start()
         stop = cc.stop

@@ -165,6 +165,22 @@ def _nvidia(settings: Settings) -> Meter:
 
 
 def _amd(settings: Settings) -> Meter:
+    import importlib.util
+
+    from algoprint.errors import MeterUnavailable
+
+    # amdsmi talks to the amdgpu driver through /dev/kfd; without it (or without the package)
+    # there is nothing to measure, and the meter module is not imported at all.
+    if not Path("/dev/kfd").exists():
+        raise MeterUnavailable("no AMD GPU driver found (/dev/kfd does not exist)", source="amd")
+    if importlib.util.find_spec("amdsmi") is None:
+        from algoprint.meters.amd import INSTALL_HINT
+
+        raise MeterUnavailable(
+            "measuring AMD GPUs needs the amdsmi package, which is not installed",
+            hint=INSTALL_HINT,
+            source="amd",
+        )
     from algoprint.meters.amd import AmdMeter
 
     del settings
