@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from algoprint.cli import main
 from algoprint.store import open_store
-
-Result = tuple[int, str, str]
-
-
-def algoprint(*args: str) -> Result:
-    with CliRunner().isolation() as (out, err, _):
-        rc = main(list(args))
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return rc, out.getvalue().decode(), err.getvalue().decode()
+from tests.cli._invoke import algoprint, new_user
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("ALGOPRINT_"):
-            monkeypatch.delenv(name)
-    path = str(tmp_path / "runs.sqlite")
-    monkeypatch.setenv("ALGOPRINT_DB", path)
+    path = new_user(tmp_path, monkeypatch)
     monkeypatch.setenv("ALGOPRINT_CPU_TDP_W", "100")  # a known CPU power on any machine
     return path
 

@@ -7,35 +7,17 @@ one-line error handling (exit 2, no traceback) is what a user gets.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from algoprint.cli import main
-
-Result = tuple[int, str, str]
-
-
-def algoprint(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
-    """Run the CLI in-process: (exit status, stdout, stderr)."""
-    with CliRunner().isolation(input=stdin, env=env) as (out, err, _):
-        rc = main(list(args))
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return rc, out.getvalue().decode(), err.getvalue().decode()
+from tests.cli._invoke import algoprint, new_user
 
 
 @pytest.fixture(autouse=True)
 def _clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No config, no ALGOPRINT_* variables, a private store: a new user's machine."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("ALGOPRINT_") or name == "ELECTRICITYMAPS_TOKEN":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("ALGOPRINT_DB", str(tmp_path / "runs.sqlite"))
+    new_user(tmp_path, monkeypatch)
 
 
 def test_factors_without_location_says_which_zone_is_used() -> None:

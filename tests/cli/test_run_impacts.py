@@ -11,35 +11,21 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from algoprint.cli import _location, main
+from algoprint.cli import _location
 from algoprint.errors import ConfigError
 from algoprint.impact.compute import impacts_for_run
 from algoprint.impact.location import default_location, resolve_location
 from algoprint.store import open_store
 from algoprint.tracking.record import ComponentRecord, RunRecord, RunStatus
+from tests.cli._invoke import algoprint, new_user
 
-Result = tuple[int, str, str]
 KWH_J = 3.6e6
-
-
-def algoprint(*args: str, stdin: str | None = None) -> Result:
-    with CliRunner().isolation(input=stdin) as (out, err, _):
-        rc = main(list(args))
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return rc, out.getvalue().decode(), err.getvalue().decode()
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("ALGOPRINT_"):
-            monkeypatch.delenv(name)
-    path = str(tmp_path / "runs.sqlite")
-    monkeypatch.setenv("ALGOPRINT_DB", path)
+    path = new_user(tmp_path, monkeypatch)
     return path
 
 

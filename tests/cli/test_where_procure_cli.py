@@ -4,39 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from algoprint.cli import main
 from algoprint.cli.where_cmd import YEAR_S
 from algoprint.store import open_store
 from algoprint.tracking.record import RunRecord, RunStatus
+from tests.cli._invoke import algoprint, new_user
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-Result = tuple[int, str, str]
-
-
-def algoprint(*args: str) -> Result:
-    with CliRunner().isolation() as (out, err, _):
-        rc = main(list(args))
-        sys.stdout.flush()
-        sys.stderr.flush()
-    return rc, out.getvalue().decode(), err.getvalue().decode()
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("ALGOPRINT_"):
-            monkeypatch.delenv(name)
-    path = str(tmp_path / "runs.sqlite")
-    monkeypatch.setenv("ALGOPRINT_DB", path)
+    path = new_user(tmp_path, monkeypatch)
     return path
 
 
