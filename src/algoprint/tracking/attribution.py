@@ -11,6 +11,7 @@ the process figure never exceeds the machine figure.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ class ProcessTree:
         self._roots = tuple(roots) if roots is not None else (os.getpid(),)
         self._procs: dict[int, psutil.Process] = {}
         self._finished: dict[int, float] = {}
+        self._cached: tuple[float, frozenset[int]] | None = None
+        self._no_children_file = False
 
     @property
     def roots(self) -> tuple[int, ...]:
@@ -46,12 +49,14 @@ class ProcessTree:
     def set_roots(self, roots: Iterable[int]) -> None:
         """Replace the root pids (``algoprint run`` sets the child once it started)."""
         self._roots = tuple(roots)
+        self._cached = None
 
     def mark_finished(self, pid: int, cpu_s: float) -> None:
         """Record the final CPU seconds of a root that was reaped (from ``os.wait4``'s rusage,
         which includes the descendants it waited for), so its last interval is not lost."""
         self._finished[pid] = cpu_s
         self._procs.pop(pid, None)
+        self._cached = None
 
     def _process(self, pid: int) -> psutil.Process | None:
         proc = self._procs.get(pid)
@@ -63,8 +68,44 @@ class ProcessTree:
             self._procs[pid] = proc
         return proc
 
+    def _descendants(self, root: int) -> list[int] | None:
+        """Descendant pids of ``root`` from ``/proc/PID/task/TID/children`` (only the tree is
+        read); ``None`` when the kernel lacks that file (psutil is asked instead)."""
+        if self._no_children_file:
+            return None
+        found: list[int] = []
+        queue = [root]
+        while queue:
+            pid = queue.pop()
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue  # the process ended meanwhile
+            for tid in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
+                        kids = [int(k) for k in fh.read().split()]
+                except FileNotFoundError:
+                    if os.path.isdir(f"/proc/{pid}/task/{tid}"):
+                        self._no_children_file = True  # CONFIG_PROC_CHILDREN is off
+                        return None
+                    continue
+                except (OSError, ValueError):
+                    continue
+                found.extend(kids)
+                queue.extend(kids)
+        return found
+
     def pids(self) -> frozenset[int]:
-        """Current pids of the tree (roots that are alive plus their descendants)."""
+        """Current pids of the tree (roots that are alive plus their descendants).
+
+        Listing descendants through psutil reads every process's stat file on the machine;
+        the ``children`` files read only the tree. The answer is reused for 50 ms so that one
+        sampling tick (meters, CPU share, memory share) lists the tree once.
+        """
+        now = time.monotonic()
+        if self._cached is not None and now - self._cached[0] < 0.05:
+            return self._cached[1]
         found: set[int] = set()
         for root in self._roots:
             if root in self._finished:
@@ -73,11 +114,16 @@ class ProcessTree:
             if proc is None:
                 continue
             found.add(root)
-            try:
-                found.update(child.pid for child in proc.children(recursive=True))
-            except psutil.Error:
-                continue
-        return frozenset(found)
+            kids = self._descendants(root)
+            if kids is None:
+                try:
+                    kids = [child.pid for child in proc.children(recursive=True)]
+                except psutil.Error:
+                    kids = []
+            found.update(kids)
+        result = frozenset(found)
+        self._cached = (now, result)
+        return result
 
     def cpu_seconds(self) -> float:
         """Cumulative CPU seconds of the tree.
@@ -90,24 +136,18 @@ class ProcessTree:
         for root in self._roots:
             if root in self._finished:
                 seen[root] = self._finished[root]
-                continue
-            proc = self._process(root)
+        for pid in self.pids():
+            proc = self._process(pid)
             if proc is None:
                 continue
             try:
                 t = proc.cpu_times()
-                seen[root] = t.user + t.system + t.children_user + t.children_system
-                children = proc.children(recursive=True)
             except psutil.Error:
                 continue
-            for child in children:
-                if child.pid in seen:
-                    continue
-                try:
-                    ct = child.cpu_times()
-                except psutil.Error:
-                    continue
-                seen[child.pid] = ct.user + ct.system
+            total = t.user + t.system
+            if pid in self._roots:
+                total += t.children_user + t.children_system
+            seen[pid] = total
         return sum(seen.values())
 
     def rss_bytes(self) -> int:
