@@ -342,9 +342,16 @@ _WORDS: dict[str, dict[str, Any]] = {
 }
 
 
+def _num(value: float) -> str:
+    """Three significant digits without exponent noise for small figures (0.0021, 12.3, 4,560)."""
+    if value == 0 or abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) >= 1e-3 else f"{value:.2e}"
+
+
 def _kg(r: CandidateResult, key: str) -> str:
     v = r.value(key)
-    return "—" if v is None else f"{v / 1000:,.1f}"
+    return "—" if v is None else _num(v / 1000)
 
 
 def _explain(res: WhereResult, lang: str) -> str:
@@ -356,7 +363,7 @@ def _explain(res: WhereResult, lang: str) -> str:
         )
     best, worst = ranked[0], ranked[-1]
     key = RANK_METRICS[res.rank_by]
-    kwh = f"{res.workload.energy_kwh_per_year:,.0f}"
+    kwh = _num(res.workload.energy_kwh_per_year)
     emb = best.value("embodied_gwp_g")
     n_flags = len(res.all_flags())
     if lang == "nl":
@@ -365,28 +372,28 @@ def _explain(res: WhereResult, lang: str) -> str:
             f"(netjaar {res.year}): het best scoort {best.candidate.label} "
             f"({_kg(best, key)} kg; location-based {_kg(best, 'co2e_location_g')} kg, "
             f"market-based {_kg(best, 'co2e_market_g')} kg, water "
-            f"{best.value('water_l') or 0:,.0f} L)"
+            f"{_num(best.value('water_l') or 0)} L)"
         )
         if worst is not best:
             text += f", het slechtst {worst.candidate.label} ({_kg(worst, key)} kg)"
         text += "."
         if emb is not None:
             text += (
-                f" De productie-uitstoot van de hardware ({emb / 1000:,.1f} kg) is overal gelijk."
+                f" De productie-uitstoot van de hardware ({_num(emb / 1000)} kg) is overal gelijk."
             )
         return text + f" {n_flags} signalering(en)."
     text = (
         f"Ranked by {words[res.rank_by]} for {kwh} kWh of IT energy a year (grid year "
         f"{res.year}): best is {best.candidate.label} ({_kg(best, key)} kg; location-based "
         f"{_kg(best, 'co2e_location_g')} kg, market-based {_kg(best, 'co2e_market_g')} kg, water "
-        f"{best.value('water_l') or 0:,.0f} L)"
+        f"{_num(best.value('water_l') or 0)} L)"
     )
     if worst is not best:
         text += f", worst is {worst.candidate.label} ({_kg(worst, key)} kg)"
     text += "."
     if emb is not None:
         text += (
-            f" The embodied share of the hardware ({emb / 1000:,.1f} kg) is the same everywhere."
+            f" The embodied share of the hardware ({_num(emb / 1000)} kg) is the same everywhere."
         )
     return text + f" {n_flags} flag(s)."
 
