@@ -6,7 +6,6 @@ without importing SQLAlchemy. :mod:`algoprint.store` re-exports these functions.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -85,6 +84,8 @@ def spool_dir_for_url(url: str) -> Path:
         path = url[len("sqlite:///") :].split("?", 1)[0]
         if path and path != ":memory:":
             return Path(path + ".spool")
+    import hashlib
+
     from platformdirs import user_data_dir
 
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]

@@ -15,7 +15,6 @@ import itertools
 import json
 import os
 import re
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -217,6 +216,8 @@ def default_w_per_core(table: tuple[CpuPowerEntry, ...] | None = None) -> float:
     """Default power per physical core (W) for unknown CPUs: the median TDP per core of the
     table rows that state a core count (the Green Algorithms rows)."""
     rows = cpu_power_table() if table is None else table
+    import statistics  # only when the cached match is missing
+
     return float(statistics.median(e.tdp_w / e.n_cores for e in rows if e.n_cores))
 
 

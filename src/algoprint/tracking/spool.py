@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from algoprint._dburl import resolve_url, spool_dir_for_url
@@ -56,6 +55,8 @@ class SpoolSink:
         directory = self.directory
         directory.mkdir(parents=True, exist_ok=True)
         data = json.dumps(record.to_dict(), separators=(",", ":")).encode()
+        import tempfile  # on the sampler thread, not at import
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
