@@ -63,9 +63,7 @@ def child(mode: str, rounds: int, db: str) -> None:
         from codecarbon import OfflineEmissionsTracker
 
         logging.getLogger("codecarbon").setLevel(logging.ERROR)
-        cc = OfflineEmissionsTracker(
-            country_iso_code="NLD", save_to_file=False, log_level="error"
-        )
+        cc = OfflineEmissionsTracker(country_iso_code="NLD", save_to_file=False, log_level="error")
         cc.start()
         stop = cc.stop
     started = time.perf_counter() - t0
