@@ -231,7 +231,10 @@ def _wait(child: subprocess.Popen[bytes], tracker: Any) -> int:
     except ChildProcessError:  # already reaped elsewhere: fall back to Popen's own wait
         return child.wait()
     child.returncode = os.waitstatus_to_exitcode(status)
-    tracker.process_finished(child.pid, rusage.ru_utime + rusage.ru_stime)
+    # ru_maxrss is in KiB on Linux.
+    tracker.process_finished(
+        child.pid, rusage.ru_utime + rusage.ru_stime, int(rusage.ru_maxrss) * 1024
+    )
     return child.returncode
 
 

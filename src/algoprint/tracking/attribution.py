@@ -39,6 +39,7 @@ class ProcessTree:
         self._roots = tuple(roots) if roots is not None else (os.getpid(),)
         self._procs: dict[int, psutil.Process] = {}
         self._finished: dict[int, float] = {}
+        self._finished_rss: dict[int, int] = {}
         self._cached: tuple[float, frozenset[int]] | None = None
         self._no_children_file = False
 
@@ -51,10 +52,13 @@ class ProcessTree:
         self._roots = tuple(roots)
         self._cached = None
 
-    def mark_finished(self, pid: int, cpu_s: float) -> None:
-        """Record the final CPU seconds of a root that was reaped (from ``os.wait4``'s rusage,
-        which includes the descendants it waited for), so its last interval is not lost."""
+    def mark_finished(self, pid: int, cpu_s: float, max_rss_bytes: int = 0) -> None:
+        """Record the final CPU seconds (and peak memory) of a root that was reaped (from
+        ``os.wait4``'s rusage, which includes the descendants it waited for), so its last
+        interval is not lost: the peak memory stands in for the tree's resident memory once,
+        at the next sample, which covers the time before the exit."""
         self._finished[pid] = cpu_s
+        self._finished_rss[pid] = max_rss_bytes
         self._procs.pop(pid, None)
         self._cached = None
 
@@ -152,7 +156,8 @@ class ProcessTree:
 
     def rss_bytes(self) -> int:
         """Resident memory of the tree in bytes (shared pages are counted per process)."""
-        total = 0
+        total = sum(self._finished_rss.values())
+        self._finished_rss.clear()
         for pid in self.pids():
             proc = self._process(pid)
             if proc is None:

@@ -332,10 +332,10 @@ class Tracker:
         """Attribute from now on to the process trees of ``pids`` (``algoprint run``)."""
         self._tree.set_roots(pids)
 
-    def process_finished(self, pid: int, cpu_s: float) -> None:
+    def process_finished(self, pid: int, cpu_s: float, max_rss_bytes: int = 0) -> None:
         """Tell the tracker that root ``pid`` ended after ``cpu_s`` CPU seconds (its own and
-        its reaped descendants'), as reported by ``os.wait4``."""
-        self._tree.mark_finished(pid, cpu_s)
+        its reaped descendants') with peak memory ``max_rss_bytes``, from ``os.wait4``."""
+        self._tree.mark_finished(pid, cpu_s, max_rss_bytes)
 
     def add_units(self, count: float) -> None:
         """See :meth:`Run.add_units`."""
