@@ -249,8 +249,12 @@ def _records(path: Path) -> list[tuple[str, dict[str, Any]]]:
             _check_columns(path, set().union(*(i.keys() for i in items)) if items else set())
             return [(f"question {n}", i) for n, i in enumerate(items, start=1)]
         if suffix == ".xlsx":
-            sheet = _openpyxl().load_workbook(path, read_only=True).active
-            table = [["" if c is None else c for c in r] for r in sheet.iter_rows(values_only=True)]
+            book = _openpyxl().load_workbook(path, read_only=True)
+            try:  # read-only workbooks keep the file open until closed
+                rows = book.active.iter_rows(values_only=True)
+                table = [["" if c is None else c for c in r] for r in rows]
+            finally:
+                book.close()
         else:
             with path.open(newline="", encoding="utf-8-sig") as fh:
                 table = list(csv.reader(fh))
