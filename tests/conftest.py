@@ -28,6 +28,27 @@ import pytest
 _PG_BINARIES = ("initdb", "pg_ctl", "postgres")
 
 
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """Tests never touch the network: connecting a socket to anything but loopback or a unix
+    socket fails loudly (the throwaway PostgreSQL server listens on a unix socket)."""
+    original = socket.socket.connect
+
+    def guarded(self: socket.socket, address: Any) -> Any:
+        if isinstance(address, tuple) and not str(address[0]).startswith(_LOOPBACK):
+            raise OSError(f"network access in a test: connect to {address!r} is blocked")
+        return original(self, address)
+
+    socket.socket.connect = guarded  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.socket.connect = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _private_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
