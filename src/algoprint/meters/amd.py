@@ -29,7 +29,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from algoprint.errors import ConfigError, MeterError, MeterUnavailable, PermissionDenied
+from algoprint.errors import MeterError, MeterUnavailable, PermissionDenied
 from algoprint.meters._gpu_visible import parse_visible_devices, resolve_visible
 from algoprint.meters.common import (
     ComponentEnergy,
@@ -38,6 +38,7 @@ from algoprint.meters.common import (
     MeterStatus,
     Method,
     SampleContext,
+    check_gpu_intervals,
     warn_once,
 )
 
@@ -156,13 +157,7 @@ class AmdMeter(Meter):
         counter_interval_s: float = 10.0,
         power_interval_s: float = 0.1,
     ) -> None:
-        if not counter_interval_s > 0:
-            raise ConfigError(f"counter_interval_s must be > 0, got {counter_interval_s!r}")
-        if not 0 < power_interval_s <= 0.1:
-            raise ConfigError(
-                f"power_interval_s must be in (0, 0.1] s, got {power_interval_s!r}",
-                hint="use power_interval_s = 0.1",
-            )
+        check_gpu_intervals(counter_interval_s, power_interval_s)
         self._smi: Any = amdsmi if amdsmi is not None else _import_amdsmi()
         self._error: Any = getattr(self._smi, "AmdSmiException", Exception)
         self._lock = threading.Lock()

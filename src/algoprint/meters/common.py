@@ -155,6 +155,32 @@ class Meter(ABC):
         """Release handles; idempotent."""
 
 
+MAX_POWER_INTERVAL_S = 0.1
+"""Power readings integrated over time need at least 10 Hz to follow a GPU's load."""
+
+
+def check_gpu_intervals(counter_interval_s: float, power_interval_s: float) -> None:
+    """Validate the two cadences of a GPU meter (energy counter; power polling fallback).
+
+    Raises:
+        ConfigError: ``counter_interval_s`` <= 0, or ``power_interval_s`` outside
+            (0, :data:`MAX_POWER_INTERVAL_S`].
+    """
+    from algoprint.errors import ConfigError
+
+    if not counter_interval_s > 0:
+        raise ConfigError(
+            f"counter_interval_s must be > 0, got {counter_interval_s!r}",
+            hint="use counter_interval_s = 10",
+        )
+    if not 0 < power_interval_s <= MAX_POWER_INTERVAL_S:
+        raise ConfigError(
+            f"power_interval_s must be in (0, {MAX_POWER_INTERVAL_S}] s, got "
+            f"{power_interval_s!r}: power integration needs at least 10 Hz",
+            hint="use power_interval_s = 0.1",
+        )
+
+
 _said: set[str] = set()
 _said_lock = threading.Lock()
 

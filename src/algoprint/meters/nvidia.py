@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from algoprint.errors import ConfigError, MeterError, MeterUnavailable, TrackingError
+from algoprint.errors import MeterError, MeterUnavailable, TrackingError
 from algoprint.meters._gpu_visible import (
     EntryKind,
     MigSlice,
@@ -67,6 +67,7 @@ from algoprint.meters.common import (
     MeterStatus,
     Method,
     SampleContext,
+    check_gpu_intervals,
     warn_once,
 )
 
@@ -90,8 +91,6 @@ COUNTER_UPDATE_S = 0.1
 """The counter's update period (measured on H100)."""
 MIN_READ_GAP_S = COUNTER_UPDATE_S / 2
 """Counter reads closer together than this are skipped: they cost ~4 ms and add nothing."""
-MAX_POWER_INTERVAL_S = 0.1
-"""Power integration needs at least 10 Hz."""
 _MAX_FAILURES = 3
 
 
@@ -156,17 +155,7 @@ class NvidiaMeter(Meter):
         counter_interval_s: float = 10.0,
         power_interval_s: float = 0.1,
     ) -> None:
-        if not counter_interval_s > 0:
-            raise ConfigError(
-                f"counter_interval_s must be > 0, got {counter_interval_s!r}",
-                hint="use counter_interval_s = 10",
-            )
-        if not 0 < power_interval_s <= MAX_POWER_INTERVAL_S:
-            raise ConfigError(
-                f"power_interval_s must be in (0, {MAX_POWER_INTERVAL_S}] s, got "
-                f"{power_interval_s!r}: power integration needs at least 10 Hz",
-                hint="use power_interval_s = 0.1",
-            )
+        check_gpu_intervals(counter_interval_s, power_interval_s)
         self._nvml: Any = nvml if nvml is not None else import_pynvml()
         self._counter_interval_s = counter_interval_s
         self._power_interval_s = power_interval_s
