@@ -13,6 +13,7 @@ is newer than the last install.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -53,7 +54,26 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text("ok\n")
 
 
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's Chromium (never a browser download of Playwright's own)."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(
+            "Chromium is missing: install Debian's package (sudo apt-get install chromium);"
+            " browser tests are skipped without it (and fail under CI).",
+            flush=True,
+        )
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    rc = _run("apt-get", "update", "-qq", env=env)
+    rc = rc or _run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+    if rc:
+        sys.exit(f"Installing Chromium failed (exit {rc}); see the apt-get output above.")
+
+
 def test(extra: list[str]) -> int:
+    ensure_chromium()
     env = dict(os.environ)
     steps: list[list[str | Path]] = [
         [BIN / "ruff", "format", "--check", "src", "tests", "bench", "scripts", "dev.py"],
