@@ -5,7 +5,8 @@ at least 50 % over a whole year, i.e. an annual PUE of at most 2.0), to check ce
 and energy reports, and to watch for greenwashing: claims without concrete backing. What a
 datacentre *claims* (:class:`DatacentreClaims`, raw: impossible values are kept so they can be
 flagged) lives in :mod:`algoprint.advice._claims` and is re-exported here; this module turns
-each doubtful claim into a :class:`Flag` with an explanation in English and Dutch. The rules and thresholds are documented in docs/datacentres.md.
+each doubtful claim into a :class:`Flag` with an explanation in English and Dutch. The rules
+and thresholds are documented in docs/datacentres.md.
 
 Claims come from a ``[datacentres.NAME]`` config table (:func:`claims_from_table`), from a
 shipped profile (:func:`claims_from_shipped`) or from a resolved
