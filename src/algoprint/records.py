@@ -1,4 +1,8 @@
-"""Plain records shared by the store and the layers above it (no I/O here).
+"""Plain records shared by the layers (no I/O here; standard library only).
+
+:class:`Degradation` is a fallback or fault that a meter, the sampler or a command records on a
+run; it sits here, at the bottom, because the meters report fallbacks and must know no runs
+(``algoprint.tracking.record`` re-exports it as part of the run document).
 
 :class:`AnalysisRecord` is what every analysis (``algoprint advise ...``, ``where``,
 ``procure``, ``schedule``, ``compare``, the training callbacks' predictions) stores, linked to
@@ -13,7 +17,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ANALYSIS_KINDS", "AnalysisRecord", "new_analysis_id", "utc_now_iso"]
+__all__ = [
+    "ANALYSIS_KINDS",
+    "AnalysisRecord",
+    "Degradation",
+    "new_analysis_id",
+    "utc_now_iso",
+]
 
 # kind -> the Algoritmekader measure it gives evidence for.
 ANALYSIS_KINDS: dict[str, str] = {
@@ -31,6 +41,18 @@ ANALYSIS_KINDS: dict[str, str] = {
     "procurement-evaluation": "owp-12",  # algoprint procure evaluate
     "monitoring-report": "mon-06",  # algoprint report
 }
+
+
+@dataclass(slots=True)
+class Degradation:
+    """A fallback or fault recorded on the run, said once to the user."""
+
+    source: str
+    message: str
+    hint: str | None = None
+    kind: str = "fault"
+    """``fault`` (something failed during the run: status becomes ``degraded``) or ``fallback``
+    (a less direct method was used from the start, e.g. the CPU model without RAPL)."""
 
 
 def utc_now_iso() -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,27 @@ from algoprint.advice._measure import (
     resolve_profile,
     store_analysis,
 )
+from algoprint.advice._simplicity_result import (
+    CandidateOutcome,
+    SimplicityResult,
+    conclude,
+    pareto_front,
+    ranking_energy,
+    yearly_energy,
+)
 from algoprint.errors import InputError
-from algoprint.records import AnalysisRecord
 
-__all__ = ["SimplicityResult", "make_folds", "make_scorer", "run_simplicity", "store_analysis"]
+__all__ = [
+    "CandidateOutcome",
+    "SimplicityResult",
+    "make_folds",
+    "make_scorer",
+    "pareto_front",
+    "ranking_energy",
+    "run_simplicity",
+    "store_analysis",
+    "yearly_energy",
+]
 
 
 def make_scorer(metric: str | None, task: str, y: Any) -> tuple[str, Any]:
@@ -93,185 +109,6 @@ def make_folds(y: Any, task: str, k: int, seed: int, rows: Any = None) -> list[t
     else:
         splitter = KFold(n_splits=k, shuffle=True, random_state=seed)
     return [(idx[tr], idx[te]) for tr, te in splitter.split(np.zeros(len(idx)), yy)]
-
-
-@dataclass(slots=True)
-class CandidateOutcome:
-    """What the analysis found for one candidate."""
-
-    candidate: Candidate
-    screening: Evaluation | None = None
-    full: Evaluation | None = None
-    stage: str = "pending"
-    """``full`` (cross-validated in full), ``discarded`` (dominated at screening), ``failed``,
-    ``not-evaluated`` (budget reached first)."""
-    reason: str | None = None
-    ranking_energy_j: float | None = None
-    yearly_energy_j: float | None = None
-    impacts_yearly: dict[str, Any] = field(default_factory=dict)
-    impacts_training: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def final(self) -> Evaluation | None:
-        return self.full if self.full is not None else self.screening
-
-    def to_dict(self) -> dict[str, Any]:
-        final = self.final
-        return {
-            **self.candidate.to_dict(),
-            "stage": self.stage,
-            "reason": self.reason,
-            "rank": self.candidate.rank,
-            "score_mean": None if final is None else final.mean,
-            "score_std": None if final is None else final.std,
-            "ranking_energy_j": self.ranking_energy_j,
-            "yearly_energy_j": self.yearly_energy_j,
-            "impacts_yearly": self.impacts_yearly,
-            "impacts_training": self.impacts_training,
-            "screening": None if self.screening is None else self.screening.to_dict(),
-            "full": None if self.full is None else self.full.to_dict(),
-        }
-
-
-def ranking_energy(
-    ev: Evaluation, yearly_predictions: float | None, retrains_per_year: float | None
-) -> float | None:
-    """Training (× retrainings per year, else once) plus a year of inference (J)."""
-    if ev.fit_energy_j is None or ev.inference_j_per_1000 is None:
-        return None
-    preds = 1000.0 if yearly_predictions is None else yearly_predictions
-    trainings = 1.0 if retrains_per_year is None else retrains_per_year
-    return ev.fit_energy_j * trainings + ev.inference_j_per_1000 * preds / 1000.0
-
-
-def yearly_energy(
-    ev: Evaluation, yearly_predictions: float | None, retrains_per_year: float | None
-) -> float | None:
-    """Inference for the declared yearly volume plus the declared retrainings (J/year)."""
-    if yearly_predictions is None or ev.inference_j_per_1000 is None:
-        return None
-    train = 0.0
-    if retrains_per_year:
-        if ev.fit_energy_j is None:
-            return None
-        train = ev.fit_energy_j * retrains_per_year
-    return ev.inference_j_per_1000 * yearly_predictions / 1000.0 + train
-
-
-def pareto_front(points: Sequence[tuple[str, float, float]]) -> list[str]:
-    """Names of the points ``(name, quality, energy)`` no other point dominates.
-
-    A point dominates another when its quality is at least as high and its energy at most as
-    high, and one of the two strictly.
-    """
-    front = []
-    for name, q, e in points:
-        dominated = any(
-            (q2 >= q and e2 <= e) and (q2 > q or e2 < e) for n2, q2, e2 in points if n2 != name
-        )
-        if not dominated:
-            front.append(name)
-    return front
-
-
-@dataclass(slots=True)
-class SimplicityResult:
-    """The outcome of :func:`run_simplicity`; :meth:`to_dict` is the stored document."""
-
-    task: str
-    metric: str
-    folds: int
-    dataset: dict[str, Any]
-    outcomes: list[CandidateOutcome]
-    tolerance: float
-    tolerance_rule: str
-    best: str | None
-    recommended: str | None
-    recommendation_reason: str
-    pareto: list[str]
-    yearly_predictions: float | None
-    retrains_per_year: float | None
-    reference: str | None
-    saving: dict[str, Any]
-    location: dict[str, Any]
-    location_note: str | None
-    own: dict[str, Any]
-    stopped_early: bool = False
-    stop_reason: str | None = None
-    run_ids: list[str] = field(default_factory=list)
-
-    def outcome(self, name: str) -> CandidateOutcome:
-        for o in self.outcomes:
-            if o.candidate.name == name:
-                return o
-        raise KeyError(name)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result document (docs/analyses.md, owp-13); JSON-ready."""
-        points = []
-        for o in self.outcomes:
-            final = o.final
-            if o.stage == "full" and final is not None and o.ranking_energy_j is not None:
-                points.append(
-                    {
-                        "name": o.candidate.name,
-                        "quality": final.mean,
-                        "quality_std": final.std,
-                        "energy_j": o.ranking_energy_j,
-                        "on_front": o.candidate.name in self.pareto,
-                        "recommended": o.candidate.name == self.recommended,
-                    }
-                )
-        return {
-            "measure": "owp-13",
-            "task": self.task,
-            "metric": self.metric,
-            "folds": self.folds,
-            "dataset": self.dataset,
-            "candidates": [o.to_dict() for o in self.outcomes],
-            "tolerance": self.tolerance,
-            "tolerance_rule": self.tolerance_rule,
-            "best": self.best,
-            "recommended": self.recommended,
-            "recommendation_reason": self.recommendation_reason,
-            "pareto": {
-                "x": "ranking_energy_j",
-                "y": self.metric,
-                "front": list(self.pareto),
-                "points": points,
-            },
-            "yearly_predictions": self.yearly_predictions,
-            "retrains_per_year": self.retrains_per_year,
-            "reference": self.reference,
-            "saving": self.saving,
-            "location": self.location,
-            "location_note": self.location_note,
-            "own_footprint": self.own,
-            "stopped_early": self.stopped_early,
-            "stop_reason": self.stop_reason,
-        }
-
-    def render(self, lang: str = "en") -> list[str]:
-        """Plain-language explanation and a table, one line per item (``nl`` or ``en``)."""
-        from algoprint.advice._render import render_simplicity
-
-        return render_simplicity(self.to_dict(), lang)
-
-    def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
-        """The :class:`~algoprint.records.AnalysisRecord` (kind ``simplicity``) to store."""
-        from algoprint.advice._render import summary_simplicity
-
-        doc = self.to_dict()
-        return AnalysisRecord(
-            kind="simplicity",
-            algorithm=algorithm,
-            title=f"Simplest adequate model: {self.recommended or 'none found'}",
-            result=doc,
-            summary_nl=summary_simplicity(doc, "nl"),
-            summary_en=summary_simplicity(doc, "en"),
-            own_energy_j=self.own.get("energy_j"),
-            run_ids=list(self.run_ids),
-        )
 
 
 def _screen_rows(data: Dataset, task: str, fraction: float, seed: int) -> Any:
@@ -445,7 +282,7 @@ def run_simplicity(
         )  # fmt: skip
     finally:
         own_record = own_tracker.stop()
-    return _conclude(
+    return conclude(
         outcomes=outcomes, data=data, task=task, metric=metric_name, folds=folds,
         tolerance=tolerance, yearly_predictions=yearly_predictions,
         retrains_per_year=retrains_per_year, current=current, calc=calc,
@@ -510,144 +347,3 @@ def _stages(
                 o.reason = "the analysis's energy budget was reached first"
         return str(e)
     return None
-
-
-def _conclude(
-    *,
-    outcomes: list[CandidateOutcome],
-    data: Dataset,
-    task: str,
-    metric: str,
-    folds: int,
-    tolerance: float | None,
-    yearly_predictions: float | None,
-    retrains_per_year: float | None,
-    current: str | None,
-    calc: ImpactCalculator,
-    location_note: str | None,
-    measurer: Measurer,
-    own_record: Any,
-    stop_reason: str | None,
-) -> SimplicityResult:
-    for o in outcomes:
-        ev = o.full if o.stage == "full" else None
-        if ev is None:
-            continue
-        o.ranking_energy_j = ranking_energy(ev, yearly_predictions, retrains_per_year)
-        o.yearly_energy_j = yearly_energy(ev, yearly_predictions, retrains_per_year)
-        if o.yearly_energy_j is not None:
-            o.impacts_yearly = calc.figures(o.yearly_energy_j, ev.uncertainty_rel)
-        o.impacts_training = calc.figures(ev.fit_energy_j, ev.uncertainty_rel)
-    done = [o for o in outcomes if o.stage == "full" and o.full and o.full.mean is not None]
-    best_o = max(done, key=lambda o: (o.full.mean, -o.candidate.rank)) if done else None  # type: ignore[union-attr]
-    best_mean = best_o.full.mean if best_o and best_o.full else None
-    tol = 0.01 if tolerance is None else tolerance
-    rule = f"max(tolerance {tol:g}, standard error of the best model's fold scores)"
-    if tolerance is None and metric.startswith("neg_") and best_mean is not None:
-        tol = 0.01 * abs(best_mean)
-        rule = "max(1 % of the best score's magnitude, standard error of the best model's scores)"
-    noise = best_o.full.se if best_o and best_o.full else 0.0
-    tol = max(tol, noise)
-    recommended: CandidateOutcome | None = None
-    reason = "no candidate was cross-validated in full"
-    if best_o is not None and best_mean is not None:
-        eligible = [
-            o
-            for o in done
-            if o.full and o.full.mean is not None and o.full.mean >= best_mean - tol - 1e-12
-        ]
-        with_energy = [o for o in eligible if o.ranking_energy_j is not None]
-        if with_energy:
-            recommended = min(
-                with_energy,
-                key=lambda o: (
-                    o.ranking_energy_j,
-                    o.candidate.rank,
-                    o.full.model_size_bytes if o.full else 0,
-                ),
-            )
-            reason = (
-                f"least ranking energy among the {len(eligible)} candidate(s) within "
-                f"{tol:.4g} of the best score {best_mean:.4f} ({best_o.candidate.name})"
-            )
-        else:
-            reason = "no candidate within tolerance has a measured energy (meter gaps)"
-    points = [
-        (o.candidate.name, o.full.mean, o.ranking_energy_j)
-        for o in done
-        if o.full and o.full.mean is not None and o.ranking_energy_j is not None
-    ]
-    reference = current or (best_o.candidate.name if best_o else None)
-    saving = _saving(outcomes, reference, recommended, yearly_predictions, calc)
-    own_u = own_record.uncertainty_rel
-    return SimplicityResult(
-        task=task,
-        metric=metric,
-        folds=folds,
-        dataset={
-            "source": data.source,
-            "rows": data.n_rows,
-            "features": data.n_features,
-            "target": data.target,
-            "encoded_columns": list(data.encoded),
-        },
-        outcomes=outcomes,
-        tolerance=tol,
-        tolerance_rule=rule,
-        best=best_o.candidate.name if best_o else None,
-        recommended=recommended.candidate.name if recommended else None,
-        recommendation_reason=reason,
-        pareto=pareto_front(points),
-        yearly_predictions=yearly_predictions,
-        retrains_per_year=retrains_per_year,
-        reference=reference,
-        saving=saving,
-        location=calc.describe(),
-        location_note=location_note,
-        own={
-            "energy_j": own_record.energy_j,
-            "uncertainty_rel": own_u,
-            "duration_s": own_record.duration_s,
-            "measured_windows": measurer.windows,
-            "windows_energy_j": measurer.spent_j,
-            "budget_j": measurer.budget_j,
-            "impacts": calc.figures(own_record.energy_j, own_u),
-            "gaps": list(measurer.gaps),
-        },
-        stopped_early=stop_reason is not None,
-        stop_reason=stop_reason,
-        run_ids=[own_record.run_id, *measurer.run_ids],
-    )
-
-
-def _saving(
-    outcomes: list[CandidateOutcome],
-    reference: str | None,
-    recommended: CandidateOutcome | None,
-    yearly_predictions: float | None,
-    calc: ImpactCalculator,
-) -> dict[str, Any]:
-    if recommended is None or reference is None:
-        return {"energy_j_per_year": None, "reason": "no recommendation"}
-    if yearly_predictions is None:
-        return {
-            "energy_j_per_year": None,
-            "reason": "no yearly use volume declared; declare it in the algorithm register "
-            "(or pass yearly_predictions) to get the yearly saving",
-        }
-    ref = next(o for o in outcomes if o.candidate.name == reference)
-    if ref.yearly_energy_j is None or recommended.yearly_energy_j is None:
-        return {
-            "energy_j_per_year": None,
-            "reason": f"yearly energy of {reference} or {recommended.candidate.name} unknown",
-        }
-    saved = ref.yearly_energy_j - recommended.yearly_energy_j
-    u = max((o.full.uncertainty_rel or 0.0) for o in (ref, recommended) if o.full is not None)
-    share = saved / ref.yearly_energy_j if ref.yearly_energy_j > 0 else None
-    return {
-        "against": reference,
-        "energy_j_per_year": saved,
-        "share": share,
-        "impacts": calc.figures(saved, u) if saved > 0 else {},
-        "reason": None,
-    }

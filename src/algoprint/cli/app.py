@@ -9,8 +9,9 @@ from algoprint.cli import (
     advise_cmd,
     code_cmd,
     demo_cmd,
+    estimate_cmd,
     export_cmd,
-    impact_cmd,
+    factors_cmd,
     procure_cmd,
     report_cmd,
     runs_cmd,
@@ -45,8 +46,8 @@ cli.add_command(code_cmd.profile_cmd)
 cli.add_command(code_cmd.compare_cmd)
 cli.add_command(algorithm)
 cli.add_command(kader)
-cli.add_command(impact_cmd.factors_command)
-cli.add_command(impact_cmd.estimate_command)
+cli.add_command(factors_cmd.factors_command)
+cli.add_command(estimate_cmd.estimate_command)
 cli.add_command(advise_cmd.advise)
 cli.add_command(where_cmd.where)
 cli.add_command(procure_cmd.procure)

@@ -60,7 +60,7 @@ def csrd(
     **location: str | None,
 ) -> None:
     """ESRS E1-5 energy and E1-6 GHG datapoints of the compute share (not a CSRD report)."""
-    from algoprint.export import export_csrd
+    from algoprint.exchange.csrd import export_csrd
 
     store, extra = settings_extra(db)
     _emit(
@@ -90,7 +90,7 @@ def boamps(
     **location: str | None,
 ) -> None:
     """BoAmps (Boavizta) JSON reports: one per run."""
-    from algoprint.export import export_boamps
+    from algoprint.exchange.boamps import export_boamps
 
     store, extra = settings_extra(db)
     _emit(
@@ -119,7 +119,7 @@ def runs(
     **location: str | None,
 ) -> None:
     """Runs with their impacts (CSV: one row per run)."""
-    from algoprint.export import export_runs
+    from algoprint.exchange.runs_csv import export_runs
 
     store, extra = settings_extra(db)
     _emit(
@@ -139,7 +139,7 @@ def runs(
 @_common
 def amt(algorithm: str | None, period: str | None, output: str | None, db: str | None) -> None:
     """The measures in the AMT (Algoritmekader Management Tool) shape, as JSON."""
-    from algoprint.kader.interop import export_amt
+    from algoprint.exchange.amt import export_amt
 
     if period is not None:
         raise InputError("the AMT export has no period", hint="leave out --period")

@@ -166,7 +166,8 @@ def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: 
 @db_option
 def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None) -> None:
     """Export the assessments as AMT system-card measures or task-registry JSON."""
-    from algoprint.kader.interop import export_amt, export_task_registry
+    from algoprint.exchange.amt import export_amt
+    from algoprint.exchange.task_registry import export_task_registry
 
     store = open_store_for(db)
     doc = (export_amt if fmt == "amt" else export_task_registry)(store, algorithm=algorithm)
@@ -185,7 +186,8 @@ def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None)
 def import_(file: Path, by: str | None, db: str | None, as_json: bool) -> None:
     """Import a document written by `algoprint kader export` (either format)."""
     from algoprint.errors import InputError
-    from algoprint.kader.interop import AMT_FORMAT, import_amt, import_task_registry
+    from algoprint.exchange.amt import AMT_FORMAT, import_amt
+    from algoprint.exchange.task_registry import import_task_registry
 
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
@@ -250,7 +252,7 @@ def goals(organisation: str | None, year: int | None, db: str | None, as_json: b
 @json_option
 def register_text(algorithm: str, year: int | None, db: str | None, as_json: bool) -> None:
     """Dutch texts for the Algoritmeregister fields Afwegingen and Technische werking."""
-    from algoprint.kader.interop import algoritmeregister_text
+    from algoprint.exchange.algoritmeregister import algoritmeregister_text
 
     store = open_store_for(db)
     texts = algoritmeregister_text(store, algorithm, year=year, settings_extra=_extra())

@@ -19,7 +19,7 @@ from typing import Any
 from algoprint.config import Settings
 from algoprint.errors import ConfigError, MeterError, PermissionDenied
 from algoprint.meters.common import Domain, Meter, MeterStatus, Method, warn_once
-from algoprint.tracking.record import Degradation
+from algoprint.records import Degradation
 
 __all__ = ["Discovery", "discover"]
 

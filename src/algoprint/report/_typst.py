@@ -21,7 +21,7 @@ from algoprint.errors import AlgoprintError, InputError
 if TYPE_CHECKING:
     from algoprint.report._view import View
 
-__all__ = ["PDF_STANDARDS", "compile_pdf", "typst_context"]
+__all__ = ["PDF_STANDARDS", "TypstCode", "compile_pdf", "typst_context", "typst_string"]
 
 PDF_STANDARDS: tuple[str, ...] = ("a-2a", "a-2b")
 """Standards tried in order; the first the compiler accepts is used."""
@@ -30,9 +30,21 @@ _LOG = logging.getLogger(__name__)
 _NOTE_MARK = "ALGOPRINT-PDF-STANDARD"
 
 
+class TypstCode(str):
+    """Template output inserted as is: Typst source, or a macro's already escaped result
+    (the ``verbatim`` filter). Every other expression is escaped by the environment."""
+
+    __slots__ = ()
+
+
+def typst_string(text: str) -> str:
+    """``text`` as a Typst string literal."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{out}"'
+
+
 def typst_context(view: View) -> dict[str, Any]:
     """Template helpers: ``ts`` (a Typst string literal) and ``svg`` (an SVG as bytes)."""
-    from algoprint.report.render import TypstCode, typst_string
 
     def ts(value: Any) -> TypstCode:
         return TypstCode(typst_string("" if value is None else str(value)))
@@ -90,6 +102,4 @@ def compile_pdf(source: str) -> bytes:
 
 
 def _note(text: str) -> str:
-    from algoprint.report.render import typst_string
-
     return f"#text(size: 8pt)[#{typst_string(text)};]"

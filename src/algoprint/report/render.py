@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from algoprint.errors import InputError
+from algoprint.report._typst import TypstCode, typst_string
 from algoprint.report._view import View, make_view
 from algoprint.report.i18n import N_, Formatter, translations
 from algoprint.report.labels import ORIGIN_LABELS, STATUS_LABELS, SUMMARY_KEYS, UNIT_KIND
@@ -52,13 +53,6 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-class TypstCode(str):
-    """Template output inserted as is: Typst source, or a macro's already escaped result
-    (the ``verbatim`` filter). Every other expression is escaped by the environment."""
-
-    __slots__ = ()
-
-
 def _md_escape(value: Any) -> Any:
     if isinstance(value, TypstCode):
         return str(value)
@@ -68,12 +62,6 @@ def _md_escape(value: Any) -> Any:
     for ch in "\\`*_[]<>|#":
         text = text.replace(ch, "\\" + ch)
     return text
-
-
-def typst_string(text: str) -> str:
-    """``text`` as a Typst string literal."""
-    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
-    return f'"{out}"'
 
 
 def _typst_escape(value: Any) -> Any:

@@ -11,16 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from algoprint._dburl import spool_dir_for_url
-from algoprint.store._schema import runs
-from algoprint.tracking.record import RunRecord, RunStatus
+from algoprint.tracking.record import RunRecord
 from algoprint.tracking.spool import SUFFIX
 
 if TYPE_CHECKING:
@@ -51,23 +46,6 @@ def _claimable(directory: Path) -> list[Path]:
         if not _pid_alive(pid):
             found.append(claim)
     return found
-
-
-def is_newer(conn: Connection, record: RunRecord) -> bool:
-    row = conn.execute(
-        select(runs.c.status, runs.c.checkpoint_at).where(runs.c.run_id == record.run_id)
-    ).first()
-    if row is None:
-        return True
-    if row.status != RunStatus.RUNNING.value and record.status is RunStatus.RUNNING:
-        return False
-    if row.checkpoint_at is None or record.checkpoint_at is None:
-        return True
-    stored: datetime = row.checkpoint_at
-    incoming = datetime.fromisoformat(record.checkpoint_at)
-    if stored.tzinfo is None:
-        incoming = incoming.replace(tzinfo=None)
-    return incoming >= stored
 
 
 def ingest(store: Store) -> int:

@@ -6,25 +6,21 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, RowMapping
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from algoprint.errors import ConfigError, InputError, NotFound, StoreError
 from algoprint.records import AnalysisRecord
-from algoprint.store import _analyses, _recovery, _register
+from algoprint.store import _analyses, _recovery
 from algoprint.store._convert import (
-    COMPONENT_COLUMNS,
-    build_record,
     check_aware,
     component_rows,
-    group_components,
     phase_rows,
     run_row,
 )
@@ -36,21 +32,26 @@ from algoprint.store._engine import (
     translate,
 )
 from algoprint.store._migrate import migrate
+from algoprint.store._register_rows import RegisterRows
+from algoprint.store._runs import (
+    _LIST_HINT,
+    MIN_PREFIX,
+    _by_prefix,
+    _filters,
+    _load,
+    _upsert,
+    is_newer,
+)
 from algoprint.store._schema import analyses, components, phases, runs
 from algoprint.store._url import mask_url, resolve_url, sqlite_file
-from algoprint.tracking.record import RunRecord, RunStatus
+from algoprint.tracking.record import RunRecord
 
 __all__ = ["MIN_PREFIX", "Store", "open_store"]
 
 T = TypeVar("T")
 
-MIN_PREFIX = 6
-"""Shortest run-id prefix that :meth:`Store.get_run` accepts."""
 
-_LIST_HINT = "`algoprint runs` lists the stored run ids"
-
-
-class Store:
+class Store(RegisterRows):
     """The run store behind one URL (SQLite file or PostgreSQL database).
 
     The engine is created, and the schema migrated to head, on first use (or :meth:`open`).
@@ -204,11 +205,8 @@ class Store:
         run_id = record.run_id
 
         def write(conn: Connection) -> bool:
-            if only_if_newer:
-                from algoprint.store._spool import is_newer
-
-                if not is_newer(conn, record):
-                    return False
+            if only_if_newer and not is_newer(conn, record):
+                return False
             conn.execute(_upsert(conn, row))
             conn.execute(delete(components).where(components.c.run_id == run_id))
             conn.execute(delete(phases).where(phases.c.run_id == run_id))
@@ -442,141 +440,6 @@ class Store:
             "listing analyses",
         )
 
-    # -- the algorithm register (rows; rules live in algoprint.kader.register) -------------
-
-    def add_algorithm_row(self, row: Mapping[str, Any]) -> None:
-        """Insert a register row (validated by :mod:`algoprint.kader.register`).
-
-        Raises:
-            InputError: the slug is already registered.
-            StoreError: the store cannot be written.
-        """
-        self._write(
-            lambda conn: _register.insert_algorithm(conn, row), f"adding algorithm {row['slug']}"
-        )
-
-    def update_algorithm_row(
-        self, slug: str, changes: Mapping[str, Any], *, allow_archived: bool = False
-    ) -> dict[str, Any]:
-        """Apply column changes to one algorithm and return the new row.
-
-        Raises:
-            NotFound: no such algorithm.
-            InputError: it is archived (unless ``allow_archived``); nothing is changed.
-            StoreError: the store cannot be written.
-        """
-        return self._write(
-            lambda conn: _register.update_algorithm(
-                conn, slug, changes, where=self.where, allow_archived=allow_archived
-            ),
-            f"changing algorithm {slug}",
-        )
-
-    def get_algorithm_row(self, slug: str) -> dict[str, Any]:
-        """The register row of ``slug``.
-
-        Raises:
-            NotFound: no such algorithm (hint: how to add it).
-            StoreError: the store cannot be read.
-        """
-        return self._read(
-            lambda conn: _register.algorithm_row(conn, slug, self.where),
-            f"reading algorithm {slug}",
-        )
-
-    def list_algorithm_rows(
-        self, *, include_archived: bool = False, organisation: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Register rows sorted by slug; archived ones only with ``include_archived``."""
-        return self._read(
-            lambda conn: _register.list_algorithm_rows(
-                conn, include_archived=include_archived, organisation=organisation
-            ),
-            "listing algorithms",
-        )
-
-    def assessment_rows(
-        self, *, algorithm: str | None = None, measure: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Current assessment rows, sorted by algorithm and measure."""
-        return self._read(
-            lambda conn: _register.assessment_rows(conn, algorithm=algorithm, measure=measure),
-            "listing assessments",
-        )
-
-    def write_assessment(
-        self,
-        row: Mapping[str, Any],
-        history: Mapping[str, Any] | None,
-        files: Sequence[Mapping[str, Any]] = (),
-        *,
-        expected_state: str | None,
-        allow_archived: bool = False,
-    ) -> None:
-        """Upsert an assessment with its history row and files in one transaction.
-
-        See :func:`algoprint.store._register.write_assessment`.
-
-        Raises:
-            NotFound: the algorithm is not registered.
-            InputError: the algorithm is archived, or the assessment changed meanwhile.
-            StoreError: the store cannot be written.
-        """
-        self._write(
-            lambda conn: _register.write_assessment(
-                conn,
-                row,
-                history,
-                files,
-                where=self.where,
-                expected_state=expected_state,
-                allow_archived=allow_archived,
-            ),
-            f"saving the assessment of {row['measure']} for {row['algorithm']}",
-        )
-
-    def assessment_history_rows(
-        self, algorithm: str, measure: str | None = None
-    ) -> list[dict[str, Any]]:
-        """History rows of one algorithm (and measure), oldest first."""
-        return self._read(
-            lambda conn: _register.history_rows(conn, algorithm=algorithm, measure=measure),
-            f"reading the assessment history of {algorithm}",
-        )
-
-    def assessment_file_rows(
-        self, algorithm: str, measure: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Attached files of one algorithm (and measure), without content, oldest first."""
-        return self._read(
-            lambda conn: _register.file_rows(conn, algorithm=algorithm, measure=measure),
-            f"listing attached files of {algorithm}",
-        )
-
-    def assessment_file_content(self, algorithm: str, measure: str, sha256: str) -> bytes:
-        """The bytes of one attached file.
-
-        Raises:
-            NotFound: no such file.
-        """
-        return self._read(
-            lambda conn: _register.file_content(
-                conn, algorithm=algorithm, measure=measure, sha256=sha256
-            ),
-            f"reading an attached file of {algorithm}",
-        )
-
-    def run_energy_by_phase(
-        self, algorithm: str, *, since: datetime | None = None
-    ) -> list[dict[str, Any]]:
-        """Per run ``phase`` of ``algorithm``: ``runs``, ``energy_j`` (sum over the runs with a
-        total, ``None`` when none has one) and ``gaps`` (runs without a total). One query."""
-        when = None if since is None else check_aware(since, "since")
-        return self._read(
-            lambda conn: _register.phase_energy(conn, algorithm=algorithm, since=when),
-            f"summing the energy of {algorithm}",
-        )
-
 
 def open_store(db: str | None = None) -> Store:
     """Resolve ``db`` (see :func:`~algoprint.store.resolve_url`) and open the store now.
@@ -586,85 +449,3 @@ def open_store(db: str | None = None) -> Store:
         StoreError: the store cannot be opened, with the path or masked URL and the fix.
     """
     return Store(url=resolve_url(db)).open()
-
-
-def _upsert(conn: Connection, row: dict[str, Any]) -> Any:
-    changes = [key for key in row if key != "run_id"]
-    if conn.dialect.name == "postgresql":
-        pg = postgresql.insert(runs).values(**row)
-        return pg.on_conflict_do_update(
-            index_elements=[runs.c.run_id], set_={k: pg.excluded[k] for k in changes}
-        )
-    lite = sqlite.insert(runs).values(**row)
-    return lite.on_conflict_do_update(
-        index_elements=[runs.c.run_id], set_={k: lite.excluded[k] for k in changes}
-    )
-
-
-def _filters(
-    algorithm: str | None, since: datetime | None, until: datetime | None, status: str | None
-) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if algorithm is not None:
-        where.append(runs.c.algorithm == algorithm)
-    if since is not None:
-        where.append(runs.c.started_at >= check_aware(since, "since"))
-    if until is not None:
-        where.append(runs.c.started_at < check_aware(until, "until"))
-    if status is not None:
-        accepted = [s.value for s in RunStatus]
-        if status not in accepted:
-            raise InputError(
-                f"unknown run status {status!r}", hint=f"use one of {', '.join(accepted)}"
-            )
-        where.append(runs.c.status == str(status))
-    return where
-
-
-def _by_prefix(conn: Connection, prefix: str, where: str) -> RowMapping:
-    if len(prefix) < MIN_PREFIX:
-        raise NotFound(
-            f"no run {prefix!r} in {where}",
-            hint=f"give the full id or at least {MIN_PREFIX} characters; {_LIST_HINT}",
-        )
-    query = (
-        select(runs.c.run_id)
-        .where(runs.c.run_id.startswith(prefix, autoescape=True))
-        .order_by(runs.c.run_id)
-        .limit(50)
-    )
-    # LIKE ignores ASCII case on SQLite: keep only true prefixes.
-    matches = [str(i) for i in conn.execute(query).scalars() if str(i).startswith(prefix)]
-    if not matches:
-        raise NotFound(f"no run {prefix!r} in {where}", hint=_LIST_HINT)
-    if len(matches) > 1:
-        shown = ", ".join(matches[:10]) + (", ..." if len(matches) > 10 else "")
-        raise InputError(
-            f"run id prefix {prefix!r} matches {len(matches)} runs: {shown}",
-            hint="give more characters of the id",
-        )
-    return conn.execute(select(runs).where(runs.c.run_id == matches[0])).mappings().one()
-
-
-def _load(
-    conn: Connection, run_rows: Sequence[RowMapping], ids: Select[tuple[str]]
-) -> list[RunRecord]:
-    """Records for ``run_rows``; ``ids`` selects the same run ids (one query per child table)."""
-    if not run_rows:
-        return []
-    query = (
-        select(*(components.c[name] for name in COMPONENT_COLUMNS))
-        .where(components.c.run_id.in_(ids))
-        .order_by(components.c.run_id, components.c.phase_name, components.c.seq)
-    )
-    by_run_components = group_components(conn.execute(query).all())
-    by_run_phases: dict[str, list[RowMapping]] = {}
-    query = select(phases).where(phases.c.run_id.in_(ids)).order_by(phases.c.run_id, phases.c.seq)
-    for row in conn.execute(query).mappings().all():
-        by_run_phases.setdefault(row["run_id"], []).append(row)
-    return [
-        build_record(
-            run, by_run_components.get(run["run_id"], {}), by_run_phases.get(run["run_id"], [])
-        )
-        for run in run_rows
-    ]

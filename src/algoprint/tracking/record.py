@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from algoprint.records import Degradation
+
 __all__ = [
     "SCHEMA_VERSION",
     "ComponentRecord",
@@ -74,18 +76,6 @@ class PhaseRecord:
     process_energy_j: float | None
     components: list[ComponentRecord] = field(default_factory=list)
     count: int = 1
-
-
-@dataclass(slots=True)
-class Degradation:
-    """A fallback or fault recorded on the run, said once to the user."""
-
-    source: str
-    message: str
-    hint: str | None = None
-    kind: str = "fault"
-    """``fault`` (something failed during the run: status becomes ``degraded``) or ``fallback``
-    (a less direct method was used from the start, e.g. the CPU model without RAPL)."""
 
 
 @dataclass(slots=True)

@@ -9,12 +9,13 @@ import json
 import pytest
 
 from algoprint.errors import InputError, NotFound
-from algoprint.export import export_boamps, export_csrd, export_runs
-from algoprint.export.csrd import SCOPE_NOTE
+from algoprint.exchange.boamps import export_boamps
+from algoprint.exchange.csrd import SCOPE_NOTE, export_csrd
+from algoprint.exchange.runs_csv import export_runs
 from algoprint.report import build_report
 from algoprint.report.sample import SAMPLE_SETTINGS_EXTRA
 from algoprint.store import Store
-from tests.export.conftest import NOW
+from tests.exchange.conftest import NOW
 
 X = SAMPLE_SETTINGS_EXTRA
 

@@ -1,4 +1,5 @@
-"""AMT and task-registry export/import round trips, schema checks, Algoritmeregister text."""
+"""AMT and task-registry export/import round trips, schema checks, Algoritmeregister text
+(algoprint.exchange.amt, .task_registry, .algoritmeregister)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,15 @@ from typing import Any
 import pytest
 
 from algoprint.errors import InputError
-from algoprint.kader.assessments import get_assessment, history, set_assessment
-from algoprint.kader.catalogue import MEASURE_CODES
-from algoprint.kader.interop import (
-    AMT_STATES,
-    algoritmeregister_text,
-    export_amt,
+from algoprint.exchange.algoritmeregister import algoritmeregister_text
+from algoprint.exchange.amt import AMT_STATES, export_amt, import_amt
+from algoprint.exchange.task_registry import (
     export_task_registry,
-    import_amt,
     import_task_registry,
     task_registry_measure,
 )
+from algoprint.kader.assessments import get_assessment, history, set_assessment
+from algoprint.kader.catalogue import MEASURE_CODES
 from algoprint.kader.register import list_algorithms
 from algoprint.store import Store
 from tests.register._fixtures import NOW, register, run, store_fixture  # noqa: F401

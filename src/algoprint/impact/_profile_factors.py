@@ -1,0 +1,138 @@
+"""The factors of a location profile for a year, from the shipped tables."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from algoprint.errors import ImpactError
+from algoprint.impact._profile import LocationProfile
+from algoprint.impact._resolved import FactorValue, ResolvedFactors
+from algoprint.impact.uncertainty import Interval
+
+__all__ = ["factors_for_profile"]
+
+
+def _from_factor(f: Any, origin: str, note: str | None = None) -> FactorValue:
+    return FactorValue(
+        Interval(f.value, f.low, f.high),
+        unit=f.unit,
+        source=f.source,
+        origin=origin,
+        licence=f.licence,
+        vintage=f.vintage,
+        note=note or f.note,
+    )
+
+
+def _default_key(profile: LocationProfile) -> list[str]:
+    return ([f"provider:{profile.cloud}"] if profile.cloud else []) + ["unknown"]
+
+
+def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFactors:
+    """Resolve the factors of ``profile`` for ``year`` from the shipped tables.
+
+    Rules (docs/impact-method.md):
+
+    * PUE and on-site WUE: the profile's value (exact); else the provider default for a cloud
+      profile; else the ``unknown`` default. Every default is listed in ``defaults``.
+    * Grid: the zone's intensity for ``profile.year or year``; the latest year when the table
+      has none yet (noted).
+    * Market-based: the contract's factor. With no contract: the NL list's
+      ``stroom-onbekend`` factor in NL; elsewhere the grid average (GHG Protocol Scope 2
+      hierarchy: no instrument, no residual mix available here), both listed in ``defaults``.
+      The cloud region's CFE % is shown as information only (no double counting).
+    * Off-site water: the zone's EWIF.
+
+    Raises:
+        ImpactError: the profile is not configured, or a lookup failed (unknown zone, year
+            before the table, unknown contract).
+    """
+    from algoprint.impact import factors
+
+    if not profile.configured or profile.zone is None:
+        raise ImpactError(
+            "no location configured: impacts need the grid zone the energy came from",
+            hint="pass --location NL (ISO country code), or set zone in [location] in "
+            "algoprint.toml, or ALGOPRINT_LOCATION",
+        )
+    zone = profile.zone
+    defaults: list[str] = []
+    notes: list[str] = []
+    missing: dict[str, str] = {}
+
+    def fallback(kind: str, getter: Any, unit_hint: str) -> FactorValue:
+        for key in _default_key(profile):
+            try:
+                f = getter(key)
+            except ImpactError:
+                continue
+            defaults.append(
+                f"{kind} {f.value:g} {unit_hint} ({key} default, {f.source}); set {kind.lower()} "
+                "in [location] or [datacentres.NAME] to use your datacentre's figure"
+            )
+            return _from_factor(f, "default")
+        raise ImpactError(f"no default {kind} in the factor tables")
+
+    if profile.pue is not None:
+        origin = profile.sources.get("pue", "user")
+        pue = FactorValue.exact(profile.pue, unit="1", source=origin, origin="user")
+    else:
+        pue = fallback("PUE", factors.pue_default, "")
+    if profile.wue_onsite_l_per_kwh is not None:
+        origin = profile.sources.get("wue", "user")
+        wue = FactorValue.exact(profile.wue_onsite_l_per_kwh, unit="L/kWh", source=origin)
+    else:
+        wue = fallback("WUE", factors.wue_default, "L/kWh")
+
+    run_year = profile.year or year
+    g = factors.grid_intensity(zone, run_year)
+    grid_note = None
+    if g.latest_used or g.year_used != run_year:
+        grid_note = (
+            f"grid intensity of {zone} for {run_year} not yet in the table; "
+            f"{g.year_used} (latest available) used"
+        )
+        notes.append(grid_note)
+    grid = _from_factor(g, "table", grid_note)
+
+    contract = profile.contract or "unknown"
+    market: FactorValue | None
+    if contract in {"unknown", ""}:
+        if zone == "NL":
+            m = factors.market_factor("stroom-onbekend", run_year)
+            defaults.append(
+                f"market-based: no contract configured, NL 'stroom onbekend' factor "
+                f"{m.value:g} g/kWh used; set contract in [location] (e.g. 'groen-gvo')"
+            )
+            market = _from_factor(m, "default")
+        else:
+            defaults.append(
+                f"market-based: no contract configured and no residual mix for {zone}; the "
+                "grid average is used (GHG Protocol Scope 2 hierarchy); set contract in "
+                "[location]"
+            )
+            market = replace(grid, origin="default")
+    else:
+        market = _from_factor(factors.market_factor(contract, run_year), "table")
+    if profile.cfe_pct is not None:
+        notes.append(
+            f"cloud region carbon-free energy {profile.cfe_pct:g} % is information only: it "
+            "is not subtracted from either CO2e figure (no double counting)"
+        )
+    if profile.ref is not None:
+        notes.append(
+            f"datacentre REF {profile.ref:g} is information only; market-based CO2e follows "
+            "the contract"
+        )
+    offsite = _from_factor(factors.water_intensity(zone), "table")
+    return ResolvedFactors(
+        pue=pue,
+        grid_g_per_kwh=grid,
+        market_g_per_kwh=market,
+        wue_onsite_l_per_kwh=wue,
+        water_offsite_l_per_kwh=offsite,
+        missing=missing,
+        defaults=tuple(defaults),
+        notes=tuple(notes),
+    )
