@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
+from algoprint.cli.amt_cmd import amt_export_options, export_amt_command
 from algoprint.cli.report_cmd import location_options, settings_extra
 from algoprint.errors import InputError
 
@@ -42,7 +42,8 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group("export")
 def export() -> None:
-    """Export figures: ESRS E1 datapoints (CSRD), BoAmps run reports, runs, AMT measures."""
+    """Export figures: ESRS E1 datapoints (CSRD), BoAmps run reports, model cards, runs, AMT
+    (Algoritme Management Toolkit) measures."""
 
 
 @export.command("csrd")
@@ -136,13 +137,8 @@ def runs(
 
 
 @export.command("amt")
-@_common
-def amt(algorithm: str | None, period: str | None, output: str | None, db: str | None) -> None:
-    """The measures in the AMT (Algoritmekader Management Tool) shape, as JSON."""
-    from algoprint.exchange.amt import export_amt
-
-    if period is not None:
-        raise InputError("the AMT export has no period", hint="leave out --period")
-    store, _ = settings_extra(db)
-    doc = export_amt(store, algorithm=algorithm)
-    _emit((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), output)
+@amt_export_options
+def amt(algorithm: str | None, output: Path | None, fmt: str, db: str | None) -> None:
+    """The measures for the Algoritme Management Toolkit (AMT); the same as `algoprint amt
+    export`."""
+    export_amt_command(algorithm, output, fmt, db)
