@@ -18,6 +18,7 @@ proposes some).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -65,7 +66,8 @@ def readable_amount(value: float, kind: str) -> str:
         return f"0 {table[-1][2]}"
     for threshold, divisor, unit in table:
         if value >= threshold:
-            return f"{fmt.number(value / divisor, sig=2)} {unit}"
+            number = re.sub(r",0+$", "", fmt.number(value / divisor, sig=2))  # 2 kWh, not 2,0
+            return f"{number} {unit}"
     return f"minder dan 1 {table[-1][2]}"
 
 
@@ -113,7 +115,7 @@ def _energy_sentences(fp: AlgorithmFootprint, alg: Algorithm) -> list[str]:
     lines = [
         f"Het algoritme gebruikte {period} {how}{readable_amount(fp.energy_it_j, 'J')} stroom."
     ]
-    lines.append(f"Dat is gemeten in {fp.runs} keer dat het algoritme draaide.")
+    lines.append(f"Wij hebben {fp.runs} keer gemeten.")
     split = [
         f"{readable_amount(e, 'J')} voor {name}"
         for key, name in (("training", "het trainen"), ("use", "het gebruik"))
@@ -124,12 +126,14 @@ def _energy_sentences(fp: AlgorithmFootprint, alg: Algorithm) -> list[str]:
     if fp.co2e_location_g is not None:
         lines.append(
             f"Dat geeft naar schatting {readable_amount(fp.co2e_location_g, 'g')} CO2e. "
-            "CO2e is de uitstoot van alle broeikasgassen samen, omgerekend naar CO2."
+            "CO2e staat voor de uitstoot van alle broeikasgassen samen."
         )
         lines.append(
             f"Wij rekenen daarvoor met de gemiddelde stroom in {fp.zone} en met wat het "
             "datacenter extra gebruikt, zoals koeling."
         )
+    else:
+        lines.append("De uitstoot van broeikasgassen (CO2e) kunnen wij nog niet berekenen.")
     green = alg.contract in RENEWABLE_CONTRACTS
     if fp.co2e_market_g is not None and (green or fp.co2e_market_g == 0):
         lines.append(

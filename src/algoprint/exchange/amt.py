@@ -133,8 +133,9 @@ def import_amt(
                 "state": state,
                 "note": note,
                 "links": task.get("links"),
-                "responsible": _first_name(task.get("responsible_persons"), at),
-                "reviewer": _first_name(task.get("reviewer_persons"), at),
+                "responsible": _first_name(task.get("responsible_persons"), at)
+                or extra.get("responsible"),
+                "reviewer": _first_name(task.get("reviewer_persons"), at) or extra.get("reviewer"),
                 "reason": extra.get("reason") or task.get("value") or None,
                 **{k: extra.get(k) for k in ("updated_at", "updated_by")},
             }

@@ -167,9 +167,10 @@ def _check_url(url: str | None) -> str:
     return url.rstrip("/")
 
 
-def _done(sent: Sequence[PushItem]) -> str:
+def _done(sent: Sequence[PushItem], left: Sequence[PushItem]) -> str:
     names = ", ".join(i.code for i in sent)
-    return f"already set in AMT: {names}" if sent else "nothing was changed in AMT"
+    text = f"already set in AMT: {names}" if sent else "nothing was changed in AMT"
+    return text + (f"; not sent: {', '.join(i.code for i in left)}" if left else "")
 
 
 def push_measures(
@@ -206,9 +207,8 @@ def push_measures(
                 f"not on this algorithm in AMT: no task-registry requirement links {item.urn} "
                 "(today only owp-12 is linked, from urn:nl:ak:ver:awb-01)"
             )
-    for item in items:
-        if item.code in result.skipped:
-            continue
+    todo = [i for i in items if i.code not in result.skipped]
+    for n, item in enumerate(todo):
         path = f"/algorithm/{amt_algorithm_id}/measure/{urllib.parse.quote(item.urn)}"
         if not client.token:
             client._request("GET", path)  # the form page carries the CSRF token
@@ -219,7 +219,7 @@ def push_measures(
             continue
         raise AmtError(
             f"AMT refused {item.code} ({item.urn}): {_explain(status, headers, text, item)}; "
-            f"{_done(result.sent)}",
+            f"{_done(result.sent, todo[n + 1 :])}",
             hint=_hint(status, item),
         )
     return result
