@@ -1,4 +1,4 @@
-"""``algoprint export csrd|boamps|runs|amt``: figures for other systems."""
+"""``algoprint export csrd|boamps|model-card|runs|amt``: figures for other systems."""
 
 from __future__ import annotations
 
@@ -102,6 +102,43 @@ def boamps(
             run_id=run_id,
             settings_extra=extra,
             overrides=location,
+        ),
+        output,
+    )
+
+
+@export.command("model-card")
+@click.option("--run", "run_id", metavar="RUN_ID", required=True, help="The training run.")
+@click.option(
+    "--training-type",
+    type=click.Choice(["pre-training", "fine-tuning"]),
+    default=None,
+    help="Default: the run's tag training_type; left out when neither says.",
+)
+@click.option("--format", "-f", "fmt", default="yaml", show_default=True, metavar="yaml|json")
+@click.option("--output", "-o", metavar="PATH", help="Output file (default stdout).")
+@db_option
+@location_options
+def model_card(
+    run_id: str,
+    training_type: str | None,
+    fmt: str,
+    output: str | None,
+    db: str | None,
+    **location: str | None,
+) -> None:
+    """Hugging Face model-card co2_eq_emissions block (grams CO2e) of a training run."""
+    from algoprint.exchange.model_card import export_model_card
+
+    store, extra = settings_extra(db)
+    _emit(
+        export_model_card(
+            store,
+            run_id=run_id,
+            training_type=training_type,
+            settings_extra=extra,
+            overrides=location,
+            fmt=fmt,
         ),
         output,
     )
