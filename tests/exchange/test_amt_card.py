@@ -207,3 +207,29 @@ def test_amt_settings_checks_uuids_and_keys() -> None:
         amt_settings({"amt": {"users": {"Ada": ""}}})
     with pytest.raises(ConfigError, match="unknown setting"):
         amt_settings({"amt": {"cookie": "x"}})
+
+
+def test_one_amt_export_behind_three_commands(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from algoprint.cli.app import cli
+
+    db = str(tmp_path / "runs.sqlite")
+    with Store(url=f"sqlite:///{db}") as store:
+        register(store, organisation="BZK", lifecycle_phase="implementatie")
+        set_assessment(store, "churn", "owp-12", state="gereed", note="Eisen", now=NOW)
+
+    def out(*args: str) -> str:
+        result = CliRunner().invoke(cli, [*args, "--db", db])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert "Algoritme Management Toolkit" in out("export", "amt", "--help")
+    card = out("amt", "export", "-a", "churn")
+    assert out("export", "amt", "-a", "churn") == card
+    assert yaml.safe_load(card)["status"] == "IMPLEMENTATION"
+    envelope = out("amt", "export", "--format", "envelope")
+    assert out("kader", "export", "--format", "amt") == envelope
+    assert json.loads(envelope)["format"] == "algoprint/amt-measures"
+    refused = CliRunner().invoke(cli, ["amt", "export", "--db", db])
+    assert isinstance(refused.exception, InputError) and "one algorithm" in str(refused.exception)
