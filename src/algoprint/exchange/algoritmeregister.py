@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from algoprint.errors import InputError
 from algoprint.kader.assessments import NOT_APPLICABLE, STATES, list_assessments, state_label
 from algoprint.kader.catalogue import ALGORITMEKADER_VERSION, measure
 from algoprint.kader.evidence import RENEWABLE_CONTRACTS
@@ -58,8 +59,13 @@ def readable_amount(value: float, kind: str) -> str:
     ``kind`` is ``"J"`` (energy in joules) or ``"g"`` (mass in grams). Two significant digits,
     Dutch separators, no exponent notation and no unit smaller than Wh or gram.
     """
-    from algoprint.report.i18n import Formatter
-
+    try:
+        from algoprint.report.i18n import Formatter
+    except ImportError:
+        raise InputError(
+            "the Algoritmeregister texts need Babel for Dutch number formats",
+            hint="pip install 'algoprint[report]'",
+        ) from None
     fmt = Formatter("nl")
     table = _UNITS[kind]
     if value <= 0:
