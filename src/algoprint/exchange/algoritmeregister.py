@@ -158,11 +158,13 @@ def _energy_sentences(fp: AlgorithmFootprint, alg: Algorithm) -> list[str]:
 
 def _method_sentences(fp: AlgorithmFootprint) -> list[str]:
     lines = []
-    methods = [_METHOD_NL.get(m, m) for m in fp.methods]
-    if methods:
-        lines.append(f"De stroom is gemeten met {' en '.join(methods)}.")
-    if _MODELLED & set(fp.methods):
-        lines.append("Een deel is dus geschat en niet precies gemeten.")
+    measured = [_METHOD_NL.get(m, m) for m in fp.methods if m not in _MODELLED]
+    modelled = [_METHOD_NL.get(m, m) for m in fp.methods if m in _MODELLED]
+    if measured:
+        lines.append(f"De stroom is gemeten met {' en '.join(measured)}.")
+    if modelled:
+        who = "Een deel" if measured else "De stroom"
+        lines.append(f"{who} is geschat met {' en '.join(modelled)}, niet precies gemeten.")
     if fp.uncertainty_rel is not None:
         pct = f"{fp.uncertainty_rel * 100:.0f}"
         lines.append(f"De cijfers kunnen ongeveer {pct} procent hoger of lager zijn.")

@@ -110,10 +110,11 @@ class _Client:
         self, method: str, path: str, body: bytes | None = None
     ) -> tuple[int, dict[str, str], str]:
         headers = {"User-Agent": "algoprint", "Accept": "text/html, application/yaml"}
-        jar = dict(self.cookies)
+        jar: dict[str, str] = {}
         if self.settings.session_cookie:
             name, _, value = self.settings.session_cookie.partition("=")
             jar.update({name: value} if value else {SESSION_COOKIE: name})
+        jar.update(self.cookies)  # what AMT set since (a refreshed session, the CSRF cookie)
         if jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
         if self.settings.token:
