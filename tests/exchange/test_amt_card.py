@@ -149,6 +149,12 @@ def test_export_never_writes_an_empty_uuid(store: Store) -> None:
         "Onbekend: left out of the persons (no AMT user uuid for this name in [amt.users])"
     ]
     assert card["measures"][0]["version"] == "1.1.0"
+    # only fields AMT's schema has (MeasureTask, Owner, SystemCard in amt/schema/)
+    task_fields = {"urn", "state", "value", "links", "files", "version", "lifecycle"}
+    task_fields |= {"accountable_persons", "reviewer_persons", "responsible_persons"}
+    assert all(set(t) == task_fields for t in card["measures"])
+    assert all(set(o) <= {"oin", "organization", "name", "email", "role"} for o in card["owners"])
+    assert set(card) <= {"name", "owners", "description", "status", "measures"}
 
 
 def test_lifecycle_and_states_in_amts_vocabulary(store: Store) -> None:
