@@ -202,7 +202,7 @@ def test_the_graph_sees_known_imports(edges: list[Edge]) -> None:
     """The parser finds module-level, lazy and TYPE_CHECKING imports (no false green)."""
     pairs = {(e.source, e.target) for e in edges}
     assert ("algoprint.meters.discovery", "algoprint.records") in pairs
-    assert ("algoprint.cli.kader_cmd", "algoprint.exchange.amt") in pairs  # in a function
+    assert ("algoprint.cli.amt_cmd", "algoprint.exchange.amt") in pairs  # in a function
     assert ("algoprint.store._spool", "algoprint.store._store") in pairs  # TYPE_CHECKING
 
 

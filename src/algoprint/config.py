@@ -134,7 +134,15 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
 }
 
 # Top-level TOML tables that belong to other layers; passed through in ``extra``.
-EXTRA_SECTIONS = ("location", "datacentres", "hardware", "report", "server", "services")
+EXTRA_SECTIONS = (
+    "location",
+    "datacentres",
+    "hardware",
+    "report",
+    "server",
+    "services",
+    "amt",
+)
 
 
 def user_config_path() -> Path:
@@ -209,8 +217,8 @@ def load_settings(
         key = name[len("ALGOPRINT_") :].lower()
         if key in _VALIDATORS:
             env_values[key] = raw
-        elif key in {"config", "location", "cloud", "region", "datacentre", "year"}:
-            # Owned by other layers (impact location); read there.
+        elif key in {"config", "location", "cloud", "region", "datacentre", "year", "amt_session"}:
+            # Owned by other layers (impact location, the AMT client); read there.
             extra.setdefault("env", {})[key] = raw
         else:
             known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))

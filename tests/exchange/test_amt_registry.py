@@ -6,14 +6,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from algoprint.errors import InputError
-from algoprint.exchange.algoritmeregister import algoritmeregister_text
+from algoprint.exchange._amt_common import AmtSettings
 from algoprint.exchange.amt import AMT_STATES, export_amt, import_amt
 from algoprint.exchange.task_registry import (
     export_task_registry,
@@ -26,6 +25,8 @@ from algoprint.kader.register import list_algorithms
 from algoprint.store import Store
 from tests.register._fixtures import NOW, register, run, store_fixture  # noqa: F401
 
+ADA = "0c6a1f3e-8b2d-4f5a-9e7c-1d2b3a4c5e6f"
+PIET = "92714be3-f798-4461-ba83-55d6cfd889a6"
 SCHEMA = Path(__file__).parents[1] / "register" / "fixtures" / "schema_measures.json"
 
 
@@ -106,9 +107,15 @@ def test_amt_shape(store: Store) -> None:
     assert [t["urn"] for t in churn["measures"]] == [f"urn:nl:ak:mtr:{c}" for c in MEASURE_CODES]
     mon = next(t for t in churn["measures"] if t["urn"].endswith("mon-06"))
     assert mon["state"] == "done" and mon["value"] == "Maandelijks rapport"
-    assert mon["version"] == "v2.5.1" and mon["links"] == ["https://example.nl/rapport"]
-    assert mon["responsible_persons"] == [{"name": "Ada", "uuid": ""}]
-    assert mon["accountable_persons"] == [{"name": "Piet", "uuid": ""}]
+    assert mon["version"] == "1.1.0" and mon["links"] == ["https://example.nl/rapport"]
+    assert mon["responsible_persons"] == [] and mon["accountable_persons"] == []  # no uuids
+    mapped = export_amt(store, settings=AmtSettings(users={"Ada": ADA, "Piet": PIET}))
+    churn = next(a for a in mapped["algorithms"] if a["name"] == "Churn model")
+    mon = next(t for t in churn["measures"] if t["urn"].endswith("mon-06"))
+    assert mon["responsible_persons"] == [{"name": "Ada", "uuid": ADA}]
+    assert mon["accountable_persons"] == [{"name": "Piet", "uuid": PIET}]
+    owp12 = next(t for t in churn["measures"] if t["urn"].endswith("owp-12"))
+    assert owp12["value"] == "Zelf gebouwd"  # the reason reaches AMT
     assert set(AMT_STATES.values()) == {
         "to do",
         "in progress",
@@ -204,23 +211,3 @@ def test_plain_amt_document_without_algoprint_extras(tmp_path: Path) -> None:
         assert get_assessment(empty, "toeslagen-check", "owp-12").reason
     finally:
         empty.close()
-
-
-def test_algoritmeregister_text(store: Store) -> None:
-    _fill(store)
-    year = NOW.year - 1
-    store.save_run(
-        run("t", phase="training", started_at=datetime(year, 2, 1, tzinfo=UTC).isoformat())
-    )
-    store.save_run(
-        run("u", phase="inference", started_at=datetime(year, 3, 1, tzinfo=UTC).isoformat())
-    )
-    texts = algoritmeregister_text(store, "churn", now=NOW)
-    assert set(texts) == {"afwegingen", "technische_werking"}
-    assert "Algoritmekader (v2.5.1)" in texts["afwegingen"]
-    assert "1 gereed" in texts["afwegingen"] and "Reden: Zelf gebouwd." in texts["afwegingen"]
-    werking = texts["technische_werking"]
-    assert f"in {year} 2 kWh" in werking and "1 kWh voor trainen en 1 kWh voor gebruik" in werking
-    assert "kg CO2" in werking and "NL" in werking
-    empty = algoritmeregister_text(store, "other", now=NOW)
-    assert "nog geen metingen" in empty["technische_werking"]

@@ -146,11 +146,15 @@ def test_kader_set_status_history_export_import(invoke: Invoke, tmp_path: Path) 
         _cli, ["kader", "import", str(exported), "--db", other_db, "--json"]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"algorithms_added": 1, "assessments": 2}
+    assert json.loads(result.output) == {
+        "kind": "envelope",
+        "algorithms_added": 1,
+        "assessments": 2,
+    }
     shown = CliRunner().invoke(_cli, ["kader", "show", "mon-06", "--lang", "en"]).output
     assert "Unofficial translation" in shown and "EUPL-1.2" in shown
     assert "2030" in invoke("kader", "goals").output
     texts = json.loads(invoke("kader", "register-text", "churn", "--json").output)
-    assert set(texts) == {"afwegingen", "technische_werking"}
+    assert set(texts) == {"proportionality", "methods_and_models"}
     unknown = invoke("kader", "set", "churn", "xyz-01", "--state", "gereed", ok=False)
     assert isinstance(unknown.exception, InputError)

@@ -19,6 +19,7 @@ from algoprint.cli import (
     where_cmd,
 )
 from algoprint.cli.algorithm_cmd import algorithm
+from algoprint.cli.amt_cmd import amt
 from algoprint.cli.kader_cmd import kader
 from algoprint.cli.run_cmd import run_command
 
@@ -46,6 +47,7 @@ cli.add_command(code_cmd.profile_cmd)
 cli.add_command(code_cmd.compare_cmd)
 cli.add_command(algorithm)
 cli.add_command(kader)
+cli.add_command(amt)
 cli.add_command(factors_cmd.factors_command)
 cli.add_command(estimate_cmd.estimate_command)
 cli.add_command(advise_cmd.advise)

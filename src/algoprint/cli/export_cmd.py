@@ -1,8 +1,7 @@
-"""``algoprint export csrd|boamps|runs|amt``: figures for other systems."""
+"""``algoprint export csrd|boamps|model-card|runs|amt``: figures for other systems."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
+from algoprint.cli.amt_cmd import amt_export_options, export_amt_command
 from algoprint.cli.report_cmd import location_options, settings_extra
 from algoprint.errors import InputError
 
@@ -42,7 +42,8 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group("export")
 def export() -> None:
-    """Export figures: ESRS E1 datapoints (CSRD), BoAmps run reports, runs, AMT measures."""
+    """Export figures: ESRS E1 datapoints (CSRD), BoAmps run reports, model cards, runs, AMT
+    (Algoritme Management Toolkit) measures."""
 
 
 @export.command("csrd")
@@ -106,6 +107,43 @@ def boamps(
     )
 
 
+@export.command("model-card")
+@click.option("--run", "run_id", metavar="RUN_ID", required=True, help="The training run.")
+@click.option(
+    "--training-type",
+    type=click.Choice(["pre-training", "fine-tuning"]),
+    default=None,
+    help="Default: the run's tag training_type; left out when neither says.",
+)
+@click.option("--format", "-f", "fmt", default="yaml", show_default=True, metavar="yaml|json")
+@click.option("--output", "-o", metavar="PATH", help="Output file (default stdout).")
+@db_option
+@location_options
+def model_card(
+    run_id: str,
+    training_type: str | None,
+    fmt: str,
+    output: str | None,
+    db: str | None,
+    **location: str | None,
+) -> None:
+    """Hugging Face model-card co2_eq_emissions block (grams CO2e) of a training run."""
+    from algoprint.exchange.model_card import export_model_card
+
+    store, extra = settings_extra(db)
+    _emit(
+        export_model_card(
+            store,
+            run_id=run_id,
+            training_type=training_type,
+            settings_extra=extra,
+            overrides=location,
+            fmt=fmt,
+        ),
+        output,
+    )
+
+
 @export.command("runs")
 @_common
 @click.option("--format", "-f", "fmt", default="csv", show_default=True, metavar="csv|json")
@@ -136,13 +174,8 @@ def runs(
 
 
 @export.command("amt")
-@_common
-def amt(algorithm: str | None, period: str | None, output: str | None, db: str | None) -> None:
-    """The measures in the AMT (Algoritmekader Management Tool) shape, as JSON."""
-    from algoprint.exchange.amt import export_amt
-
-    if period is not None:
-        raise InputError("the AMT export has no period", hint="leave out --period")
-    store, _ = settings_extra(db)
-    doc = export_amt(store, algorithm=algorithm)
-    _emit((json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), output)
+@amt_export_options
+def amt(algorithm: str | None, output: Path | None, fmt: str, db: str | None) -> None:
+    """The measures for the Algoritme Management Toolkit (AMT); the same as `algoprint amt
+    export`."""
+    export_amt_command(algorithm, output, fmt, db)

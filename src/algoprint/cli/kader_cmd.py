@@ -165,12 +165,16 @@ def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: 
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @db_option
 def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None) -> None:
-    """Export the assessments as AMT system-card measures or task-registry JSON."""
-    from algoprint.exchange.amt import export_amt
+    """Export the assessments: algoprint's AMT envelope (the same as `algoprint amt export
+    --format envelope`) or task-registry JSON."""
+    from algoprint.cli.amt_cmd import export_amt_command
     from algoprint.exchange.task_registry import export_task_registry
 
+    if fmt == "amt":
+        export_amt_command(algorithm, output, "envelope", db)
+        return
     store = open_store_for(db)
-    doc = (export_amt if fmt == "amt" else export_task_registry)(store, algorithm=algorithm)
+    doc = export_task_registry(store, algorithm=algorithm)
     if output is None:
         print_json(doc)
         return
@@ -180,30 +184,24 @@ def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None)
 
 @kader.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--algorithm", "-a", metavar="SLUG", default=None, help="For an AMT card: the algorithm."
+)
 @click.option("--by", default=None, help="Who imports (default: your login name).")
 @db_option
 @json_option
-def import_(file: Path, by: str | None, db: str | None, as_json: bool) -> None:
-    """Import a document written by `algoprint kader export` (either format)."""
-    from algoprint.errors import InputError
-    from algoprint.exchange.amt import AMT_FORMAT, import_amt
-    from algoprint.exchange.task_registry import import_task_registry
+def import_(
+    file: Path, algorithm: str | None, by: str | None, db: str | None, as_json: bool
+) -> None:
+    """Import AMT's system-card download (YAML/JSON; as `algoprint amt pull`) or a document
+    written by `algoprint kader export` (either format)."""
+    from algoprint.cli.amt_cmd import echo_pull, pull_file
 
-    try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise InputError(f"cannot read {file} as JSON: {e}") from None
-    store = open_store_for(db)
-    is_amt = isinstance(doc, dict) and doc.get("format") == AMT_FORMAT
-    load = import_amt if is_amt else import_task_registry
-    counts = load(store, doc, by=by, settings_extra=_extra())
+    counts = pull_file(file, algorithm, by, db)
     if as_json:
         print_json(counts)
         return
-    click.echo(
-        f"imported {counts['assessments']} assessment(s); "
-        f"{counts['algorithms_added']} new algorithm(s) registered"
-    )
+    echo_pull(counts)
 
 
 @kader.command("goals")
@@ -251,7 +249,8 @@ def goals(organisation: str | None, year: int | None, db: str | None, as_json: b
 @db_option
 @json_option
 def register_text(algorithm: str, year: int | None, db: str | None, as_json: bool) -> None:
-    """Dutch texts for the Algoritmeregister fields Afwegingen and Technische werking."""
+    """Dutch B1 texts for the Algoritmeregister fields proportionality (Afwegingen) and
+    methods_and_models (Technische werking), within their length limits."""
     from algoprint.exchange.algoritmeregister import algoritmeregister_text
 
     store = open_store_for(db)
@@ -259,5 +258,5 @@ def register_text(algorithm: str, year: int | None, db: str | None, as_json: boo
     if as_json:
         print_json(texts)
         return
-    click.echo(f"Afwegingen:\n{texts['afwegingen']}\n\nTechnische werking:\n")
-    click.echo(texts["technische_werking"])
+    click.echo(f"Afwegingen (proportionality):\n{texts['proportionality']}\n")
+    click.echo(f"Technische werking (methods_and_models):\n{texts['methods_and_models']}")

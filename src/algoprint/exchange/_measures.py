@@ -77,11 +77,6 @@ def _extra(x: Assessment) -> dict[str, Any]:
     }
 
 
-def _persons(name: str | None) -> list[dict[str, str]]:
-    # AMT links persons to its own users by uuid, which algoprint cannot know.
-    return [{"name": name, "uuid": ""}] if name else []
-
-
 def _state(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise InputError(f"{where}: state must be text, got {value!r}")

@@ -1,14 +1,14 @@
-"""AMT (MinBZK's Algorithm Management Toolkit): measure assessments as a system card.
+"""algoprint's own AMT envelope: every algorithm's measures as AMT ``MeasureTask`` entries.
 
-:func:`export_amt` / :func:`import_amt`: per algorithm a list of measure tasks with ``urn``,
-``state`` (AMT's ``to do``, ``in progress``, ``in review``, ``done``, ``not implemented``),
-``value`` (the explanation), ``links``, ``files``, ``version`` (the Algoritmekader version),
-``lifecycle`` and the responsible/reviewer/accountable persons.
-
-What AMT has no field for (the reason for *niet van toepassing*, who changed it when, the
-algorithm's register fields) travels in ``x_algoprint`` blocks, so that export -> import into
-an empty store -> export gives the same document. Attached files stay in the store: AMT's
-``files`` holds AMT's own file ids, so it is exported empty.
+:func:`export_amt` / :func:`import_amt`: a JSON document (``format: algoprint/amt-measures``)
+with, per algorithm, AMT-shaped measure tasks (see :mod:`algoprint.exchange._amt_common`:
+AMT's states, ``version`` = the task registry's schema version, persons only with an AMT user
+uuid, the reason for *niet van toepassing* in ``value``) plus ``x_algoprint`` blocks for what
+AMT has no field for (who changed it when, the register fields), so that export -> import into
+an empty store -> export gives the same document. This is algoprint's exchange format between
+algoprint stores; AMT itself reads neither it nor any upload: for AMT use
+:mod:`algoprint.exchange.amt_card` (the system-card fragment and AMT's download) and
+:mod:`algoprint.exchange.amt_push` (AMT's measure form).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from algoprint.exchange._amt_common import AmtSettings, measure_task
 from algoprint.exchange._measures import (
     _FORMAT_VERSION,
     AMT_STATES,
@@ -29,12 +30,11 @@ from algoprint.exchange._measures import (
     _first_name,
     _list,
     _mapping,
-    _persons,
     _row,
     _state,
     _write,
 )
-from algoprint.kader.assessments import Assessment
+from algoprint.kader.assessments import NOT_APPLICABLE, Assessment
 from algoprint.kader.catalogue import ALGORITMEKADER_VERSION, measure, measures
 
 if TYPE_CHECKING:
@@ -45,35 +45,34 @@ __all__ = ["AMT_FORMAT", "AMT_STATES", "export_amt", "import_amt"]
 AMT_FORMAT = "algoprint/amt-measures"
 
 
-def export_amt(store: Store, *, algorithm: str | None = None) -> dict[str, Any]:
-    """The AMT-shaped document of every active algorithm (or one), all seven measures each.
+def export_amt(
+    store: Store, *, algorithm: str | None = None, settings: AmtSettings | None = None
+) -> dict[str, Any]:
+    """The envelope of every active algorithm (or one), all seven measures each.
+
+    Args:
+        settings: the ``[amt]`` settings; persons are written only when ``settings.users``
+            maps their name to an AMT user uuid (the names travel in ``x_algoprint``).
 
     Raises:
         InputError / NotFound: an invalid or unknown ``algorithm``.
     """
+    users = (settings or AmtSettings()).users
     out = []
     for entry in _entries(store, algorithm):
         done = {x.measure: x for x in entry.assessments}
-        tasks = []
-        for m in measures():
-            x = done.get(m.code, Assessment(entry.algorithm.slug, m.code))
-            tasks.append(
-                {
-                    "urn": m.urn,
-                    "state": AMT_STATES[x.state],
-                    "value": x.note or "",
-                    "links": list(x.links),
-                    "files": [],
-                    "version": ALGORITMEKADER_VERSION,
-                    "accountable_persons": [
-                        {"name": n, "uuid": ""}
-                        for n in entry.algorithm.owners.get("projectleider", ())
-                    ],
-                    "reviewer_persons": _persons(x.reviewer),
-                    "responsible_persons": _persons(x.responsible),
-                    "lifecycle": list(m.lifecycle),
-                }
+        accountable = next(iter(entry.algorithm.owners.get("projectleider", ())), None)
+        left_out: list[str] = []
+        tasks = [
+            measure_task(
+                m,
+                done.get(m.code, Assessment(entry.algorithm.slug, m.code)),
+                accountable=accountable,
+                users=users,
+                left_out=left_out,
             )
+            for m in measures()
+        ]
         out.append(
             {
                 "name": entry.algorithm.name,
@@ -124,13 +123,21 @@ def import_amt(
             task = _mapping(task_raw, at)
             code = measure(str(task.get("urn", ""))).code
             extra = _mapping(extras.get(measure(code).urn) or {}, at)
+            state = _state(task.get("state") or "to do", at)
+            note = task.get("value") or None
+            if state == NOT_APPLICABLE and note:
+                # the value starts with the reason (see amt_value); the rest is the note
+                reason = str(extra.get("reason") or note)
+                note = str(note).removeprefix(reason).strip() or None
             values = {
-                "state": _state(task.get("state") or "to do", at),
-                "note": task.get("value") or None,
+                "state": state,
+                "note": note,
                 "links": task.get("links"),
-                "responsible": _first_name(task.get("responsible_persons"), at),
-                "reviewer": _first_name(task.get("reviewer_persons"), at),
-                **{k: extra.get(k) for k in ("reason", "updated_at", "updated_by")},
+                "responsible": _first_name(task.get("responsible_persons"), at)
+                or extra.get("responsible"),
+                "reviewer": _first_name(task.get("reviewer_persons"), at) or extra.get("reviewer"),
+                "reason": extra.get("reason") or task.get("value") or None,
+                **{k: extra.get(k) for k in ("updated_at", "updated_by")},
             }
             untouched = values["state"] == "te-doen" and not any(
                 values[k] for k in ("note", "links", "responsible", "reviewer")

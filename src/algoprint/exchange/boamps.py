@@ -13,7 +13,9 @@ header.publisher        organisation and algorithm from the register
 task.taskStage          the run's phase (``training``, ``inference``, ...)
 task.taskFamily         the algorithm's functional unit or description, else ``unknown``
 task.nbRequest          the run's functional units, for use-phase runs
-task.algorithms         the algorithm slug and name
+task.algorithms         the algorithm slug and name; for training runs also
+                        ``trainingType``, ``framework``, ``epochsNumber`` from the
+                        run's tags ``training_type``, ``framework``, ``epochs``
 measures[]              one measure: ``powerConsumption`` in kWh (the run's IT energy for
                         its scope), ``measurementMethod`` (algoprint and the component
                         methods), CPU/GPU tracking modes, duration, start time
@@ -63,6 +65,19 @@ def _quality(uncertainty_rel: float | None) -> str:
     return "low"
 
 
+def _training_fields(tags: Mapping[str, str]) -> dict[str, Any]:
+    """BoAmps' training fields from the run's tags (``training_type``, ``framework``,
+    ``epochs``); a meter cannot see them, so they are left out when not tagged."""
+    out: dict[str, Any] = {}
+    if tags.get("training_type"):
+        out["trainingType"] = tags["training_type"]
+    if tags.get("framework"):
+        out["framework"] = tags["framework"]
+    if str(tags.get("epochs", "")).isdigit():
+        out["epochsNumber"] = int(tags["epochs"])
+    return out
+
+
 def boamps_report(
     item: Computed, engine: ImpactEngine, algorithm: Algorithm | None, *, now: datetime
 ) -> dict[str, Any]:
@@ -98,6 +113,8 @@ def boamps_report(
     }
     if phase_class(run.phase) == "use" and run.units:
         task["nbRequest"] = run.units
+    if phase_class(run.phase) == "training":
+        task["algorithms"][0].update(_training_fields(run.tags))
     if run.energy_j is None:
         task["taskDescription"] = (
             f"no total energy: a meter gap (measured part {run.measured_energy_j:g} J)"

@@ -22,6 +22,9 @@ Mapping choices (docs/reports.md repeats them):
   (§37(b)) needs the supplier's fuel mix, which algoprint does not have: those datapoints are
   empty with the reason.
 * **Scope 2** (E1-6 §49): location-based and market-based CO2e of the own-operations runs.
+* **Scope 3 category 3** (fuel- and energy-related activities): the well-to-tank (fuel chain)
+  CO2e of the own-operations electricity, from the impact figure ``co2e_market_wtt_g`` when
+  the impact layer provides it; otherwise empty with the reason. Scope 2 holds generation only.
 * **Scope 3 category 2** (capital goods): the embodied CO2e of the hardware share, when a
   hardware description was given; otherwise empty with the reason.
 """
@@ -54,6 +57,8 @@ SCOPE_NOTE = (
 _J_PER_MWH = 3.6e9
 _G_PER_T = 1e6
 _RENEWABLE = frozenset({"groen-gvo", "biomassa-gvo"})
+_WTT = "co2e_market_wtt_g"
+"""The impact figure of the electricity's fuel chain (scope 3 category 3), when provided."""
 
 
 @dataclass
@@ -121,7 +126,10 @@ def _add(dp: Datapoint, item: Computed, key: str, scale: float) -> None:
         if item.run.energy_j is None:
             reason = "the run has no total energy (a meter gap)"
         elif item.doc is not None:
-            reason = item.doc.missing.get(key, "not computed")
+            default = "not computed"
+            if key == _WTT:
+                default = "no well-to-tank figure in this algoprint's impact factors"
+            reason = item.doc.missing.get(key, default)
         else:
             reason = item.error or "no impact figures"
         dp.miss(reason)
@@ -204,11 +212,22 @@ def csrd_datapoints(items: list[Computed], engine: ImpactEngine) -> list[Datapoi
         "tCO2e",
         note="Embodied CO2e of the hardware share of every run.",
     )
+    s3_c3 = Datapoint(
+        "esrs:GrossScope3GreenhouseGasEmissions",
+        "E1-6",
+        "51 (category 3)",
+        "Scope 3 category 3, fuel- and energy-related activities: the well-to-tank (fuel "
+        "chain) emissions of the electricity (compute share)",
+        "tCO2e",
+        note="Facility energy x the contract's well-to-tank factor, own-operations runs "
+        "(impact figure co2e_market_wtt_g); scope 2 holds only generation (tank-to-wheel).",
+    )
     for item in items:
         profile, _, _ = engine.profile(item.run.algorithm)
         if profile.cloud:
             _add(s3_c1, item, "co2e_location_g", _G_PER_T)
         else:
+            _add(s3_c3, item, _WTT, _G_PER_T)
             _add(energy, item, "energy_facility_j", _J_PER_MWH)
             _add(s2_loc, item, "co2e_location_g", _G_PER_T)
             _add(s2_mkt, item, "co2e_market_g", _G_PER_T)
@@ -225,7 +244,7 @@ def csrd_datapoints(items: list[Computed], engine: ImpactEngine) -> list[Datapoi
     if renewable.value is None and energy.value:
         renewable.value, renewable.low, renewable.high = 0.0, 0.0, 0.0
         renewable.note += " No run had such a contract."
-    return [energy, fossil, nuclear, renewable, share, s2_loc, s2_mkt, s3_c1, s3_c2]
+    return [energy, fossil, nuclear, renewable, share, s2_loc, s2_mkt, s3_c1, s3_c2, s3_c3]
 
 
 def export_csrd(
