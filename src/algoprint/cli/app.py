@@ -11,6 +11,7 @@ from algoprint.cli import (
     demo_cmd,
     export_cmd,
     impact_cmd,
+    kubernetes_cmd,
     procure_cmd,
     report_cmd,
     runs_cmd,
@@ -51,3 +52,4 @@ cli.add_command(advise_cmd.advise)
 cli.add_command(where_cmd.where)
 cli.add_command(procure_cmd.procure)
 cli.add_command(schedule_cmd.schedule)
+cli.add_command(kubernetes_cmd.kubernetes)
