@@ -16,6 +16,7 @@ from algoprint.cli import (
     report_cmd,
     runs_cmd,
     schedule_cmd,
+    slurm_cmd,
     where_cmd,
 )
 from algoprint.cli.algorithm_cmd import algorithm
@@ -53,3 +54,4 @@ cli.add_command(where_cmd.where)
 cli.add_command(procure_cmd.procure)
 cli.add_command(schedule_cmd.schedule)
 cli.add_command(kubernetes_cmd.kubernetes)
+cli.add_command(slurm_cmd.slurm)
