@@ -176,6 +176,10 @@ def _apply(
             raise ConfigError(f"{e.message} (from {source})", hint=e.hint) from None
 
 
+_FLEET_ENV = {"prometheus_url", "job_id", "node_id", "job_dir"}
+"""ALGOPRINT_* variables read by algoprint.fleet (docs/fleet.md), not settings."""
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -209,8 +213,8 @@ def load_settings(
         key = name[len("ALGOPRINT_") :].lower()
         if key in _VALIDATORS:
             env_values[key] = raw
-        elif key in {"config", "location", "cloud", "region", "datacentre", "year"}:
-            # Owned by other layers (impact location); read there.
+        elif key in {"config", "location", "cloud", "region", "datacentre", "year"} | _FLEET_ENV:
+            # Owned by other layers (impact location, fleet); read there.
             extra.setdefault("env", {})[key] = raw
         else:
             known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))
