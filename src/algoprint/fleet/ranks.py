@@ -264,14 +264,18 @@ class JobTracker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self._tracker is not None:
-            self._sample()
-            record = self._tracker.stop(error=error)
-            self._write_part(record)
-        self._write_phases(stopped=True)
+        # Serialised across the job: whoever stops last merges every final file.
+        with (self.dir / "merge.lock").open("a") as merge_lock:
+            fcntl.flock(merge_lock.fileno(), fcntl.LOCK_EX)
+            if self._tracker is not None:
+                self._sample()
+                record = self._tracker.stop(error=error)
+                self._write_part(record)
+            self._write_phases(stopped=True)
+            result = self._save(final=True)
         if self._lock_file is not None:
             self._lock_file.close()  # releases the node's lock
-        return self._save(final=True)
+        return result
 
     def _save(self, *, final: bool) -> RunRecord | None:
         try:
