@@ -12,6 +12,7 @@ from algoprint.cli import (
     export_cmd,
     impact_cmd,
     kubernetes_cmd,
+    monitor_cmd,
     procure_cmd,
     report_cmd,
     runs_cmd,
@@ -55,3 +56,4 @@ cli.add_command(procure_cmd.procure)
 cli.add_command(schedule_cmd.schedule)
 cli.add_command(kubernetes_cmd.kubernetes)
 cli.add_command(slurm_cmd.slurm)
+cli.add_command(monitor_cmd.monitor)
