@@ -165,10 +165,10 @@ class Monitor:
         record = tracker.stop(status=status)
         if record.energy_j is not None and record.energy_j > last_j:
             self.instruments.add_energy(record.energy_j - last_j, labels)
-        self.instruments.add_run(labels)
         if self.impacts is not None:
             co2e, water = self.impacts(record)
             self.instruments.add_impacts(co2e, water, labels)
+        self.instruments.add_run(labels)  # last: a scrape that sees the run sees its figures
         self.runs += 1
         self.last = record
         return record
