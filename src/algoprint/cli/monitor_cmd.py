@@ -25,6 +25,14 @@ from algoprint.errors import InputError
 @click.option(
     "--tick", default="10s", show_default=True, metavar="DURATION", help="Metrics update period."
 )
+@click.option(
+    "--sample",
+    default="10s",
+    show_default=True,
+    metavar="DURATION",
+    help="Sampling interval of the utilisation models (cumulative counters: slower loses no "
+    "energy, only time resolution).",
+)
 @click.option("--algorithm", "-a", metavar="SLUG", help="Algorithm the runs belong to.")
 @click.option("--phase", "-p", default="use", show_default=True, help="Lifecycle label.")
 @click.option("--cgroup", metavar="PATH", help="Measure the processes of this cgroup (v2).")
@@ -41,6 +49,7 @@ from algoprint.errors import InputError
 def monitor(
     interval: str,
     tick: str,
+    sample: str,
     algorithm: str | None,
     phase: str,
     cgroup: str | None,
@@ -77,7 +86,7 @@ def monitor(
         raise InputError("--cgroup/--unit measure running services; not with a COMMAND")
     if count is not None and count < 1:
         raise InputError(f"--count must be at least 1, got {count}")
-    settings = load_settings({"db": db})
+    settings = load_settings({"db": db, "interval_s": parse_duration(sample, what="--sample")})
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
     if algorithm:
