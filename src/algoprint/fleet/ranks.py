@@ -33,13 +33,14 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from algoprint.fleet._common import stable_run_id
 from algoprint.fleet._jobmerge import merge_job
-from algoprint.tracking import Tracker
 from algoprint.tracking.record import RunRecord
-from algoprint.tracking.summary import summarise, window
+
+if TYPE_CHECKING:
+    from algoprint.tracking import Tracker
 
 __all__ = ["JobTracker", "LaunchInfo", "detect", "track_job"]
 
@@ -185,6 +186,8 @@ class JobTracker:
             lock.close()
             return
         self._lock_file = lock
+        from algoprint.tracking import Tracker  # only leaders load the meters
+
         tracker = Tracker(
             store=False, algorithm=self.algorithm, phase=self.phase_label, **self._kwargs
         )
@@ -207,6 +210,8 @@ class JobTracker:
                 log.debug("algoprint: job checkpoint failed: %s", e)
 
     def _sample(self) -> None:
+        from algoprint.tracking.summary import summarise, window
+
         assert self._tracker is not None
         snap = self._tracker.snapshot()
         summary = summarise(list(window(self._base, snap)), scope="machine")
