@@ -55,6 +55,7 @@ def _launch(tmp_path: Path, ranks: list[tuple[str, int, float, str]]) -> list[st
             "LOCAL_RANK": str(rank % 2),
             "WORLD_SIZE": "4",
             "MASTER_ADDR": "10.0.0.1",
+            "SLURM_JOB_ID": "5150",
         }
         cmd = [sys.executable, str(script), str(delay), mode, str(tmp_path / "jobs")]
         procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True))
@@ -98,7 +99,8 @@ def test_ranks_on_two_nodes_make_one_run_counting_each_node_once(tmp_path: Path)
     assert run.energy_j == pytest.approx(100.0 * durations, rel=0.05)
     phases = {p.name: p for p in run.phases}
     assert phases["train"].count == 4 and phases["eval"].count == 4
-    assert run.tags["job.id"] == "job-42" and run.tags["job.ranks"] == "4"
+    assert run.tags["job.id"] == "5150" and run.tags["job.ranks"] == "4"
+    assert run.tags["slurm.job_id"] == "5150"  # `slurm import` will skip this job
     # Per node the phase windows of its ranks are unioned: train spans at most both nodes'
     # union, so its energy stays below 2 nodes x 100 W x its whole duration.
     assert 0 < phases["train"].energy_j <= 2 * 100.0 * phases["train"].duration_s * 1.05

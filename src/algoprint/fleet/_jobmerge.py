@@ -172,6 +172,7 @@ def merge_job(
         degradations=degradations,
         host={"hostname": sorted(by_node)[0], "nodes": sorted(by_node)},
         tags={
+            **{str(k): str(v) for k, v in first.get("tags", {}).items()},
             "job.id": str(first.get("job", "")),
             "job.launcher": str(first.get("launcher", "")),
             "job.nodes": str(len(by_node)),

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from algoprint.fleet._common import stable_run_id
 from algoprint.fleet._jobmerge import merge_job
+from algoprint.fleet.slurm import slurm_tags
 from algoprint.tracking.record import RunRecord
 
 if TYPE_CHECKING:
@@ -245,6 +246,7 @@ class JobTracker:
             "job": self.info.job_id,
             "phases": self._phases,
             "stopped": stopped,
+            "tags": slurm_tags(os.environ),  # so `slurm import` never counts the job again
         }
         name = f"phases-{self.info.node_id}-{self.info.rank}-{self._pid}.json"
         _write(self.dir / name, data)
