@@ -93,6 +93,9 @@ def test_windows_chain_and_restart_never_double_counts() -> None:
         run(T0 + 300, END)
         totals = {r.tags["kubernetes.pod_uid"]: r.energy_j for r in stored.values()}  # type: ignore[attr-defined]
         assert totals == {"u1": pytest.approx(675.0), "u2": pytest.approx(425.0)}
+        # u1's last sample closed the first window; the second one finds it ended.
+        statuses = {r.tags["kubernetes.pod_uid"]: r.status.value for r in stored.values()}  # type: ignore[attr-defined]
+        assert statuses == {"u1": "completed", "u2": "running"}
         # A restart without its state file collects the whole window again: nothing is added.
         run(T0, END)
         again = {r.tags["kubernetes.pod_uid"]: r.energy_j for r in stored.values()}  # type: ignore[attr-defined]
@@ -193,3 +196,33 @@ def test_cli_prometheus_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert rc == 2 and "not reachable" in err and "Traceback" not in err
     rc, _, err = algoprint("kubernetes", "collect", "--prometheus", "prom:9090", "--once")
     assert rc == 2 and "not an http(s) URL" in err
+
+
+def test_metrics_add_only_what_each_window_added() -> None:
+    from algoprint.cli.kubernetes_cmd import export_metrics
+    from algoprint.fleet.metrics import PrometheusMetrics
+
+    prom = PrometheusMetrics()
+    stored: dict[str, object] = {}
+    with serve(FakePrometheus(kepler_recording())) as url:
+        for lo, hi in ((T0, T0 + 300), (T0 + 300, END)):
+            priors: dict[str, object] = {}
+            res = collect(
+                PrometheusClient(url=url, timeout_s=5),
+                start_s=lo,
+                end_s=hi,
+                existing=lambda rid, p=priors: p.setdefault(rid, stored.get(rid)),  # type: ignore[misc]
+            )
+            export_metrics(res.runs, priors, prom, lambda r: (r.energy_j * 0.5, None))
+            for r in res.runs:
+                stored[r.run_id] = r
+
+    def value(name: str, node: str, phase: str) -> float | None:
+        labels = {"algorithm": "fraud-model", "phase": phase, "host": node, "method": "kepler"}
+        return prom.registry.get_sample_value(name, {**labels, "nature": "measured"})
+
+    assert value("algoprint_energy_joules_total", "node-a", "training") == pytest.approx(675.0)
+    assert value("algoprint_energy_joules_total", "node-b", "inference") == pytest.approx(425.0)
+    assert value("algoprint_co2e_grams_total", "node-a", "training") == pytest.approx(337.5)
+    assert value("algoprint_runs_total", "node-a", "training") == 1  # ended: counted once
+    assert value("algoprint_runs_total", "node-b", "inference") is None  # still running

@@ -64,6 +64,10 @@ def state_path(url: str, explicit: str | None) -> Path:
 @click.option("--lars-label", default="algoprint.nl/lars", show_default=True)
 @click.option("--timeout", default=30.0, show_default=True, help="HTTP timeout in seconds.")
 @click.option("--state", metavar="PATH", help="Where the last window is kept.")
+@click.option(
+    "--metrics-port", type=int, metavar="N", help="Serve per-algorithm Prometheus metrics on N."
+)
+@click.option("--location", metavar="ZONE", help="Grid zone for the CO2e/water metrics.")
 @db_option
 @json_option
 def collect_command(
@@ -79,6 +83,8 @@ def collect_command(
     lars_label: str,
     timeout: float,
     state: str | None,
+    metrics_port: int | None,
+    location: str | None,
     db: str | None,
     as_json: bool,
 ) -> int:
@@ -110,6 +116,12 @@ def collect_command(
         step_s=step_s,
         service_window_s=window_s,
     )
+    prom = None
+    if metrics_port is not None:
+        from algoprint.fleet.metrics import PrometheusMetrics
+
+        prom = PrometheusMetrics()
+        prom.serve(metrics_port)
     first = True
     while True:
         now = datetime.now(UTC)
@@ -126,20 +138,71 @@ def collect_command(
         if until and first:
             end = min(end, parse_instant(until, now=now, what="--until").timestamp())
         if end > start.timestamp():
+            priors: dict[str, Any] = {}
             result = collect(
                 client,
                 start_s=start.timestamp(),
                 end_s=end,
                 options=options,
-                existing=lambda run_id: _existing(store, run_id),
+                existing=lambda rid, p=priors: p.setdefault(rid, _existing(store, rid)),  # type: ignore[misc]
             )
             _save(store, result.runs)
+            if prom is not None:
+                export_metrics(result.runs, priors, prom, _impacts_per_algorithm(store, location))
             write_state(path, {"prometheus": url, "last_end": result.end})
             _report(result, as_json)
         first = False
         if once:
             return 0
         time.sleep(pause_s)
+
+
+def export_metrics(runs: list[Any], priors: dict[str, Any], instruments: Any, impacts: Any) -> None:
+    """Add what this window added to each run (its energy minus the stored run's) to the
+    metrics, per algorithm, phase and node; CO2e and water pro rata of the run's impacts."""
+    from algoprint.fleet.metrics import Labels
+
+    for run in runs:
+        prior = priors.get(run.run_id)
+        added = (run.energy_j or 0.0) - ((prior.energy_j or 0.0) if prior is not None else 0.0)
+        labels = Labels(
+            algorithm=run.algorithm or "",
+            phase=run.phase or "",
+            host=run.tags.get("kubernetes.node", ""),
+            method="kepler",
+            nature="measured",
+        )
+        if added > 0:
+            instruments.add_energy(added, labels)
+            co2e, water = impacts(run) if impacts is not None else (None, None)
+            share = added / run.energy_j
+            instruments.add_impacts(
+                None if co2e is None else co2e * share,
+                None if water is None else water * share,
+                labels,
+            )
+        ended_now = prior is None or prior.status.value == "running"
+        if run.status.value != "running" and ended_now:
+            instruments.add_run(labels)
+
+
+def _impacts_per_algorithm(store: Any, location: str | None) -> Any:
+    """``run -> (co2e_g, water_l)`` with each algorithm's location (cached per algorithm)."""
+    from algoprint.cli.monitor_cmd import impacts_fn
+    from algoprint.config import load_settings
+
+    extra = load_settings({}).extra
+    cache: dict[str | None, Any] = {}
+
+    def compute(run: Any) -> tuple[float | None, float | None]:
+        if run.algorithm not in cache:
+            cache[run.algorithm] = impacts_fn(
+                store, run.algorithm, extra, location, None, None, None
+            )
+        fn = cache[run.algorithm]
+        return fn(run) if fn is not None else (None, None)
+
+    return compute
 
 
 def _existing(store: Any, run_id: str) -> Any:

@@ -109,7 +109,7 @@ def monitor(
     otel = OtelMetrics() if otlp else None
     if otel is not None:
         instruments.append(otel)
-    impacts = _impacts_fn(store, algorithm, settings.extra, location, cloud, region, datacentre)
+    impacts = impacts_fn(store, algorithm, settings.extra, location, cloud, region, datacentre)
     child = None
     if command:
         try:
@@ -154,7 +154,7 @@ def monitor(
     return 0
 
 
-def _impacts_fn(store: Any, algorithm: str | None, extra: Any, *where: str | None) -> Any:
+def impacts_fn(store: Any, algorithm: str | None, extra: Any, *where: str | None) -> Any:
     """``record -> (co2e_g, water_l)`` for the metrics, when a location is known."""
     from algoprint.cli._location import registered_location, resolve_cli_location, run_impacts
     from algoprint.errors import AlgoprintError

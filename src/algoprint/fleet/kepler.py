@@ -279,6 +279,27 @@ def _pod_runs(
                     "(Kepler restart or node reboot); counted from zero after each"
                 )
         if not seen_times:
+            if prior is not None and prior.status is RunStatus.RUNNING and prior.checkpoint_at:
+                # Its last sample closed the previous window: it ended there.
+                at = to_epoch(prior.checkpoint_at)
+                if at < end_s - 2 * opts.step_s:
+                    result.runs.append(
+                        _record(
+                            run_id=run_id,
+                            algorithm=prior.algorithm or "",
+                            phase=prior.phase,
+                            head=head,
+                            comps={},
+                            notes=[],
+                            prior=prior,
+                            first_s=at,
+                            last_s=at,
+                            through_s=hi,
+                            ended=True,
+                            schema=result.schema,
+                        )
+                    )
+                    continue
             if prior is not None:
                 result.already_counted += 1
             continue
