@@ -67,6 +67,9 @@ def state_path(url: str, explicit: str | None) -> Path:
 @click.option(
     "--metrics-port", type=int, metavar="N", help="Serve per-algorithm Prometheus metrics on N."
 )
+@click.option(
+    "--metrics-addr", default="127.0.0.1", show_default=True, help="Address for /metrics."
+)
 @click.option("--location", metavar="ZONE", help="Grid zone for the CO2e/water metrics.")
 @db_option
 @json_option
@@ -84,6 +87,7 @@ def collect_command(
     timeout: float,
     state: str | None,
     metrics_port: int | None,
+    metrics_addr: str,
     location: str | None,
     db: str | None,
     as_json: bool,
@@ -121,7 +125,7 @@ def collect_command(
         from algoprint.fleet.metrics import PrometheusMetrics
 
         prom = PrometheusMetrics()
-        prom.serve(metrics_port)
+        prom.serve(metrics_port, metrics_addr)
     first = True
     while True:
         now = datetime.now(UTC)
