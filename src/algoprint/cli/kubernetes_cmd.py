@@ -99,8 +99,9 @@ def collect_command(
     (--metric-labels-allowlist=pods=[algoprint.nl/algorithm,...]). Pods without it are
     listed as unassigned with their energy. Safe to rerun or restart: nothing is counted twice.
     """
+    from algoprint.cli._fleet import parse_instant
     from algoprint.cli.schedule_cmd import parse_duration
-    from algoprint.fleet._common import iso, parse_instant, read_state, write_state
+    from algoprint.fleet._common import iso, read_state, write_state
     from algoprint.fleet.kepler import KeplerOptions, collect
     from algoprint.fleet.prometheus import PrometheusClient
     from algoprint.kader.register import list_algorithms

@@ -82,7 +82,7 @@ def import_command(
     Jobs that `algoprint run` measured inside the allocation are skipped (the direct
     measurement wins); re-importing replaces a job's run instead of adding it again.
     """
-    from algoprint.fleet._common import parse_instant
+    from algoprint.cli._fleet import parse_instant
     from algoprint.fleet.slurm import Estimate, import_jobs, parse_sacct, run_sacct
     from algoprint.kader.register import ensure_algorithm, list_algorithms
 

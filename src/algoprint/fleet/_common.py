@@ -16,7 +16,6 @@ __all__ = [
     "FLEET_NAMESPACE",
     "from_epoch",
     "iso",
-    "parse_instant",
     "read_state",
     "stable_run_id",
     "to_epoch",
@@ -46,34 +45,6 @@ def from_epoch(seconds: float) -> str:
 def to_epoch(text: str) -> float:
     """Unix seconds of an ISO 8601 time with an offset."""
     return datetime.fromisoformat(text).timestamp()
-
-
-def parse_instant(text: str, *, now: datetime, what: str = "--since") -> datetime:
-    """An aware instant from ISO 8601 (no offset = UTC) or a duration ago (``24h``, ``7d``).
-
-    Raises:
-        InputError: neither an ISO 8601 time nor a duration, or a time in the future.
-    """
-    raw = text.strip()
-    try:
-        when = datetime.fromisoformat(raw)
-    except ValueError:
-        from datetime import timedelta
-
-        from algoprint.cli.schedule_cmd import parse_duration
-
-        try:
-            when = now - timedelta(seconds=parse_duration(raw, what=what))
-        except InputError:
-            raise InputError(
-                f"{what} {text!r} is neither a time nor a duration",
-                hint="use ISO 8601 (2026-03-01T00:00Z) or a duration ago (24h, 7d)",
-            ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    if when > now:
-        raise InputError(f"{what} {text!r} is in the future", hint="give a time in the past")
-    return when
 
 
 def read_state(path: Path) -> dict[str, Any]:
