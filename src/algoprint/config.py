@@ -184,6 +184,10 @@ def _apply(
             raise ConfigError(f"{e.message} (from {source})", hint=e.hint) from None
 
 
+_FLEET_ENV = {"prometheus_url", "job_id", "node_id", "job_dir"}
+"""ALGOPRINT_* variables read by algoprint.fleet (docs/fleet.md), not settings."""
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
@@ -217,8 +221,12 @@ def load_settings(
         key = name[len("ALGOPRINT_") :].lower()
         if key in _VALIDATORS:
             env_values[key] = raw
-        elif key in {"config", "location", "cloud", "region", "datacentre", "year", "amt_session"}:
-            # Owned by other layers (impact location, the AMT client); read there.
+        elif (
+            key
+            in {"config", "location", "cloud", "region", "datacentre", "year", "amt_session"}
+            | _FLEET_ENV
+        ):
+            # Owned by other layers (impact location, the AMT client, fleet); read there.
             extra.setdefault("env", {})[key] = raw
         else:
             known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))

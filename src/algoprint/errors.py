@@ -12,6 +12,7 @@ and each carries the context a user needs to fix it (device, path, source) plus 
     ├── StoreError             the run store cannot be opened or written
     │   └── NotFound           a run, algorithm or measure that does not exist
     ├── ImpactError            an impact cannot be computed (unknown zone, PUE < 1, ...)
+    ├── SourceError            an outside source cannot be read (Prometheus, sacct)
     └── InputError             other bad user input (CLI arguments, files)
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "MeterUnavailable",
     "NotFound",
     "PermissionDenied",
+    "SourceError",
     "StoreError",
     "TrackingError",
 ]
@@ -84,6 +86,11 @@ class NotFound(StoreError):
 
 class ImpactError(AlgoprintError):
     """An impact figure cannot be computed from the given inputs."""
+
+
+class SourceError(AlgoprintError):
+    """An outside system that algoprint reads (Prometheus, ``sacct``) is unreachable, refuses
+    the request or answers something unusable; the message names the source."""
 
 
 class InputError(AlgoprintError):

@@ -12,10 +12,13 @@ from algoprint.cli import (
     estimate_cmd,
     export_cmd,
     factors_cmd,
+    kubernetes_cmd,
+    monitor_cmd,
     procure_cmd,
     report_cmd,
     runs_cmd,
     schedule_cmd,
+    slurm_cmd,
     where_cmd,
 )
 from algoprint.cli.algorithm_cmd import algorithm
@@ -54,3 +57,6 @@ cli.add_command(advise_cmd.advise)
 cli.add_command(where_cmd.where)
 cli.add_command(procure_cmd.procure)
 cli.add_command(schedule_cmd.schedule)
+cli.add_command(kubernetes_cmd.kubernetes)
+cli.add_command(slurm_cmd.slurm)
+cli.add_command(monitor_cmd.monitor)

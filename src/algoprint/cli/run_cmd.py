@@ -145,7 +145,10 @@ def run_command(
             "no command given after --",
             hint="put the program to measure after --, e.g. algoprint run -- python train.py",
         )
-    tag_map = _parse_tags(tags)
+    from algoprint.fleet.slurm import slurm_tags
+
+    # Inside a SLURM allocation the job id ties this run to its job: `slurm import` skips it.
+    tag_map = {**slurm_tags(os.environ), **_parse_tags(tags)}
     if quiet:
         # Fallbacks are still recorded on the run (see `algoprint show`); --quiet only silences.
         import logging
