@@ -7,6 +7,7 @@ import importlib.util
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -57,16 +58,49 @@ def test_deadline_limits_the_choice() -> None:
     assert advice.mean_intensity_g_per_kwh == pytest.approx(300.0)
 
 
-def test_shipped_profile_is_honest_about_being_flat() -> None:
+def test_nl_profile_midday_beats_evening_in_june() -> None:
     profile = load_profile("NL")
-    advice = recommend_window(3 * HOUR_S, now=NOW, profile=profile)
-    if profile.basis == "flat":
-        assert advice.start == NOW
-        assert advice.saving_rel is None and advice.saving_reason
-        assert "no saving" in advice.to_analysis(None).summary_en
-    else:
-        assert profile.basis == "typical"
-    assert profile.source
+    assert profile.basis == "typical" and profile.timezone == "Europe/Amsterdam"
+    assert "Electricity Maps" in profile.source and "to confirm" in (profile.licence or "")
+    evening = datetime(2025, 6, 10, 17, 0, tzinfo=UTC)  # 19:00 in Amsterdam
+    advice = recommend_window(3 * HOUR_S, now=evening, profile=profile)
+    local = advice.start.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert 10 <= local.hour <= 15 and local.date() == datetime(2025, 6, 11).date()
+    assert advice.saving_g_per_kwh is not None and advice.saving_g_per_kwh > 100
+    low, high = advice.saving_low_g_per_kwh, advice.saving_high_g_per_kwh
+    assert low is not None and high is not None and low < advice.saving_g_per_kwh < high
+    # the summer spread between the cleanest and the dirtiest hour is about 220 g/kWh
+    june = [profile.by_month_hour[(6, h)] for h in range(24)]
+    assert 180 < max(june) - min(june) < 260
+
+
+def spread_valley(spread: float) -> IntensityProfile:
+    base = valley_profile()
+    cells = dict.fromkeys(base.by_month_hour, spread)
+    return IntensityProfile(
+        zone="XX", basis="typical", source="t", by_month_hour=base.by_month_hour,
+        spread_by_month_hour=cells,
+    )  # fmt: skip
+
+
+def test_saving_interval_and_pue_by_hand() -> None:
+    advice = recommend_window(
+        2 * HOUR_S, now=NOW, profile=spread_valley(10.0), energy_j=3.6e6, pue=1.5
+    )
+    assert advice.saving_g_per_kwh == pytest.approx(200.0)
+    # half-width 1.96 × (10 + 10) = 39.2 g/kWh
+    assert advice.saving_low_g_per_kwh == pytest.approx(160.8)
+    assert advice.saving_high_g_per_kwh == pytest.approx(239.2)
+    # 1 kWh IT × PUE 1.5 × 200 g/kWh
+    assert advice.co2e_saving_g == pytest.approx(300.0)
+    assert advice.co2e_saving_low_g == pytest.approx(160.8 * 1.5)
+    assert advice.energy_it_kwh == pytest.approx(1.0) and advice.pue == 1.5
+
+
+@pytest.mark.parametrize("pue", [0.9, float("nan")])
+def test_bad_pue(pue: float) -> None:
+    with pytest.raises(InputError, match="pue"):
+        recommend_window(HOUR_S, now=NOW, profile=valley_profile(), pue=pue)
 
 
 @pytest.mark.parametrize(
