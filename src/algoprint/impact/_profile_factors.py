@@ -38,7 +38,8 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
       profile; else the ``unknown`` default. Every default is listed in ``defaults``.
     * Grid: the zone's intensity for ``profile.year or year``; the latest year when the table
       has none yet (noted).
-    * Market-based: the contract's factor. With no contract: the NL list's
+    * Market-based: an explicit ``market_g_per_kwh`` (the supplier's figure); else the
+      contract's factor. With no contract: the NL list's
       ``stroom-onbekend`` factor in NL; elsewhere the grid average (GHG Protocol Scope 2
       hierarchy: no instrument, no residual mix available here), both listed in ``defaults``.
       The cloud region's CFE % is shown as information only (no double counting).
@@ -98,7 +99,15 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
 
     contract = profile.contract or "unknown"
     market: FactorValue | None
-    if contract in {"unknown", ""}:
+    if profile.market_g_per_kwh is not None:
+        where = profile.sources.get("market_g_per_kwh", "user")
+        market = FactorValue.exact(
+            profile.market_g_per_kwh,
+            unit="g/kWh",
+            source=f"{where}: market_g_per_kwh (the user's figure for contract {contract!r})",
+            origin="user",
+        )
+    elif contract in {"unknown", ""}:
         if zone == "NL":
             m = factors.market_factor("stroom-onbekend", run_year)
             defaults.append(

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "J_PER_KWH",
+    "MARKET_ZERO_CAVEAT",
     "EnergyComponent",
     "EnergyInput",
     "FactorValue",
@@ -49,6 +50,13 @@ __all__ = [
 
 J_PER_KWH = 3.6e6
 """Joules in one kilowatt-hour."""
+
+MARKET_ZERO_CAVEAT = (
+    "market-based CO2e of 0 reflects certificates (guarantees of origin) bought for the "
+    "contract: they do not change the grid's emissions; the location-based figure shows the "
+    "grid's CO2e"
+)
+"""Said with every market-based figure of 0 (GHG Protocol Scope 2 Guidance, ch. 7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,12 +210,16 @@ def compute_from_factors(
             "market_intensity", "no market-based factor"
         )
     else:
+        zero = market.interval.value == 0
         doc.impacts["co2e_market_g"] = Impact.of(
             product([kwh_fac, market.interval]),
             unit="g",
-            method="E_facility[kWh] × contract factor (market-based, GHG Protocol Scope 2)",
+            method="E_facility[kWh] × contract factor (market-based, GHG Protocol Scope 2)"
+            + (f"; {MARKET_ZERO_CAVEAT}" if zero else ""),
             sources=_sources(pue, market),
         )
+        if zero and MARKET_ZERO_CAVEAT not in doc.notes:
+            doc.notes.append(MARKET_ZERO_CAVEAT)
     _water(doc, factors, kwh_it)
     if allocated_embodied is not None:
         if hardware is not None:
