@@ -43,25 +43,44 @@ def test_measured_latency_caps_the_model() -> None:
     assert r.latency_s == 1.0
 
 
-def test_estimate_disclosed_model_has_exact_energy() -> None:
+def test_disclosed_model_carries_the_method_uncertainty() -> None:
     est = estimate_llm(
         model="mistral-small-latest", output_tokens=100, location="NL", pue=1.2, year=2024
     )
     assert est.provider == "mistralai"
     energy = est.per_request.impacts["energy_it_j"]
-    assert energy.low == energy.value == energy.high == pytest.approx(est.central.it_energy_j)
+    # one parameter count: the interval is the method's own, ×0.49..×2.28 (no zero width)
+    assert energy.value == pytest.approx(est.central.it_energy_j)
+    assert energy.low == pytest.approx(0.49 * energy.value)
+    assert energy.high == pytest.approx(2.28 * energy.value)
+    gwp = est.per_request.impacts["embodied_gwp_g"]
+    assert (gwp.low, gwp.high) == pytest.approx((0.26 * gwp.value, 1.64 * gwp.value))
+    adpe = est.per_request.impacts["embodied_adpe_g_sbeq"]
+    assert "embodied only" in adpe.method
     co2 = est.per_request.impacts["co2e_location_g"]
     assert co2.value == pytest.approx(1.2 * est.central.it_energy_j / 3.6e6 * 250.72)
     assert "embodied_gwp_g" in est.per_request.impacts
 
 
+def test_point_value_is_the_mean_of_min_and_max_results() -> None:
+    # EcoLogits: the point value is the mean of the results at the min and max parameters,
+    # not the result at the mean parameter count (they differ where the GPU count steps)
+    est = estimate_llm(model="gpt-4o-mini", output_tokens=200, year=2024)
+    low = model_request(active_params_b=8, total_params_b=est.low.total_params_b, output_tokens=200)
+    high = model_request(
+        active_params_b=28, total_params_b=est.high.total_params_b, output_tokens=200
+    )
+    assert est.central.it_energy_j == pytest.approx((low.it_energy_j + high.it_energy_j) / 2)
+    assert est.central.embodied_gwp_g == pytest.approx(
+        (low.embodied_gwp_g + high.embodied_gwp_g) / 2
+    )
+    assert est.per_request.impacts["energy_it_j"].value == pytest.approx(est.central.it_energy_j)
+
+
 def test_ranges_give_intervals_and_requests_scale() -> None:
     est = estimate_llm(model="gpt-4o-mini", output_tokens=200, requests=10, year=2024)
-    assert (est.low.active_params_b, est.central.active_params_b, est.high.active_params_b) == (
-        8.0,
-        18.0,
-        28.0,
-    )
+    params = (est.low.active_params_b, est.central.active_params_b, est.high.active_params_b)
+    assert params == pytest.approx((8.0, 18.0, 28.0))
     one = est.per_request.impacts["energy_it_j"]
     assert one.low < one.value < one.high
     ten = est.total.impacts["energy_it_j"]

@@ -18,8 +18,21 @@ Per request, for ``T`` output tokens and ``P_active``/``P_total`` parameters (bi
     E_IT = E_server\\GPU + GPU × E_GPU;  facility energy = PUE × E_IT
     embodied = ΔT / (B × ΔL) × (GPU/8 × I_server\\GPU + GPU × I_GPU),  ΔL = 3 years
 
-Ranges of the parameter counts (undisclosed models) give the interval: low at the minimum,
-high at the maximum, central at the mean (as EcoLogits does for point values).
+Ranges of the parameter counts (undisclosed models) give the range: low at the minimum, high
+at the maximum, and the point value is the **mean of the results at the minimum and the
+maximum** (EcoLogits' point value; not the result at the mean parameter count, which differs
+where the GPU count steps). The **method's own uncertainty** is added in log space, so no
+figure has a zero-width interval even for models with a published parameter count:
+
+* energy: :data:`ENERGY_METHOD_BOUNDS`, the 2.5th-97.5th percentiles of measured / modelled
+  GPU energy per token over the ML.ENERGY Benchmark v3 runs on H100 at batch sizes 32-128
+  (129 runs, 121 of them (94 %) inside; ``tests/impact/test_llm_method.py`` recomputes
+  them from ../shared/data);
+* embodied (∝ latency): :data:`LATENCY_METHOD_BOUNDS`, from measured inter-token latency /
+  modelled latency over the same runs (median 0.54, 2.5th percentile 0.26; the high end is the
+  runs' spread around that median, 1.64, for deployments slower than the benchmark).
+
+ADPe is **embodied only**: the usage-phase ADPe of the electricity is left out (labelled).
 """
 
 from __future__ import annotations
@@ -37,10 +50,13 @@ from algoprint.impact.compute import (
 )
 from algoprint.impact.embodied import SECONDS_PER_YEAR, EmbodiedImpacts
 from algoprint.impact.model import ImpactDocument
-from algoprint.impact.uncertainty import Interval
+from algoprint.impact.uncertainty import Interval, product
 
 __all__ = [
+    "ADPE_NOTE",
     "ECOLOGITS",
+    "ENERGY_METHOD_BOUNDS",
+    "LATENCY_METHOD_BOUNDS",
     "PROVIDER_DATACENTRES",
     "LlmEstimate",
     "LlmRequest",
@@ -52,6 +68,18 @@ __all__ = [
 ECOLOGITS_DOC = (
     "EcoLogits methodology, LLM inference (mlco2/ecologits docs/methodology/llm_inference.md "
     "@3226450; CC BY-SA 4.0); Rincé & Banse, JOSS 2025, doi:10.21105/joss.07471"
+)
+
+
+ENERGY_METHOD_BOUNDS = (0.49, 2.28)
+"""(low, high) factors of the method's uncertainty on the energy (see the module doc)."""
+
+LATENCY_METHOD_BOUNDS = (0.26, 1.64)
+"""(low, high) factors of the method's uncertainty on latency-driven figures (embodied)."""
+
+ADPE_NOTE = (
+    "ADPe (abiotic resource depletion) is embodied only: the usage-phase ADPe of the "
+    "electricity is left out"
 )
 
 
@@ -171,7 +199,9 @@ class LlmEstimate:
 
     Attributes:
         model, provider: the model as found in the catalogue.
-        low, central, high: the request modelled at the minimum, mean and maximum parameters.
+        low, central, high: the request modelled at the minimum and maximum parameters, and
+            the point value (each figure the mean of low and high; ``central.gpu_count`` is
+            the GPU count at the mean parameter count, for display).
         per_request: impacts of one request.
         total: impacts of all ``requests`` (SCI per request, R = requests).
         requests: number of requests.
@@ -187,6 +217,25 @@ class LlmEstimate:
     total: ImpactDocument
     requests: int
     assumptions: tuple[str, ...]
+
+
+def _midpoint(low: LlmRequest, high: LlmRequest, gpus: int) -> LlmRequest:
+    """EcoLogits' point value: each figure the mean of its values at min and max parameters."""
+
+    def mean(attr: str) -> float:
+        return float(getattr(low, attr) + getattr(high, attr)) / 2
+
+    return LlmRequest(
+        active_params_b=mean("active_params_b"),
+        total_params_b=mean("total_params_b"),
+        gpu_count=gpus,
+        latency_s=mean("latency_s"),
+        gpu_energy_j=mean("gpu_energy_j"),
+        server_energy_j=mean("server_energy_j"),
+        embodied_gwp_g=mean("embodied_gwp_g"),
+        embodied_adpe_g_sbeq=mean("embodied_adpe_g_sbeq"),
+        embodied_pe_j=mean("embodied_pe_j"),
+    )
 
 
 def _range(name: str, low: float, high: float) -> Interval:
@@ -282,7 +331,7 @@ def estimate_llm(
     m = factors.llm_model(model, provider)
     active = _range("active parameters", m.active_params_b_min, m.active_params_b_max)
     total_p = _range("total parameters", m.total_params_b_min, m.total_params_b_max)
-    runs = [
+    low, at_mean, high = (
         model_request(
             active_params_b=a,
             total_params_b=t,
@@ -294,8 +343,8 @@ def estimate_llm(
             (active.value, total_p.value),
             (active.high, total_p.high),
         )
-    ]
-    low, central, high = runs
+    )
+    central = _midpoint(low, high, at_mean.gpu_count)
     assumptions = [f"EcoLogits model: batch size {ECOLOGITS.batch_size}, NVIDIA H100 80GB, 16-bit"]
     if m.warnings:
         assumptions.append(f"catalogue warnings for {m.name}: {', '.join(m.warnings)}")
@@ -309,16 +358,20 @@ def estimate_llm(
         assumptions=assumptions,
     )
 
+    energy_method = Interval(1.0, *ENERGY_METHOD_BOUNDS)
+    latency_method = Interval(1.0, *LATENCY_METHOD_BOUNDS)
+
     def doc(n: int) -> ImpactDocument:
-        def iv(attr: str) -> Interval:
-            return Interval(*(getattr(r, attr) * n for r in (central, low, high)))
+        def iv(attr: str, method: Interval) -> Interval:
+            spread = Interval(*(getattr(r, attr) * n for r in (central, low, high)))
+            return product([spread, method])
 
         # One component: GPU and server energy move together with the parameter count.
-        energy = EnergyInput((EnergyComponent.of("llm-request", iv("it_energy_j")),))
+        energy = EnergyInput((EnergyComponent.of("llm-request", iv("it_energy_j", energy_method)),))
         embodied = EmbodiedImpacts(
-            gwp_g=iv("embodied_gwp_g"),
-            adpe_g_sbeq=iv("embodied_adpe_g_sbeq"),
-            pe_j=iv("embodied_pe_j"),
+            gwp_g=iv("embodied_gwp_g", latency_method),
+            adpe_g_sbeq=iv("embodied_adpe_g_sbeq", latency_method),
+            pe_j=iv("embodied_pe_j", latency_method),
             sources=(ECOLOGITS_DOC,),
             origin="ecologits",
         )
@@ -331,6 +384,16 @@ def estimate_llm(
             allocated_embodied=embodied,
         )
         d.notes.append(f"LLM method: {ECOLOGITS_DOC}; model catalogue: {m.source} ({m.licence})")
+        d.notes.append(
+            "LLM point value: mean of the results at the minimum and maximum parameter count "
+            f"(EcoLogits); method uncertainty ×{ENERGY_METHOD_BOUNDS[0]:g}..×"
+            f"{ENERGY_METHOD_BOUNDS[1]:g} on energy and ×{LATENCY_METHOD_BOUNDS[0]:g}..×"
+            f"{LATENCY_METHOD_BOUNDS[1]:g} on embodied (ML.ENERGY v3 runs vs the formulas)"
+        )
+        d.notes.append(ADPE_NOTE)
+        adpe = d.impacts.get("embodied_adpe_g_sbeq")
+        if adpe is not None:
+            d.impacts["embodied_adpe_g_sbeq"] = replace(adpe, method=f"{adpe.method}; {ADPE_NOTE}")
         return d
 
     return LlmEstimate(
