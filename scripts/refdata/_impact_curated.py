@@ -133,16 +133,21 @@ CE_DELFT_2021 = (
     "https://ce.nl/publicaties/ketenemissies-elektriciteit-actualisatie-elektriciteitsmix-2021/"
 )
 
-# nl_market_factors: category, list_year, value, unit, scope_note, source, licence, needs_check,
-# note. Only values found in a public document are listed.
+# nl_market_factors: category, list_year, value (tank-to-wheel: the scope-2 basis), wtt
+# (well-to-tank: scope 3 category 3), wtw (well-to-wheel = ttw + wtt), unit, scope_note, source,
+# licence, needs_check, note. Only values found in a public document are listed; a part that was
+# not found is left empty (never derived).
 NL_MARKET_FACTORS: list[dict[str, str]] = [
     {
         "category": "stroom-onbekend",
         "list_year": "2023",
         "data_year": "2021",
-        "value": "374",
+        "value": "300",
+        "wtt": "74",
+        "wtw": "374",
         "unit": "gCO2e/kWh",
-        "scope_note": "well-to-wheel: 300 g/kWh production + 74 g/kWh chain (CE Delft)",
+        "scope_note": "TTW 300 g/kWh production (scope 2); WTT 74 g/kWh chain (scope 3 cat. 3); "
+        "WTW 374 (CE Delft)",
         "source": CE_DELFT_2021,
         "licence": CITED,
         "needs_check": "true",
@@ -158,8 +163,11 @@ NL_MARKET_FACTORS: list[dict[str, str]] = [
         "list_year": "2023",
         "data_year": "",
         "value": "0",
+        "wtt": "",
+        "wtw": "",
         "unit": "gCO2e/kWh",
-        "scope_note": "scope 2 market-based, wind/zon/water with Dutch or EU GvO",
+        "scope_note": "TTW 0 (scope 2 market-based), wind/zon/water with Dutch or EU GvO; WTT "
+        "not shipped (no public figure found)",
         "source": CO2EF_LIST,
         "licence": CITED,
         "needs_check": "true",

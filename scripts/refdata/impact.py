@@ -184,6 +184,8 @@ def _market(out: Path) -> Path:
         "list_year",
         "data_year",
         "value",
+        "wtt",
+        "wtw",
         "unit",
         "scope_note",
         "source",
@@ -193,6 +195,8 @@ def _market(out: Path) -> Path:
     ]
     header = [
         "Netherlands market-based electricity factors (CO2emissiefactoren.nl categories).",
+        "value = tank-to-wheel (production; GHG Protocol scope 2, ESRS E1-6); wtt = well-to-tank "
+        "(chain; scope 3 category 3); wtw = well-to-wheel = value + wtt. Empty: not found.",
         "Only figures found in public documents; needs_check=true: not confirmed against the "
         "official list. Contract keys without a row are not shipped (see docs/reference-data.md).",
     ]

@@ -112,9 +112,11 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
             m = factors.market_factor("stroom-onbekend", run_year)
             defaults.append(
                 f"market-based: no contract configured, NL 'stroom onbekend' factor "
-                f"{m.value:g} g/kWh used; set contract in [location] (e.g. 'groen-gvo')"
+                f"{m.value:g} g/kWh (tank-to-wheel) used; set contract in [location] (e.g. "
+                "'groen-gvo')"
             )
             market = _from_factor(m, "default")
+            wtt_key: str | None = "stroom-onbekend"
         else:
             defaults.append(
                 f"market-based: no contract configured and no residual mix for {zone}; the "
@@ -122,8 +124,26 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
                 "[location]"
             )
             market = replace(grid, origin="default")
+            wtt_key = None
     else:
         market = _from_factor(factors.market_factor(contract, run_year), "table")
+        wtt_key = contract
+    market_wtt: FactorValue | None = None
+    if profile.market_g_per_kwh is not None:
+        missing["market_wtt_intensity"] = (
+            "a user-given market factor has no well-to-tank part; add the supplier's chain "
+            "figure for scope 3 category 3"
+        )
+    elif wtt_key is None:
+        missing["market_wtt_intensity"] = (
+            f"no contract chain (well-to-tank) factor for {zone}; the location-based grid "
+            "intensity is life-cycle and already includes the chain"
+        )
+    else:
+        try:
+            market_wtt = _from_factor(factors.market_factor(wtt_key, run_year, part="wtt"), "table")
+        except ImpactError as e:
+            missing["market_wtt_intensity"] = e.message
     if profile.cfe_pct is not None:
         notes.append(
             f"cloud region carbon-free energy {profile.cfe_pct:g} % is information only: it "
@@ -139,6 +159,7 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
         pue=pue,
         grid_g_per_kwh=grid,
         market_g_per_kwh=market,
+        market_wtt_g_per_kwh=market_wtt,
         wue_onsite_l_per_kwh=wue,
         water_offsite_l_per_kwh=offsite,
         missing=missing,

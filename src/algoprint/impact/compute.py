@@ -12,7 +12,10 @@ Formulas (docs/impact-method.md explains each choice):
 
 * ``E_facility = E_IT × PUE``
 * ``CO2e_location = E_facility[kWh] × I_grid(zone, year)``
-* ``CO2e_market = E_facility[kWh] × I_contract`` (GHG Protocol Scope 2, market-based)
+* ``CO2e_market = E_facility[kWh] × I_contract,TTW`` (GHG Protocol Scope 2, market-based;
+  tank-to-wheel: generation only)
+* ``CO2e_market_WTT = E_facility[kWh] × I_contract,WTT`` (the contract's fuel chain: scope 3
+  category 3)
 * ``water = E_IT[kWh] × (WUE_on-site + PUE × EWIF_off-site)``
 * ``embodied_X = M_X × min(1, duration / lifetime) × share``
 * ``SCI = (E_facility × I_grid + M_gwp) / R``
@@ -220,6 +223,19 @@ def compute_from_factors(
         )
         if zero and MARKET_ZERO_CAVEAT not in doc.notes:
             doc.notes.append(MARKET_ZERO_CAVEAT)
+    wtt = factors.market_wtt_g_per_kwh
+    if wtt is None:
+        doc.missing["co2e_market_wtt_g"] = factors.missing.get(
+            "market_wtt_intensity", "no well-to-tank factor for the contract"
+        )
+    else:
+        doc.impacts["co2e_market_wtt_g"] = Impact.of(
+            product([kwh_fac, wtt.interval]),
+            unit="g",
+            method="E_facility[kWh] × contract well-to-tank factor (fuel chain; GHG Protocol "
+            "scope 3 category 3, not in scope 2)",
+            sources=_sources(pue, wtt),
+        )
     _water(doc, factors, kwh_it)
     if allocated_embodied is not None:
         if hardware is not None:
