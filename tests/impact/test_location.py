@@ -219,3 +219,24 @@ def test_profile_to_dict_round_trips_sources() -> None:
     data = resolve_location({"location": {"zone": "NL"}}).to_dict()
     assert data["zone"] == "NL"
     assert data["sources"] == {"zone": "config [location]"}
+
+
+def test_google_regional_grid_factor_is_used_for_its_region() -> None:
+    regional = factors_for_profile(
+        LocationProfile(zone="US", cloud="gcp", region="us-west1", pue=1.1), year=2024
+    )
+    assert regional.grid_g_per_kwh is not None
+    assert regional.grid_g_per_kwh.interval.value == pytest.approx(79.23)  # Google, 2024
+    assert any("regional grid factor" in n for n in regional.notes)
+
+
+def test_multi_grid_country_average_gets_a_wide_interval() -> None:
+    country = factors_for_profile(LocationProfile(zone="US", pue=1.1), year=2024)
+    assert country.grid_g_per_kwh is not None
+    g = country.grid_g_per_kwh.interval
+    assert g.value == pytest.approx(383.55)
+    assert g.low < 100 and g.high > 570  # Google's US regions: 98..579 g/kWh
+    single = factors_for_profile(LocationProfile(zone="NL", pue=1.1), year=2024)
+    assert single.grid_g_per_kwh is not None
+    nl = single.grid_g_per_kwh.interval
+    assert nl.high / nl.value == pytest.approx(1.1)

@@ -25,6 +25,61 @@ def _from_factor(f: Any, origin: str, note: str | None = None) -> FactorValue:
     )
 
 
+MULTI_GRID_ZONES = frozenset({"US", "CA", "AU", "IN", "JP", "BR", "CN", "RU", "MX"})
+"""Countries with several grids of very different intensity: without a regional figure the
+country average gets the range of the provider-stated regional figures in that country."""
+
+
+def _regional_grid(profile: LocationProfile, year: int, notes: list[str]) -> FactorValue | None:
+    """Google's location-based grid factor of the region, where the table has one."""
+    from algoprint.impact import factors
+
+    if profile.cloud != "gcp" or not profile.region:
+        return None
+    try:
+        cr = factors.cloud_region("gcp", profile.region, year)
+    except ImpactError:
+        return None  # a year before Google's table: the country average is used
+    if cr.grid_g_per_kwh is None:
+        return None
+    v = cr.grid_g_per_kwh
+    rel = factors.GRID_REL_UNCERTAINTY
+    notes.append(
+        f"location-based CO2e uses Google's regional grid factor for gcp:{cr.region} "
+        f"({v:g} g/kWh, {cr.year}{', latest year' if cr.latest_used else ''}) instead of the "
+        f"{cr.zone} country average"
+    )
+    return FactorValue(
+        Interval(v, v * (1 - rel), v * (1 + rel)),
+        unit="g/kWh",
+        source=f"{cr.source} (gcp:{cr.region}, {cr.year})",
+        origin="table",
+        licence=cr.licence,
+        vintage=str(cr.year or ""),
+        note="provider-stated regional location-based factor",
+    )
+
+
+def _widened_grid(grid: FactorValue, zone: str, notes: list[str]) -> FactorValue:
+    """For a country with several grids, widen the interval to its regional figures' range."""
+    from algoprint.impact import factors
+
+    if zone not in MULTI_GRID_ZONES:
+        return grid
+    regional = [r.grid_g_per_kwh for r in factors.cloud_regions("gcp") if r.zone == zone]
+    values = [v for v in regional if v is not None]
+    if len(values) < 2:
+        return grid
+    g = grid.interval
+    low, high = min(g.low, *values), max(g.high, *values)
+    notes.append(
+        f"{zone} has several grids: the grid intensity's interval is widened to "
+        f"{low:.0f}-{high:.0f} g/kWh, the range of Google's regional figures in {zone}; give "
+        "a cloud region or your own grid intensity to narrow it"
+    )
+    return replace(grid, interval=Interval(g.value, low, high))
+
+
 def _default_key(profile: LocationProfile) -> list[str]:
     return ([f"provider:{profile.cloud}"] if profile.cloud else []) + ["unknown"]
 
@@ -95,7 +150,9 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
             f"{g.year_used} (latest available) used"
         )
         notes.append(grid_note)
-    grid = _from_factor(g, "table", grid_note)
+    grid = _regional_grid(profile, run_year, notes) or _widened_grid(
+        _from_factor(g, "table", grid_note), zone, notes
+    )
 
     contract = profile.contract or "unknown"
     market: FactorValue | None
