@@ -46,8 +46,8 @@ def _regional_grid(profile: LocationProfile, year: int, notes: list[str]) -> Fac
     rel = factors.GRID_REL_UNCERTAINTY
     notes.append(
         f"location-based CO2e uses Google's regional grid factor for gcp:{cr.region} "
-        f"({v:g} g/kWh, {cr.year}{', latest year' if cr.latest_used else ''}) instead of the "
-        f"{cr.zone} country average"
+        f"({v:g} g/kWh, {cr.year}{', latest year' if cr.latest_used else ''}; Google's basis: "
+        f"{cr.grid_basis or 'not stated'}) instead of the {cr.zone} country average (life-cycle)"
     )
     return FactorValue(
         Interval(v, v * (1 - rel), v * (1 + rel)),
