@@ -119,3 +119,16 @@ def test_embodied_range_and_embodied_only() -> None:
 def test_bad_input_names_the_field(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(ImpactError, match=match):
         estimate(**kwargs)
+
+
+def test_server_vintage_sets_the_idle_fraction() -> None:
+    # servers published in 2023: median idle/100 % watts 0.222 (refdata/cpu_idle_by_year.csv)
+    idle = estimate(hours=1, cpu_tdp_w=100, cpu_utilisation=0.0, pue=1.0, server_year=2023)
+    assert idle.power_w["cpu"] == pytest.approx(22.2)
+    full = estimate(hours=1, cpu_tdp_w=100, cpu_utilisation=1.0, pue=1.0, server_year=2023)
+    assert full.power_w["cpu"] == pytest.approx(100.0)
+    # at 10 %: 0.222 + 0.778 × (0.2944 - 0.146) / (1 - 0.146)
+    ten = estimate(hours=1, cpu_tdp_w=100, cpu_utilisation=0.1, pue=1.0, server_year=2023)
+    assert ten.power_w["cpu"] == pytest.approx(100 * (0.222 + 0.778 * 0.1484 / 0.854))
+    later = estimate(hours=1, cpu_tdp_w=100, cpu_utilisation=0.0, pue=1.0, server_year=2040)
+    assert any("table year 2026" in a for a in later.assumptions)

@@ -160,6 +160,12 @@ def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor."),
         click.option(
+            "--server-year",
+            type=click.IntRange(1990, 2100),
+            metavar="YEAR",
+            help="The server's year: the CPU load curve takes that vintage's idle share.",
+        ),
+        click.option(
             "--embodied-kg",
             metavar="KG",
             help="The machine's manufacture CO2e: 1500 or a range 1200..1800 (kg); needs "
@@ -354,6 +360,7 @@ def _estimate(o: dict[str, Any], profile: Any, embodied_kg: Any) -> Any:
             else (profile.market_g_per_kwh if profile else None)
         ),
         uncertainty=o["uncertainty"],
+        server_year=o["server_year"],
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from typing import Any
 
 from algoprint.errors import ImpactError
 from algoprint.impact.uncertainty import Interval, product
@@ -87,13 +88,29 @@ def cpu_power(
     utilisation: float,
     uncertainty: float | None,
     assumptions: list[str],
+    server_year: int | None = None,
 ) -> Interval | None:
     """The CPU's power (W) at ``utilisation`` as an interval; ``None`` without a CPU.
+
+    ``server_year`` picks the idle fraction of servers published that year
+    (:func:`algoprint.meters._cpu_table.load_curve_for_year`; bench/cpu_vintage.py).
 
     Raises:
         ImpactError: a power per core without cores, unknown model.
     """
-    from algoprint.meters._cpu_table import load_curve
+    from algoprint.meters._cpu_table import load_curve as shipped_curve
+    from algoprint.meters._cpu_table import load_curve_for_year
+
+    def load_curve() -> Any:
+        if server_year is None:
+            return shipped_curve()
+        curve, used = load_curve_for_year(server_year)
+        note = f"server vintage {server_year}: idle fraction {curve.idle_fraction:.3f}"
+        if used != server_year:
+            note += f" (table year {used})"
+        if note not in assumptions:
+            assumptions.append(note + " (median of SPECpower results of that year)")
+        return curve
 
     given = False
     if per_core_w is not None:

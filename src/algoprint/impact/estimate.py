@@ -196,6 +196,7 @@ def estimate(
     market_intensity_g_per_kwh: float | None = None,
     uncertainty: float | None = None,
     embodied_kg: float | tuple[float, float] | None = None,
+    server_year: int | None = None,
 ) -> EstimateResult:
     """Estimate the energy and impacts of a job from its hardware and duration.
 
@@ -232,6 +233,8 @@ def estimate(
             powers, ±10 % for an energy or embodied figure (said).
         embodied_kg: the machine's manufacture CO2e (kg), a number or a ``(low, high)`` range;
             an alternative to ``embodied``.
+        server_year: the server's year (SPECpower publication year): the CPU load curve takes
+            that vintage's idle fraction (bench/cpu_vintage.py); default the shipped curve.
 
     Raises:
         ImpactError: nothing to estimate, negative/NaN/zero values where > 0 is needed,
@@ -271,7 +274,10 @@ def estimate(
     if embodied_kg is not None:
         embodied = _embodied_from_kg(embodied_kg, uncertainty, assumptions)
 
+    if server_year is not None and (int(server_year) != server_year or server_year < 1990):
+        raise ImpactError(f"server_year must be a year, got {server_year!r}", hint="e.g. 2023")
     power = _powers(
+        server_year=server_year,
         hours=hours_v,
         cpu=(cpu_model, cores, per_core, tdp, cpu_utilisation),
         gpu=(gpu_model, gpu_count, gpu_w, gpu_utilisation, dev_h),
@@ -347,6 +353,7 @@ def estimate(
 
 def _powers(
     *,
+    server_year: int | None,
     hours: float | None,
     cpu: tuple[str | None, float | None, float | None, float | None, float | None],
     gpu: tuple[str | None, int, float | None, float | None, float | None],
@@ -362,7 +369,8 @@ def _powers(
     if has_cpu:
         u = _utilisation("cpu_utilisation", cpu_u, assumptions)
         p = cpu_power(model=model, cores=cores, per_core_w=per_core, tdp_w=tdp, utilisation=u,
-                      uncertainty=uncertainty, assumptions=assumptions)  # fmt: skip
+                      uncertainty=uncertainty, assumptions=assumptions,
+                      server_year=server_year)  # fmt: skip
         if p is not None:
             out["cpu"] = (p, p.scale(_needs_hours(hours, "CPU power") * _S_PER_H))
     gpu_model, count, gpu_w, gpu_u, dev_h = gpu
