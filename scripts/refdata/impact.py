@@ -456,6 +456,8 @@ def _llm(shared: Path, out: Path) -> Path:
                 "architecture": arch["type"],
                 "warnings": ";".join(m["warnings"] or []),
                 "aliases": ";".join(sorted(aliases.get((m["provider"], m["name"]), []))),
+                "tps": _num(str((m.get("deployment") or {}).get("tps") or "")),
+                "ttft_s": _num(str((m.get("deployment") or {}).get("ttft") or "")),
                 "source": ECOLOGITS_SRC.format(file="models.json")
                 + "; refs: "
                 + " ".join(m["sources"] or []),
@@ -472,11 +474,15 @@ def _llm(shared: Path, out: Path) -> Path:
         "architecture",
         "warnings",
         "aliases",
+        "tps",
+        "ttft_s",
         "source",
         "licence",
     ]
     header = [
-        "LLM parameter counts (billions) as EcoLogits gives them; ranges for undisclosed models.",
+        "LLM parameter counts (billions) as EcoLogits gives them; ranges for undisclosed models; "
+        "deployment throughput (tps, output tokens/s) and time to first token (ttft_s, s) where "
+        "EcoLogits gives them (OpenRouter statistics).",
         "This file is derived from EcoLogits (https://github.com/mlco2/ecologits, "
         "ecologits/data/models.json at 5be90da) and is licensed MPL-2.0 "
         "(https://mozilla.org/MPL/2.0/); changes: flattened to one row per model.",

@@ -13,7 +13,9 @@ Per request, for ``T`` output tokens and ``P_active``/``P_total`` parameters (bi
     f_E = α·exp(β·B)·P_active + γ                     Wh per token, B = 64
     E_GPU = T × f_E
     M = 1.2 × P_total × Q / 8 (GB), Q = 16;  GPU = 2^ceil(log2(ceil(M / 80)))
-    ΔT = T × (α_L·P_active + β_L·B + γ_L)            s (ML.ENERGY fit; capped by a measured latency)
+    ΔT = TTFT + T / TPS                              s (deployment statistics, where known)
+    ΔT = T × (α_L·P_active + β_L·B + γ_L)            s (ML.ENERGY fit otherwise)
+                                                     (either capped by a measured latency)
     E_server\\GPU = ΔT × 1.2 kW × GPU/8 × 1/B
     E_IT = E_server\\GPU + GPU × E_GPU;  facility energy = PUE × E_IT
     embodied = ΔT / (B × ΔL) × (GPU/8 × I_server\\GPU + GPU × I_GPU),  ΔL = 3 years
@@ -55,6 +57,7 @@ from algoprint.impact.uncertainty import Interval, product
 __all__ = [
     "ADPE_NOTE",
     "ECOLOGITS",
+    "ECOLOGITS_VERSION",
     "ENERGY_METHOD_BOUNDS",
     "LATENCY_METHOD_BOUNDS",
     "PROVIDER_DATACENTRES",
@@ -65,9 +68,13 @@ __all__ = [
     "model_request",
 ]
 
+ECOLOGITS_VERSION = "0.9.3+14 (mlco2/ecologits@5be90da, 2026-03-13; untagged after 0.9.3)"
+"""The EcoLogits version whose method, constants and catalogue are implemented."""
+
 ECOLOGITS_DOC = (
-    "EcoLogits methodology, LLM inference (mlco2/ecologits docs/methodology/llm_inference.md "
-    "@3226450; CC BY-SA 4.0); Rincé & Banse, JOSS 2025, doi:10.21105/joss.07471"
+    f"EcoLogits {ECOLOGITS_VERSION}, methodology LLM inference "
+    "(docs/methodology/llm_inference.md; CC BY-SA 4.0); Rincé & Banse, JOSS 2025, "
+    "doi:10.21105/joss.07471"
 )
 
 
@@ -85,12 +92,13 @@ ADPE_NOTE = (
 
 @dataclass(frozen=True, slots=True)
 class _Constants:
-    gpu_energy_alpha: float = 1.17e-6  # Wh / token / billion active parameters
-    gpu_energy_beta: float = -1.12e-2  # 1 / request in the batch
-    gpu_energy_gamma: float = 4.05e-5  # Wh / token
-    latency_alpha: float = 6.78e-4  # s / token / billion active parameters
-    latency_beta: float = 3.12e-4  # s / token / request in the batch
-    latency_gamma: float = 1.94e-2  # s / token
+    # The unrounded fit constants of EcoLogits (ecologits/impacts/llm.py @5be90da).
+    gpu_energy_alpha: float = 1.1665273170451914e-06  # Wh / token / billion active parameters
+    gpu_energy_beta: float = -0.011205921025579175  # 1 / request in the batch
+    gpu_energy_gamma: float = 4.052928146734005e-05  # Wh / token
+    latency_alpha: float = 0.0006785088094353663  # s / token / billion active parameters
+    latency_beta: float = 0.0003119310311688259  # s / token / request in the batch
+    latency_gamma: float = 0.019473717579473387  # s / token
     batch_size: int = 64
     gpu_memory_gb: float = 80.0  # NVIDIA H100 80GB
     quantization_bits: int = 16
@@ -100,9 +108,9 @@ class _Constants:
     server_gwp_kg: float = 5700.0  # embodied, server without GPUs
     server_adpe_kg_sbeq: float = 0.37
     server_pe_mj: float = 70000.0
-    gpu_gwp_kg: float = 273.0  # embodied, one H100 80GB (Lees-Perasso et al. 2026, ADEME)
-    gpu_adpe_kg_sbeq: float = 0.00895
-    gpu_pe_mj: float = 3721.0
+    gpu_gwp_kg: float = 164.0  # embodied, one H100 80GB (NVIDIA HGX H100 PCF summary)
+    gpu_adpe_kg_sbeq: float = 5.09e-3  # A100 80GB (Boavizta), H100 not available
+    gpu_pe_mj: float = 1828.0  # A100 80GB (Boavizta), H100 not available
     lifetime_years: float = 3.0
 
 
@@ -163,16 +171,26 @@ def model_request(
     total_params_b: float,
     output_tokens: int,
     request_latency_s: float | None = None,
+    tps: float | None = None,
+    ttft_s: float | None = None,
     c: _Constants = ECOLOGITS,
 ) -> LlmRequest:
-    """The EcoLogits formulas for one request at one parameter count (see module doc)."""
+    """The EcoLogits formulas for one request at one parameter count (see module doc).
+
+    With the deployment's throughput ``tps`` (output tokens/s) the latency is
+    ``ttft_s + T / tps`` (EcoLogits' OpenRouter statistics); without it, the ML.ENERGY fit.
+    A measured ``request_latency_s`` caps either.
+    """
     b = c.batch_size
     n_gpu = gpu_count(total_params_b, c)
     wh_per_token = c.gpu_energy_alpha * math.exp(c.gpu_energy_beta * b) * active_params_b
     wh_per_token += c.gpu_energy_gamma
     gpu_wh = output_tokens * wh_per_token * n_gpu
-    s_per_token = c.latency_alpha * active_params_b + c.latency_beta * b + c.latency_gamma
-    latency_s = output_tokens * s_per_token
+    if tps is not None:
+        latency_s = output_tokens / tps + (ttft_s or 0.0)
+    else:
+        s_per_token = c.latency_alpha * active_params_b + c.latency_beta * b + c.latency_gamma
+        latency_s = output_tokens * s_per_token + (ttft_s or 0.0)
     if request_latency_s is not None:
         latency_s = min(latency_s, request_latency_s)
     server_wh = latency_s / 3600 * c.server_power_kw * 1000 * n_gpu / c.server_gpus / b
@@ -337,6 +355,8 @@ def estimate_llm(
             total_params_b=t,
             output_tokens=int(output_tokens),
             request_latency_s=request_latency_s,
+            tps=m.tps,
+            ttft_s=m.ttft_s,
         )
         for a, t in (
             (active.low, total_p.low),
@@ -345,7 +365,17 @@ def estimate_llm(
         )
     )
     central = _midpoint(low, high, at_mean.gpu_count)
-    assumptions = [f"EcoLogits model: batch size {ECOLOGITS.batch_size}, NVIDIA H100 80GB, 16-bit"]
+    assumptions = [
+        f"EcoLogits {ECOLOGITS_VERSION}: batch size {ECOLOGITS.batch_size}, NVIDIA H100 80GB, "
+        "16-bit"
+    ]
+    if m.tps is not None:
+        assumptions.append(
+            f"latency from the deployment: {m.ttft_s or 0:g} s to the first token + "
+            f"{m.tps:g} tokens/s (EcoLogits' OpenRouter statistics)"
+        )
+    else:
+        assumptions.append("latency from EcoLogits' ML.ENERGY fit (no deployment statistics)")
     if m.warnings:
         assumptions.append(f"catalogue warnings for {m.name}: {', '.join(m.warnings)}")
     year_v = year if year is not None else dt.date.today().year
