@@ -164,3 +164,14 @@ def test_lifetime_zero_raises() -> None:
     emb = EmbodiedImpacts(Interval.exact(1.0), None, None, ("x",), "manufacturer")
     with pytest.raises(ImpactError, match="lifetime_years"):
         estimate(hours=1, cpu_tdp_w=10, pue=1, embodied=emb, lifetime_years=0)
+
+
+def test_default_cpu_interval_covers_the_table() -> None:
+    # coverage: the interval of a CPU on the default W per core holds the TDP-based power of
+    # the table's CPUs (per core, at full load) for at least 95 % of them
+    from algoprint.meters._cpu_table import cpu_power_table
+
+    w, low_rel, high_rel = default_cpu_bounds()
+    per_core = [e.tdp_w / e.n_cores for e in cpu_power_table() if e.n_cores]
+    inside = sum(w * low_rel <= x <= w * high_rel for x in per_core)
+    assert inside / len(per_core) >= 0.95

@@ -213,3 +213,39 @@ def test_shipped_table_matches_the_build_script(tmp_path: Path) -> None:
     (path,) = _builder().build(shared, tmp_path)
     shipped = Path(__file__).resolve().parents[2] / "src/algoprint/refdata/nl_hourly_profile.csv"
     assert path.read_bytes() == shipped.read_bytes()
+
+
+def test_saving_interval_coverage_on_held_out_real_hours() -> None:
+    # coverage: profile from 2021-2023, advice at 08:00 and 20:00 Amsterdam on every day of
+    # 2024; the realised saving of that day lies inside the stated interval on most days
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "grid"
+    if not (shared / "NL_2024_hourly.csv").is_file():
+        pytest.skip("../shared/data is not present")
+    from algoprint.advice.grid_profile import read_hourly, typical_cells
+
+    fit = [p for y in (2021, 2022, 2023) for p in read_hourly(shared / f"NL_{y}_hourly.csv")]
+    cells = typical_cells(fit)
+    profile = IntensityProfile(
+        zone="NL", basis="typical", source="t",
+        by_month_hour={k: float(v) for k, v in cells.mean.items()},
+        spread_by_month_hour=dict(cells.spread),
+    )  # fmt: skip
+    real = {p.start: p.g_per_kwh for p in read_hourly(shared / "NL_2024_hourly.csv")}
+
+    def mean(start: datetime) -> float | None:
+        hours = [start + timedelta(hours=i) for i in range(3)]
+        return None if any(h not in real for h in hours) else sum(real[h] for h in hours) / 3
+
+    inside = days = 0
+    for day in range(0, 366, 3):
+        for hour_utc in (6, 18):
+            now = datetime(2024, 1, 1, hour_utc, tzinfo=UTC) + timedelta(days=day)
+            advice = recommend_window(3 * HOUR_S, now=now, profile=profile, step_s=3600)
+            a, b = mean(now), mean(advice.start)
+            if a is None or b is None or advice.saving_low_g_per_kwh is None:
+                continue
+            days += 1
+            high = advice.saving_high_g_per_kwh or 0.0
+            inside += int(advice.saving_low_g_per_kwh <= a - b <= high)
+    assert days > 200
+    assert inside / days >= 0.85  # stated as about 90 %
