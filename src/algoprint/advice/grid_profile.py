@@ -99,12 +99,16 @@ def intensity_column(fields: Sequence[str], *, where: str = "the file") -> str:
     )
 
 
-def _zone_of(row: Mapping[str, str]) -> str | None:
-    for name in _ZONE_COLUMNS:
-        value = (row.get(name) or "").strip()
-        if value:
-            return value.upper()
-    return None
+def _check_zone(row: Mapping[str, str], zone: str | None, where: str, line: int) -> None:
+    """Raise when the row names a zone other than ``zone``."""
+    found = next(
+        (v.strip().upper() for name in _ZONE_COLUMNS if (v := row.get(name) or "").strip()), None
+    )
+    if zone is not None and found is not None and found != zone.upper():
+        raise InputError(
+            f"{where}: line {line} is for zone {found!r}, not {zone.upper()!r}",
+            hint=f"give a file for {zone.upper()} or pass --zone {found}",
+        )
 
 
 def read_hourly(path: Path, *, zone: str | None = None) -> list[HourlyPoint]:
@@ -148,12 +152,7 @@ def read_hourly(path: Path, *, zone: str | None = None) -> list[HourlyPoint]:
 def _point(
     path: Path, line: int, row: Mapping[str, str], column: str, zone: str | None
 ) -> HourlyPoint:
-    found = _zone_of(row)
-    if zone is not None and found is not None and found != zone.upper():
-        raise InputError(
-            f"{path.name}: line {line} is for zone {found!r}, not {zone.upper()!r}",
-            hint=f"give a file for {zone.upper()} or pass --zone {found}",
-        )
+    _check_zone(row, zone, path.name, line)
     try:
         when = datetime.fromisoformat(row[_TIME_COLUMN].strip())
         value = float(row[column])
@@ -219,12 +218,7 @@ def read_profile_rows(
     mean: dict[tuple[int, int], float] = {}
     spread: dict[tuple[int, int], float] = {}
     for n, row in enumerate(rows, start=2):
-        found = _zone_of(row)
-        if zone is not None and found is not None and found != zone.upper():
-            raise InputError(
-                f"{where}: line {n} is for zone {found!r}, not {zone.upper()!r}",
-                hint=f"give a profile for {zone.upper()} or pass --zone {found}",
-            )
+        _check_zone(row, zone, where, n)
         try:
             key = (int(row["month"]), int(row["hour_utc"]))
             value = float(row["intensity_g_per_kwh"])
