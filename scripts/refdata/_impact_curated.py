@@ -280,7 +280,9 @@ PUE_WUE: list[dict[str, str]] = [
             "Google's own annual fleet average for 2023 (1.10)"
         ),
         "source": (
-            GOOGLE_ER_2024 + " (annual fleet PUE 1.10 in 2023); range: " + GA_PUE
+            GOOGLE_ER_2024
+            + " (annual fleet PUE 1.10 in 2023); range: "
+            + GA_PUE
             + "https://www.nutanix.dev/2023/05/04/digging-into-data-center-efficiency-"
             "pue-and-the-impact-of-hci/; best site via " + DCD_AWS
         ),
