@@ -218,3 +218,15 @@ def test_estimate_energy_only_and_embodied_only() -> None:
     assert rc == 0, err
     assert "embodied only" in out and "100 kg" in out  # 1 000 kg × 876/8 760
     assert "embodied-only estimate" in out
+
+
+def test_factors_market_shows_both_scopes() -> None:
+    rc, out, err = algoprint("factors", "--kind", "market", "--json")
+    assert rc == 0, err
+    rows = {r["contract"]: r for r in json.loads(out)}
+    onbekend = rows["stroom-onbekend"]
+    assert onbekend["factor"]["value"] == 300.0 and "tank-to-wheel" in onbekend["basis"]
+    assert onbekend["well_to_tank"]["value"] == 74.0
+    assert onbekend["well_to_wheel"]["value"] == 374.0
+    assert rows["groen-gvo"]["factor"]["value"] == 0.0
+    assert "reason" in rows["groen-gvo"]["well_to_tank"]
