@@ -57,3 +57,54 @@ def test_import_loads_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+IMPACT_API = [
+    "MARKET_ZERO_CAVEAT",
+    "EmbodiedImpacts",
+    "EnergyComponent",
+    "EnergyInput",
+    "EstimateResult",
+    "Impact",
+    "ImpactDocument",
+    "Interval",
+    "LlmEstimate",
+    "LocationProfile",
+    "compute_from_factors",
+    "compute_impacts",
+    "default_location",
+    "estimate_impacts",
+    "estimate_llm",
+    "impacts_for_run",
+    "resolve_location",
+]
+
+
+def test_impact_api_is_pinned_and_resolves() -> None:
+    import algoprint.impact as impact
+
+    assert sorted(impact.__all__) == sorted(IMPACT_API)
+    for name in impact.__all__:
+        assert getattr(impact, name) is not None
+    try:
+        impact.nope  # type: ignore[attr-defined]  # noqa: B018
+    except AttributeError as e:
+        assert "nope" in str(e)
+    else:  # pragma: no cover
+        raise AssertionError("expected AttributeError")
+
+
+def test_impact_api_is_in_the_readme() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in IMPACT_API:
+        assert f"`{name}`" in readme, name
+
+
+def test_impact_api_estimate_by_hand() -> None:
+    import algoprint.impact.estimate  # noqa: F401 - the module of that name does not shadow it
+    from algoprint.impact import estimate_impacts
+
+    r = estimate_impacts(energy_kwh=12, uncertainty=0, pue=1.2, grid_intensity_g_per_kwh=250)
+    assert abs(r.document.impacts["co2e_location_g"].value - 3600.0) < 1e-9

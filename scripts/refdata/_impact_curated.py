@@ -128,21 +128,30 @@ CCF_PLACE_ZONE = {
 }
 
 CITED = "cited fact (no licence claimed on the figure)"
+GOOGLE_ER_2024 = (
+    "Google, Our 2024 Environmental Report "
+    "(https://blog.google/outreach-initiatives/sustainability/2024-environmental-report)"
+)
 CO2EF_LIST = "https://www.co2emissiefactoren.nl/lijst-emissiefactoren/"
 CE_DELFT_2021 = (
     "https://ce.nl/publicaties/ketenemissies-elektriciteit-actualisatie-elektriciteitsmix-2021/"
 )
 
-# nl_market_factors: category, list_year, value, unit, scope_note, source, licence, needs_check,
-# note. Only values found in a public document are listed.
+# nl_market_factors: category, list_year, value (tank-to-wheel: the scope-2 basis), wtt
+# (well-to-tank: scope 3 category 3), wtw (well-to-wheel = ttw + wtt), unit, scope_note, source,
+# licence, needs_check, note. Only values found in a public document are listed; a part that was
+# not found is left empty (never derived).
 NL_MARKET_FACTORS: list[dict[str, str]] = [
     {
         "category": "stroom-onbekend",
         "list_year": "2023",
         "data_year": "2021",
-        "value": "374",
+        "value": "300",
+        "wtt": "74",
+        "wtw": "374",
         "unit": "gCO2e/kWh",
-        "scope_note": "well-to-wheel: 300 g/kWh production + 74 g/kWh chain (CE Delft)",
+        "scope_note": "TTW 300 g/kWh production (scope 2); WTT 74 g/kWh chain (scope 3 cat. 3); "
+        "WTW 374 (CE Delft)",
         "source": CE_DELFT_2021,
         "licence": CITED,
         "needs_check": "true",
@@ -158,8 +167,11 @@ NL_MARKET_FACTORS: list[dict[str, str]] = [
         "list_year": "2023",
         "data_year": "",
         "value": "0",
+        "wtt": "",
+        "wtw": "",
         "unit": "gCO2e/kWh",
-        "scope_note": "scope 2 market-based, wind/zon/water with Dutch or EU GvO",
+        "scope_note": "TTW 0 (scope 2 market-based), wind/zon/water with Dutch or EU GvO; WTT "
+        "not shipped (no public figure found)",
         "source": CO2EF_LIST,
         "licence": CITED,
         "needs_check": "true",
@@ -256,19 +268,25 @@ PUE_WUE: list[dict[str, str]] = [
     },
     {
         "key": "provider:gcp",
-        "pue": "1.12",
+        "pue": "1.10",
         "pue_low": "1.06",
         "pue_high": "1.12",
         "wue_l_per_kwh": "",
         "wue_low": "",
         "wue_high": "",
         "year": "2023",
-        "range_method": "Google best site (1.06, via DCD) to the Green Algorithms figure",
+        "range_method": (
+            "Google best site (1.06, via DCD) to the 1.12 of Green Algorithms v3.0; central: "
+            "Google's own annual fleet average for 2023 (1.10)"
+        ),
         "source": (
-            GA_PUE + "https://www.nutanix.dev/2023/05/04/digging-into-data-center-efficiency-"
+            GOOGLE_ER_2024
+            + " (annual fleet PUE 1.10 in 2023); range: "
+            + GA_PUE
+            + "https://www.nutanix.dev/2023/05/04/digging-into-data-center-efficiency-"
             "pue-and-the-impact-of-hci/; best site via " + DCD_AWS
         ),
-        "licence": GA_LICENCE,
+        "licence": CITED,
         "needs_check": "true",
     },
     {
@@ -412,11 +430,12 @@ DATACENTRES: list[dict[str, str]] = [
         "ref": "",
         "erf": "",
         "certifications": "",
-        "year": "2021",
-        "source": CNBC_GOOGLE + " (most recent published PUE 1.1, Q2 2021)",
+        "year": "2023",
+        "source": GOOGLE_ER_2024 + " ('In 2023, the average annual power usage effectiveness "
+        "for our data centers was 1.10')",
         "licence": CITED,
-        "needs_check": "true",
-        "note": "newer Google environmental reports give the fleet PUE per year; not checked",
+        "needs_check": "false",
+        "note": "Google's own 2024 Environmental Report (annual fleet average, 2023)",
     },
     {
         "key": "aws-fleet",

@@ -184,6 +184,8 @@ def _market(out: Path) -> Path:
         "list_year",
         "data_year",
         "value",
+        "wtt",
+        "wtw",
         "unit",
         "scope_note",
         "source",
@@ -193,6 +195,8 @@ def _market(out: Path) -> Path:
     ]
     header = [
         "Netherlands market-based electricity factors (CO2emissiefactoren.nl categories).",
+        "value = tank-to-wheel (production; GHG Protocol scope 2, ESRS E1-6); wtt = well-to-tank "
+        "(chain; scope 3 category 3); wtw = well-to-wheel = value + wtt. Empty: not found.",
         "Only figures found in public documents; needs_check=true: not confirmed against the "
         "official list. Contract keys without a row are not shipped (see docs/reference-data.md).",
     ]
@@ -325,7 +329,8 @@ def _datacentres(out: Path) -> Path:
 
 def _pue_wue(shared: Path, out: Path) -> Path:
     ga = {r["provider"]: r["PUE"] for r in _read_ga_pue(shared)}
-    expected = {"Unknown": "unknown", "gcp": "provider:gcp", "OVHcloud": "provider:ovhcloud"}
+    # provider:gcp takes Google's own report (1.10 for 2023), not Green Algorithms' 1.12.
+    expected = {"Unknown": "unknown", "OVHcloud": "provider:ovhcloud"}
     ours = {r["key"]: r["pue"] for r in cur.PUE_WUE}
     for ga_key, key in expected.items():
         if _num(ga[ga_key]) != _num(ours[key]):
@@ -452,6 +457,8 @@ def _llm(shared: Path, out: Path) -> Path:
                 "architecture": arch["type"],
                 "warnings": ";".join(m["warnings"] or []),
                 "aliases": ";".join(sorted(aliases.get((m["provider"], m["name"]), []))),
+                "tps": _num(str((m.get("deployment") or {}).get("tps") or "")),
+                "ttft_s": _num(str((m.get("deployment") or {}).get("ttft") or "")),
                 "source": ECOLOGITS_SRC.format(file="models.json")
                 + "; refs: "
                 + " ".join(m["sources"] or []),
@@ -468,11 +475,15 @@ def _llm(shared: Path, out: Path) -> Path:
         "architecture",
         "warnings",
         "aliases",
+        "tps",
+        "ttft_s",
         "source",
         "licence",
     ]
     header = [
-        "LLM parameter counts (billions) as EcoLogits gives them; ranges for undisclosed models.",
+        "LLM parameter counts (billions) as EcoLogits gives them; ranges for undisclosed models; "
+        "deployment throughput (tps, output tokens/s) and time to first token (ttft_s, s) where "
+        "EcoLogits gives them (OpenRouter statistics).",
         "This file is derived from EcoLogits (https://github.com/mlco2/ecologits, "
         "ecologits/data/models.json at 5be90da) and is licensed MPL-2.0 "
         "(https://mozilla.org/MPL/2.0/); changes: flattened to one row per model.",

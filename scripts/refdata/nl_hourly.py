@@ -2,13 +2,17 @@
 
 Input, in order of preference (``shared`` is ../shared/data):
 
-1. ``grid/NL_<year>_hourly.csv`` files in the format of Electricity Maps' free hourly datasets
-   (columns ``Datetime (UTC)`` and a life-cycle carbon-intensity column). The profile is then the
-   mean over all hours of the files per (month, hour UTC): ``basis = typical``.
-2. Otherwise (no public hourly data could be fetched into ``shared`` so far): the latest annual
-   NL intensity from Our World in Data (``grid/owid_electricity_NLD_2000plus_current.csv``,
-   ``carbon_intensity_elec``) in every cell: ``basis = flat``. A flat profile carries no
-   hour-of-day information; ``algoprint.advice.schedule`` says so and promises no saving.
+1. ``grid/NL_<year>_hourly.csv`` files in the layout of Electricity Maps' hourly datasets
+   (``Datetime (UTC)``, ``Zone Id``, a life-cycle carbon-intensity column; shared/data/SOURCES.md
+   §8). Each file is checked (zone NL, one row per hour, no gap or duplicate) by
+   :mod:`algoprint.advice.grid_profile`. The profile is the mean over all hours of the files per
+   (month, hour UTC) plus the shape spread (the standard deviation of the hour's deviation from
+   its day's mean): ``basis = typical``. Licence: ODbL 1.0 as the republished Electricity Maps
+   data are treated, **to confirm** (flag kept in the table and in NOTICE).
+2. Otherwise: the latest annual NL intensity from Our World in Data
+   (``grid/owid_electricity_NLD_2000plus_current.csv``, ``carbon_intensity_elec``) in every cell:
+   ``basis = flat``. A flat profile carries no hour-of-day information;
+   ``algoprint.advice.schedule`` says so and promises no saving.
 
 Deterministic output (fixed formatting, sorted rows, ``\\n`` line ends).
 """
@@ -17,51 +21,34 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
-from datetime import datetime
+import sys
 from decimal import Decimal
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))  # this checkout's package
+from algoprint.advice.grid_profile import read_hourly, typical_cells
 
 OWID_SRC = (
     "Our World in Data, energy-data (owid/energy-data@e7897ae, owid-energy-data.csv, "
     "carbon_intensity_elec; underlying: Ember 2025, Energy Institute Statistical Review 2024)"
 )
-EM_SRC = "Electricity Maps, free hourly dataset(s) {files}"
+EM_SRC = (
+    "Electricity Maps (2025). Netherlands hourly Carbon Intensity Data (Version January 27, "
+    "2025), life-cycle (LCA) series, https://www.electricitymaps.com; republished by "
+    "atlarge-research/opendc-traces@d46b15c (carbon/traces/electricity_maps); files {files}"
+)
+EM_LICENCE = "ODbL-1.0 (licence to confirm; see NOTICE)"
 HEADER = [
     "zone",
     "month",
     "hour_utc",
     "intensity_g_per_kwh",
+    "spread_g_per_kwh",
     "basis",
     "vintage",
     "source",
     "licence",
 ]
-
-
-def _intensity_column(fields: list[str]) -> str:
-    for name in fields:
-        low = name.lower()
-        if "carbon intensity" in low and ("life cycle" in low or "lca" in low):
-            return name
-    raise ValueError(f"no life-cycle carbon intensity column in {fields}")
-
-
-def _typical(files: list[Path]) -> tuple[dict[tuple[int, int], Decimal], str]:
-    sums: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for path in files:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            column = _intensity_column(list(reader.fieldnames or []))
-            for row in reader:
-                if not row[column]:
-                    continue
-                when = datetime.fromisoformat(row["Datetime (UTC)"])
-                key = (when.month, when.hour)
-                sums[key] += Decimal(row[column])
-                counts[key] += 1
-    return {k: sums[k] / counts[k] for k in sums}, ", ".join(p.name for p in files)
 
 
 def _flat(shared: Path) -> tuple[Decimal, str]:
@@ -76,13 +63,22 @@ def build(shared: Path, out: Path) -> list[Path]:
     """Write ``out/nl_hourly_profile.csv``; returns the written path."""
     files = sorted((shared / "grid").glob("NL_*_hourly.csv"))
     buf = io.StringIO()
+    spread: dict[tuple[int, int], float] = {}
     if files:
-        values, names = _typical(files)
+        points = [p for path in files for p in read_hourly(path, zone="NL")]
+        cells = typical_cells(points)
+        values: dict[tuple[int, int], Decimal] = dict(cells.mean)
+        spread = dict(cells.spread)
         if len(values) != 12 * 24:
             raise ValueError(f"hourly data cover {len(values)} of 288 month × hour cells")
-        basis, vintage, source = "typical", names, EM_SRC.format(files=names)
-        licence = "unverified: check the dataset terms before shipping"
-        buf.write("# nl_hourly_profile.csv: mean grid intensity per month and hour (UTC), NL.\n")
+        names = ", ".join(p.name for p in files)
+        vintage = f"{cells.first:%Y-%m-%d}..{cells.last:%Y-%m-%d}"
+        basis, source, licence = "typical", EM_SRC.format(files=names), EM_LICENCE
+        buf.write(
+            "# nl_hourly_profile.csv: mean grid intensity per month and hour (UTC), NL, with the\n"
+            "# shape spread (sd of the hour's deviation from its day's mean), g CO2e/kWh.\n"
+            "# Electricity Maps data, ODbL 1.0 as republished: LICENCE TO CONFIRM (see NOTICE).\n"
+        )
     else:
         value, year = _flat(shared)
         values = {(m, h): value for m in range(1, 13) for h in range(24)}
@@ -96,7 +92,8 @@ def build(shared: Path, out: Path) -> list[Path]:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)
     for (month, hour), value in sorted(values.items()):
-        writer.writerow(["NL", month, hour, f"{value:.2f}", basis, vintage, source, licence])
+        sd = f"{spread.get((month, hour), 0.0):.2f}"
+        writer.writerow(["NL", month, hour, f"{value:.2f}", sd, basis, vintage, source, licence])
     out.mkdir(parents=True, exist_ok=True)
     path = out / "nl_hourly_profile.csv"
     path.write_text(buf.getvalue(), encoding="utf-8")

@@ -135,7 +135,32 @@ def test_estimate_llm_total_is_requests_times_one() -> None:
         (["estimate", "--cpu-tdp", "100"], "--hours is required"),
         (["estimate", "--hours", "-1", "--cpu-tdp", "100"], "--hours"),
         (["estimate", "--hours", "1", "--cpu", "no-such-cpu-9000"], "unknown CPU model"),
-        (["estimate", "--hours", "1", "--cpu-cores", "4"], "--cpu-cores needs a power"),
+        (["estimate", "--hours", "1", "--cpu-tdp", "9", "--share", "0"], "--share"),
+        (["estimate", "--hours", "1", "--cpu-tdp", "9", "--uncertainty", "-0.1"], "--uncertainty"),
+        (
+            [
+                "estimate",
+                "--hours",
+                "5",
+                "--reserved-hours",
+                "2",
+                "--cpu-tdp",
+                "9",
+                "--embodied-kg",
+                "9",
+                "--lifetime-years",
+                "4",
+            ],
+            "--reserved-hours (2 h) is shorter than --hours",
+        ),
+        (
+            ["estimate", "--energy-kwh", "3", "--embodied-kg", "9..2", "--lifetime-years", "4"],
+            "--embodied-kg '9..2' is not a number or a range",
+        ),
+        (
+            ["estimate", "--energy-kwh", "3", "--cpu-tdp", "9", "--hours", "1"],
+            "--energy-kwh or powers",
+        ),
         (["estimate", "--hours", "1", "--cpu-tdp", "9", "--pue", "0.5"], "--pue"),
         (["estimate", "--hours", "1", "--cpu-tdp", "9", "--lifetime-years", "4"], "--embodied-kg"),
         (["estimate", "--hours", "1", "--cpu-tdp", "9", "llm", "--model", "x"], "belong to"),
@@ -155,3 +180,53 @@ def test_bad_input_is_one_clear_line_and_exit_2(args: list[str], says: str) -> N
     assert says in err
     assert "Traceback" not in err and out == ""
     assert len([ln for ln in err.splitlines() if "rror" in ln]) == 1
+
+
+def test_estimate_every_published_input_by_hand() -> None:
+    # 1 000 GPU-hours × 400 W × 0.8 = 320 kWh exact; × PUE 1.1 × 300 g/kWh = 105.6 kg;
+    # the supplier's 50 g/kWh: 320 × 1.1 × 50 = 17.6 kg; embodied 2 000 kg over 4 years,
+    # reserved 2 000 h of 35 040 h at a quarter of the machine: 28.54 kg (24.26..32.82)
+    rc, out, err = algoprint(
+        "estimate", "--device-hours", "1000", "--gpus", "8", "--gpu-w", "400", "--gpu-load", "0.8",
+        "--uncertainty", "0", "--pue", "1.1", "--grid-intensity", "300",
+        "--market-intensity", "50", "--reserved-hours", "2000", "--share", "0.25",
+        "--embodied-kg", "1700..2300", "--lifetime-years", "4", "--json",
+    )  # fmt: skip
+    assert rc == 0, err
+    doc = json.loads(out)
+    impacts = doc["impacts"]
+    assert impacts["energy_it_j"]["value"] == pytest.approx(320 * 3.6e6)
+    assert impacts["co2e_location_g"]["value"] == pytest.approx(105_600.0)
+    assert impacts["co2e_market_g"]["value"] == pytest.approx(17_600.0)
+    fraction = 2000 / (4 * 8760) * 0.25
+    gwp = impacts["embodied_gwp_g"]
+    assert gwp["value"] == pytest.approx(2_000_000 * fraction)
+    assert (gwp["low"], gwp["high"]) == pytest.approx((1_700_000 * fraction, 2_300_000 * fraction))
+
+
+def test_estimate_energy_only_and_embodied_only() -> None:
+    rc, out, err = algoprint(
+        "estimate", "--energy-kwh", "10", "--uncertainty", "0", "--pue", "1", "--grid-intensity",
+        "200", "--json",
+    )  # fmt: skip
+    assert rc == 0, err
+    assert json.loads(out)["impacts"]["co2e_location_g"]["high"] == pytest.approx(2000.0)
+    rc, out, err = algoprint(
+        "estimate", "--reserved-hours", "876", "--embodied-kg", "1000", "--uncertainty", "0",
+        "--lifetime-years", "1", "--grid-intensity", "200",
+    )  # fmt: skip
+    assert rc == 0, err
+    assert "embodied only" in out and "100 kg" in out  # 1 000 kg × 876/8 760
+    assert "embodied-only estimate" in out
+
+
+def test_factors_market_shows_both_scopes() -> None:
+    rc, out, err = algoprint("factors", "--kind", "market", "--json")
+    assert rc == 0, err
+    rows = {r["contract"]: r for r in json.loads(out)}
+    onbekend = rows["stroom-onbekend"]
+    assert onbekend["factor"]["value"] == 300.0 and "tank-to-wheel" in onbekend["basis"]
+    assert onbekend["well_to_tank"]["value"] == 74.0
+    assert onbekend["well_to_wheel"]["value"] == 374.0
+    assert rows["groen-gvo"]["factor"]["value"] == 0.0
+    assert "reason" in rows["groen-gvo"]["well_to_tank"]

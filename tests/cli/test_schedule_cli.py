@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -42,24 +43,47 @@ def test_parse_deadline() -> None:
         parse_deadline("2026-01-15T11:00+00:00", now)
 
 
-def test_schedule_json_with_the_flat_profile_claims_no_saving(db: str) -> None:
-    rc, out, err = algoprint("schedule", "--duration", "6h", "--deadline", "+12h", "--json")
+def test_schedule_json_is_reproducible_with_now(db: str) -> None:
+    args = ["schedule", "--duration", "3h", "--now", "2025-06-10T19:00", "--json"]
+    rc, out, err = algoprint(*args, "--energy-kwh", "10", "--pue", "1.2")
     assert rc == 0, err
     doc = json.loads(out)
-    assert doc["duration_s"] == 6 * 3600 and doc["zone"] == "NL"
-    assert doc["basis"] == "flat" and doc["saving_rel"] is None and doc["saving_reason"]
-    start = datetime.fromisoformat(doc["start"])
-    assert abs((start - datetime.now(UTC)).total_seconds()) < 120  # flat: start now
+    assert doc["duration_s"] == 3 * 3600 and doc["zone"] == "NL" and doc["basis"] == "typical"
+    assert doc["timezone"] == "Europe/Amsterdam" and doc["pue"] == 1.2
+    start = datetime.fromisoformat(doc["start"]).astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert start.date().isoformat() == "2025-06-11" and 10 <= start.hour <= 15
+    # 10 kWh IT × PUE 1.2 × the saving per kWh
+    assert doc["co2e_saving_g"] == pytest.approx(12 * doc["saving_g_per_kwh"])
+    assert doc["saving_low_g_per_kwh"] < doc["saving_g_per_kwh"] < doc["saving_high_g_per_kwh"]
+    assert algoprint(*args, "--energy-kwh", "10", "--pue", "1.2")[1] == out
 
 
-def test_schedule_human_output_and_storing(db: str) -> None:
+def test_schedule_human_output_in_local_time_and_storing(db: str) -> None:
     rc, out, err = algoprint(
-        "schedule", "--duration", "1h30m", "--energy-kwh", "20", "--algorithm", "churn-model"
-    )
+        "schedule", "--duration", "1h30m", "--energy-kwh", "20", "--algorithm", "churn-model",
+        "--now", "2025-12-01T18:00+01:00",
+    )  # fmt: skip
     assert rc == 0, err
-    assert out.startswith("Start at") and "no saving can be expected" in out and "source:" in out
+    assert out.startswith("Start at") and " CET " in out and "expected saving" in out
+    assert "about 90 %" in out and "not a guarantee" in out and "ODbL" in out
+    assert "PUE 1.56 (unknown-datacentre default)" in out
     (record,) = open_store(db).list_analyses(algorithm="churn-model")
     assert record.kind == "carbon-aware-schedule" and record.measure == "owk-06"
+
+
+def test_schedule_with_own_profile(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    lines = ["zone,month,hour_utc,intensity_g_per_kwh"]
+    lines += [f"BE,{m},{h},{40 if h == 2 else 240}" for m in range(1, 13) for h in range(24)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["--duration", "1h", "--now", "2025-03-01T00:00+00:00", "--profile", str(path)]
+    rc, out, err = algoprint("schedule", *args, "--zone", "BE", "--json")
+    assert rc == 0, err
+    doc = json.loads(out)
+    assert doc["start"].startswith("2025-03-01T02:00") and doc["zone"] == "BE"
+    assert doc["saving_g_per_kwh"] == pytest.approx(200.0)
+    rc, out, err = algoprint("schedule", *args)  # the file is for BE, the zone NL
+    assert rc == 2 and "zone 'BE', not 'NL'" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -74,6 +98,9 @@ def test_schedule_human_output_and_storing(db: str) -> None:
         (["--duration", "1h", "--deadline", "+soon"], "not a duration"),
         (["--duration", "1h", "--zone", "XX"], "no grid-intensity profile for zone 'XX'"),
         (["--duration", "1h", "--energy-kwh", "0"], "--energy-kwh"),
+        (["--duration", "1h", "--pue", "0.8"], "--pue"),
+        (["--duration", "1h", "--now", "soon"], "--now 'soon' is not a time"),
+        (["--duration", "1h", "--profile", "/nonexistent/p.csv"], "cannot read the profile"),
         ([], "--duration"),
     ],
 )

@@ -125,11 +125,21 @@ def test_embodied_allocation_capped_at_lifetime() -> None:
     assert doc.impacts["embodied_gwp_g"].value == pytest.approx(1_000_000.0)
 
 
-def test_hardware_share_takes_largest_ratio() -> None:
+def test_hardware_share_follows_the_sci_rule_by_default() -> None:
     share = hardware_share(embodied_1t(), lifetime_years=4, vcpus=(8, 64), gpus=(1, 4))
-    assert share.share == 0.25
-    assert share.share_basis == "gpus 1/4"
+    assert share.share == 0.125  # SCI: reserved vCPUs / host vCPUs
+    assert share.share_basis == "vcpus 8/64 (SCI rule: reserved vCPU share)"
     assert share.lifetime_s == 4 * SECONDS_PER_YEAR
+    gpu_only = hardware_share(embodied_1t(), lifetime_years=4, gpus=(1, 4))
+    assert gpu_only.share == 0.25
+
+
+def test_hardware_share_largest_ratio_as_an_option() -> None:
+    share = hardware_share(embodied_1t(), lifetime_years=4, vcpus=(8, 64), gpus=(1, 4), rule="max")
+    assert share.share == 0.25
+    assert share.share_basis == "gpus 1/4 (largest of the reserved ratios)"
+    with pytest.raises(ImpactError, match="share rule"):
+        hardware_share(embodied_1t(), lifetime_years=4, vcpus=(8, 64), rule="min")
 
 
 def test_missing_inputs_are_missing_not_zero() -> None:

@@ -10,9 +10,11 @@ import pytest
 from algoprint.errors import ImpactError
 from algoprint.impact.embodied import EmbodiedImpacts
 from algoprint.impact.estimate import (
+    CPU_UNCERTAINTY_REL,
     ESTIMATE_UNCERTAINTY_REL,
     MEMORY_W_PER_GB,
     cpu_power_lookup,
+    default_cpu_bounds,
     estimate,
     gpu_power_lookup,
 )
@@ -21,8 +23,11 @@ from algoprint.impact.uncertainty import Interval
 KWH = 3.6e6
 
 
+CURVE_AT_HALF = 0.5083  # refdata/cpu_load_curve.csv at u = 0.5 (the CPU model meter's curve)
+
+
 def test_explicit_inputs_by_hand() -> None:
-    # 8 cores × 12 W × 0.5 + 2 GPUs × 300 W × 0.25 + 64 GB × 0.3725 W/GB, for 10 h
+    # 8 cores × 12 W × curve(0.5) + 2 GPUs × 300 W × 0.25 + 64 GB × 0.3725 W/GB, for 10 h
     r = estimate(
         hours=10,
         cpu_cores=8,
@@ -36,8 +41,9 @@ def test_explicit_inputs_by_hand() -> None:
         grid_intensity_g_per_kwh=250,
         wue_l_per_kwh=0.4,
     )
-    assert r.power_w == pytest.approx({"cpu": 48.0, "gpu": 150.0, "memory": 23.84})
-    e_kwh = (48.0 + 150.0 + 23.84) * 10 / 1000  # 2.2184 kWh
+    cpu = 8 * 12 * CURVE_AT_HALF  # 48.7968 W
+    assert r.power_w == pytest.approx({"cpu": cpu, "gpu": 150.0, "memory": 23.84})
+    e_kwh = (cpu + 150.0 + 23.84) * 10 / 1000
     doc = r.document.impacts
     assert doc["energy_it_j"].value == pytest.approx(e_kwh * KWH)
     assert doc["energy_facility_j"].value == pytest.approx(1.2 * e_kwh * KWH)
@@ -51,8 +57,35 @@ def test_explicit_inputs_by_hand() -> None:
 def test_uncertainty_is_recorded_assumption() -> None:
     r = estimate(hours=1, cpu_tdp_w=100, cpu_utilisation=1.0, pue=1.0, grid_intensity_g_per_kwh=1)
     e = r.document.impacts["energy_it_j"]
-    assert e.high == pytest.approx(100 * 3600 * (1 + ESTIMATE_UNCERTAINTY_REL))
+    assert e.high == pytest.approx(100 * 3600 * (1 + CPU_UNCERTAINTY_REL))
     assert any("assumed" in a for a in r.assumptions)
+    r = estimate(hours=1, gpu_count=1, gpu_power_w=100, gpu_utilisation=1.0, pue=1.0)
+    e = r.document.impacts["energy_it_j"]
+    assert e.high == pytest.approx(100 * 3600 * (1 + ESTIMATE_UNCERTAINTY_REL))
+
+
+def test_cpu_uncertainty_is_the_meters() -> None:
+    from algoprint.meters.cpu_model import UNCERTAINTY_REL
+
+    assert CPU_UNCERTAINTY_REL == UNCERTAINTY_REL
+
+
+def test_cpu_follows_the_meters_load_curve() -> None:
+    # at 10 % load the meter's curve gives 0.2944 of P_max (linear TDP × u would give 0.1)
+    r = estimate(hours=1, cpu_tdp_w=100, cpu_utilisation=0.1, pue=1.0)
+    assert r.power_w["cpu"] == pytest.approx(29.44)
+    assert any("load curve" in a for a in r.assumptions)
+
+
+def test_default_cpu_power_is_widened_and_said() -> None:
+    w, low_rel, high_rel = default_cpu_bounds()
+    assert 10 < w < 12  # median W per core of the table
+    assert 0.2 < low_rel < 0.35 and 2.2 < high_rel < 2.6  # about -73 %/+137..146 %
+    r = estimate(hours=2, cpu_cores=4, cpu_utilisation=1.0, pue=1.0)
+    e = r.document.impacts["energy_it_j"]
+    assert e.value == pytest.approx(4 * w * 2 * 3600)
+    assert e.low == pytest.approx(e.value * low_rel) and e.high == pytest.approx(e.value * high_rel)
+    assert any("default" in a and "spread" in a for a in r.assumptions)
 
 
 def test_missing_utilisation_is_full_load_and_said() -> None:
@@ -113,7 +146,6 @@ def test_embodied_needs_lifetime_and_is_allocated() -> None:
         ({"hours": -1, "cpu_tdp_w": 10}, "hours"),
         ({"hours": math.nan, "cpu_tdp_w": 10}, "hours"),
         ({"hours": 1, "cpu_tdp_w": -5}, "cpu_tdp_w"),
-        ({"hours": 1, "cpu_cores": 4}, "needs a power"),
         ({"hours": 1, "cpu_power_per_core_w": 4}, "needs cpu_cores"),
         ({"hours": 1, "gpu_count": 2}, "gpu_power_w or gpu_model"),
         ({"hours": 1, "gpu_power_w": 300}, "gpu_count is 0"),
@@ -132,3 +164,14 @@ def test_lifetime_zero_raises() -> None:
     emb = EmbodiedImpacts(Interval.exact(1.0), None, None, ("x",), "manufacturer")
     with pytest.raises(ImpactError, match="lifetime_years"):
         estimate(hours=1, cpu_tdp_w=10, pue=1, embodied=emb, lifetime_years=0)
+
+
+def test_default_cpu_interval_covers_the_table() -> None:
+    # coverage: the interval of a CPU on the default W per core holds the TDP-based power of
+    # the table's CPUs (per core, at full load) for at least 95 % of them
+    from algoprint.meters._cpu_table import cpu_power_table
+
+    w, low_rel, high_rel = default_cpu_bounds()
+    per_core = [e.tdp_w / e.n_cores for e in cpu_power_table() if e.n_cores]
+    inside = sum(w * low_rel <= x <= w * high_rel for x in per_core)
+    assert inside / len(per_core) >= 0.95

@@ -77,9 +77,21 @@ def test_market_contract_keys() -> None:
 
 def test_market_factor_carries_needs_check_note() -> None:
     m = f.market_factor("stroom-onbekend")
-    assert m.value == pytest.approx(374)
+    assert m.value == pytest.approx(300)  # tank-to-wheel: the scope-2 basis
     assert m.low < m.value < m.high
     assert m.note is not None and "not confirmed" in m.note
+
+
+def test_market_parts_are_stored_separately() -> None:
+    ttw = f.market_factor("stroom-onbekend", part="ttw").value
+    wtt = f.market_factor("stroom-onbekend", part="wtt").value
+    wtw = f.market_factor("stroom-onbekend", part="wtw").value
+    assert (ttw, wtt, wtw) == (300.0, 74.0, 374.0) and ttw + wtt == wtw
+    assert "TTW" in f.market_factor("groen-gvo").vintage
+    with pytest.raises(ImpactError, match="well-to-tank"):
+        f.market_factor("groen-gvo", part="wtt")
+    with pytest.raises(ImpactError, match="part"):
+        f.market_factor("groen-gvo", part="scope9")
 
 
 def test_green_gvo_is_zero_with_zero_interval() -> None:

@@ -166,7 +166,27 @@ def test_defaults_are_recorded() -> None:
     assert "PUE" in text and "WUE" in text and "stroom onbekend" in text
     assert resolved.pue.origin == "default"
     assert resolved.market_g_per_kwh is not None
-    assert resolved.market_g_per_kwh.interval.value == pytest.approx(374.0)
+    # scope 2 on tank-to-wheel (300), the chain (74) apart for scope 3 category 3
+    assert resolved.market_g_per_kwh.interval.value == pytest.approx(300.0)
+    assert resolved.market_wtt_g_per_kwh is not None
+    assert resolved.market_wtt_g_per_kwh.interval.value == pytest.approx(74.0)
+
+
+def test_both_contracts_on_one_basis_and_the_wtt_field() -> None:
+    from algoprint.impact.compute import EnergyInput, compute_from_factors
+
+    energy = EnergyInput.single(3.6e6, 0.0)  # 1 kWh
+    onbekend = factors_for_profile(LocationProfile(zone="NL", pue=1.0), year=2024)
+    groen = factors_for_profile(
+        LocationProfile(zone="NL", pue=1.0, contract="groen-gvo"), year=2024
+    )
+    d1 = compute_from_factors(energy, onbekend, duration_s=0)
+    d2 = compute_from_factors(energy, groen, duration_s=0)
+    assert d1.impacts["co2e_market_g"].value == pytest.approx(300.0)  # TTW
+    assert d1.impacts["co2e_market_wtt_g"].value == pytest.approx(74.0)  # scope 3 cat. 3
+    assert d2.impacts["co2e_market_g"].value == 0.0  # TTW as well
+    assert "co2e_market_wtt_g" in d2.missing and "not found" in d2.missing["co2e_market_wtt_g"]
+    assert any("do not change the grid" in n for n in d2.notes)
 
 
 def test_no_contract_outside_nl_uses_grid_average_with_a_record() -> None:
@@ -199,3 +219,24 @@ def test_profile_to_dict_round_trips_sources() -> None:
     data = resolve_location({"location": {"zone": "NL"}}).to_dict()
     assert data["zone"] == "NL"
     assert data["sources"] == {"zone": "config [location]"}
+
+
+def test_google_regional_grid_factor_is_used_for_its_region() -> None:
+    regional = factors_for_profile(
+        LocationProfile(zone="US", cloud="gcp", region="us-west1", pue=1.1), year=2024
+    )
+    assert regional.grid_g_per_kwh is not None
+    assert regional.grid_g_per_kwh.interval.value == pytest.approx(79.23)  # Google, 2024
+    assert any("regional grid factor" in n for n in regional.notes)
+
+
+def test_multi_grid_country_average_gets_a_wide_interval() -> None:
+    country = factors_for_profile(LocationProfile(zone="US", pue=1.1), year=2024)
+    assert country.grid_g_per_kwh is not None
+    g = country.grid_g_per_kwh.interval
+    assert g.value == pytest.approx(383.55)
+    assert g.low < 100 and g.high > 570  # Google's US regions: 98..579 g/kWh
+    single = factors_for_profile(LocationProfile(zone="NL", pue=1.1), year=2024)
+    assert single.grid_g_per_kwh is not None
+    nl = single.grid_g_per_kwh.interval
+    assert nl.high / nl.value == pytest.approx(1.1)

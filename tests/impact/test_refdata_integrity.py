@@ -27,6 +27,8 @@ SPECS: dict[str, tuple[set[str], list[str], dict[str, tuple[float, float | None]
             "category",
             "list_year",
             "value",
+            "wtt",
+            "wtw",
             "unit",
             "scope_note",
             "source",

@@ -19,11 +19,12 @@ import json
 import math
 import os
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from algoprint.advice.grid_profile import IntensityProfile, load_profile, load_profile_file
 from algoprint.errors import ImpactError, InputError
 from algoprint.records import AnalysisRecord
 
@@ -32,79 +33,12 @@ __all__ = [
     "IntensityProfile",
     "ScheduleAdvice",
     "load_profile",
+    "load_profile_file",
     "provider_from_settings",
     "recommend_window",
 ]
 
 HOUR = timedelta(hours=1)
-ZONES_SHIPPED = {"NL": "nl_hourly_profile"}
-
-
-@dataclass(frozen=True, slots=True)
-class IntensityProfile:
-    """Grid carbon intensity over time, from a typical profile or a forecast.
-
-    Attributes:
-        zone: the grid zone (ISO country code).
-        basis: ``typical`` (month × hour means of past data), ``flat`` (one annual mean: no
-            hourly information), ``forecast`` (a provider's forecast) or ``example``.
-        source / licence: where the numbers come from.
-        by_month_hour: (month 1-12, hour UTC 0-23) → g CO2e/kWh (typical and flat profiles).
-        points: hourly (start UTC, g CO2e/kWh) values (forecasts).
-    """
-
-    zone: str
-    basis: str
-    source: str
-    licence: str | None = None
-    by_month_hour: Mapping[tuple[int, int], float] = field(default_factory=dict)
-    points: Sequence[tuple[datetime, float]] = ()
-
-    def at(self, when: datetime) -> float | None:
-        """Intensity (g/kWh) in the hour containing ``when``; ``None`` outside a forecast."""
-        if self.points:
-            hour = when.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-            return _lookup(self.points, hour)
-        key = (when.astimezone(UTC).month, when.astimezone(UTC).hour)
-        return self.by_month_hour.get(key)
-
-    @property
-    def covers_until(self) -> datetime | None:
-        """The end of a forecast (``None`` for month × hour profiles, which repeat)."""
-        return self.points[-1][0] + HOUR if self.points else None
-
-
-def _lookup(points: Sequence[tuple[datetime, float]], hour: datetime) -> float | None:
-    for start, value in points:
-        if start == hour:
-            return value
-    return None
-
-
-def load_profile(zone: str = "NL") -> IntensityProfile:
-    """The shipped profile of ``zone``.
-
-    Raises:
-        InputError: no profile is shipped for the zone (the message lists those that are).
-    """
-    table = ZONES_SHIPPED.get(zone.upper())
-    if table is None:
-        raise InputError(
-            f"no grid-intensity profile for zone {zone!r}",
-            hint=f"shipped: {', '.join(ZONES_SHIPPED)}; or pass profile= or a forecast provider",
-        )
-    from algoprint.refdata import load_table
-
-    rows = load_table(table)
-    values = {(int(r["month"]), int(r["hour_utc"])): float(r["intensity_g_per_kwh"]) for r in rows}
-    first = rows[0]
-    return IntensityProfile(
-        zone=zone.upper(),
-        basis=first["basis"],
-        source=f"{first['source']} ({first['vintage']})",
-        licence=first["licence"],
-        by_month_hour=values,
-    )
 
 
 # -- live forecasts ------------------------------------------------------------------------------
@@ -214,7 +148,10 @@ class ScheduleAdvice:
 
     ``saving_rel`` and ``saving_g_per_kwh`` compare the best window with starting now, *under
     the profile's basis*; they are ``None`` with ``saving_reason`` when the profile cannot tell
-    (a flat profile). ``co2e_saving_g`` needs ``energy_j``.
+    (a flat profile). ``saving_low_g_per_kwh``/``saving_high_g_per_kwh`` bound the saving on a
+    given day (about 90 %, from the profile's shape spread; a typical profile is not tomorrow's
+    grid, and the low end can be below zero). ``co2e_saving_g`` (and its low/high) needs
+    ``energy_j``: the IT energy, times ``pue`` for the facility energy.
     """
 
     zone: str
@@ -233,6 +170,13 @@ class ScheduleAdvice:
     saving_reason: str | None = None
     candidates: int = 0
     notes: list[str] = field(default_factory=list)
+    saving_low_g_per_kwh: float | None = None
+    saving_high_g_per_kwh: float | None = None
+    co2e_saving_low_g: float | None = None
+    co2e_saving_high_g: float | None = None
+    energy_it_kwh: float | None = None
+    pue: float = 1.0
+    timezone: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (datetimes as ISO 8601)."""
@@ -301,6 +245,7 @@ def recommend_window(
     provider: ElectricityMapsProvider | None = None,
     energy_j: float | None = None,
     step_s: float = 900.0,
+    pue: float = 1.0,
 ) -> ScheduleAdvice:
     """The start time with the lowest expected mean grid intensity before ``deadline``.
 
@@ -311,18 +256,23 @@ def recommend_window(
         now: the current time (time-zone aware; default: now).
         profile: use this profile instead of the shipped one.
         provider: fetch a live forecast from it (explicit: its failures raise).
-        energy_j: the run's expected energy, to state the CO2e saving in grams.
+        energy_j: the run's expected IT energy (J), to state the CO2e saving in grams.
         step_s: spacing of the candidate start times (s).
+        pue: the datacentre's PUE (>= 1): the facility energy is ``energy_j × pue``.
 
     Raises:
         InputError: duration not > 0, naive datetimes, a deadline the run cannot meet, an
-            unknown zone.
+            unknown zone, a PUE below 1, a negative energy.
         ImpactError: the forecast failed or does not cover the run at all.
     """
     if not isinstance(duration_s, int | float) or not math.isfinite(duration_s) or duration_s <= 0:
         raise InputError(f"duration_s must be > 0, got {duration_s!r}", hint="pass seconds")
     if step_s <= 0:
         raise InputError(f"step_s must be > 0, got {step_s!r}")
+    if not math.isfinite(pue) or pue < 1:
+        raise InputError(f"pue must be >= 1, got {pue!r}", hint="PUE is at least 1, e.g. 1.2")
+    if energy_j is not None and (not math.isfinite(energy_j) or energy_j < 0):
+        raise InputError(f"energy_j must be >= 0, got {energy_j!r}", hint="IT energy in joules")
     now = _aware("now", now or datetime.now(UTC))
     length = timedelta(seconds=float(duration_s))
     deadline = _aware("deadline", deadline) if deadline else now + timedelta(hours=24) + length
@@ -362,7 +312,15 @@ def recommend_window(
             "(no hourly data behind it); configure a forecast provider or pass a typical profile"
         )
         best, best_mean = now, now_mean
-    co2e = None if reason or energy_j is None else saving * energy_j / 3.6e6
+    low = high = None
+    if reason is None:
+        low, high = _saving_interval(profile, now, best, length, saving)
+    kwh = None if energy_j is None else energy_j / 3.6e6
+    facility = None if reason or kwh is None else kwh * pue
+
+    def grams(g_per_kwh: float | None) -> float | None:
+        return None if facility is None or g_per_kwh is None else g_per_kwh * facility
+
     return ScheduleAdvice(
         zone=profile.zone,
         start=best,
@@ -376,8 +334,44 @@ def recommend_window(
         licence=profile.licence,
         saving_g_per_kwh=None if reason else saving,
         saving_rel=None if reason or now_mean <= 0 else saving / now_mean,
-        co2e_saving_g=co2e,
+        co2e_saving_g=grams(saving),
         saving_reason=reason,
         candidates=len(scored),
         notes=notes,
+        saving_low_g_per_kwh=low,
+        saving_high_g_per_kwh=high,
+        co2e_saving_low_g=grams(low),
+        co2e_saving_high_g=grams(high),
+        energy_it_kwh=kwh,
+        pue=float(pue),
+        timezone=profile.timezone,
     )
+
+
+SAVING_Z = 1.96
+"""Multiplier of the summed window spreads. With the NL profile fitted on 2021-2023, the interval
+held the realised saving of 2024 on 88-99 % of days, depending on the hour asked
+(``bench/schedule_backtest.py``; docs/benchmarks.md): it is stated as about 90 %."""
+
+
+def _saving_interval(
+    profile: IntensityProfile, now: datetime, best: datetime, length: timedelta, saving: float
+) -> tuple[float | None, float | None]:
+    """About 90 % bounds of the saving on a given day (g/kWh), from the shape spread.
+
+    The spread of each window is the time-weighted mean of its hours' spreads (hours within a
+    window taken as fully correlated); the two spreads are added (the deviations of one day sum
+    to zero, so the windows tend to move against each other). Day-to-day level changes are not
+    in the spread, which is why the back-tested coverage is below 95 % for evening starts.
+    Forecasts and profiles without a spread give ``(None, None)``.
+    """
+    if profile.points or not profile.spread_by_month_hour:
+        return None, None
+    if best == now:
+        return 0.0, 0.0
+    sd_now = _mean(profile.spread_at, now, now + length)
+    sd_best = _mean(profile.spread_at, best, best + length)
+    if sd_now is None or sd_best is None:
+        return None, None
+    half = SAVING_Z * (sd_now + sd_best)
+    return saving - half, saving + half

@@ -314,6 +314,7 @@ LABELS = {
     "energy_facility_j": "energy (facility, × PUE)",
     "co2e_location_g": "CO2e location-based",
     "co2e_market_g": "CO2e market-based",
+    "co2e_market_wtt_g": "CO2e chain (scope 3.3)",
     "water_onsite_l": "water on site",
     "water_offsite_l": "water off site",
     "water_l": "water",

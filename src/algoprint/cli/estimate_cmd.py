@@ -45,9 +45,75 @@ def _share(ctx: click.Context, param: click.Parameter, value: float | None) -> f
     return value
 
 
+def _fraction(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    del ctx
+    if value is not None and not 0 < value <= 1:
+        raise click.BadParameter(f"must be in (0, 1] (0.25 = a quarter), got {value:g}")
+    return value
+
+
+def _nonneg(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    del ctx
+    if value is not None and not value >= 0:
+        raise click.BadParameter(f"must be >= 0 (0.1 = ±10 %, 0 = exact), got {value:g}")
+    return value
+
+
+def parse_kg_range(text: str | None) -> float | tuple[float, float] | None:
+    """``1500`` or ``1200..1800`` (kg) → a number or a (low, high) range.
+
+    Raises:
+        InputError: not a number or a range of two numbers >= 0 with low <= high.
+    """
+    if text is None:
+        return None
+    parts = text.replace(" ", "").split("..")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    ok = len(numbers) in {1, 2} and all(n > 0 and n != float("inf") for n in numbers)
+    if not ok or (len(numbers) == 2 and numbers[0] > numbers[1]):
+        raise InputError(
+            f"--embodied-kg {text!r} is not a number or a range",
+            hint="e.g. --embodied-kg 1500 or --embodied-kg 1200..1800 (kg CO2e, low <= high)",
+        )
+    return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
+
+
 def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
     opts = [
-        click.option("--hours", type=float, callback=_positive, metavar="H", help="Wall time."),
+        click.option(
+            "--hours", type=float, callback=_positive, metavar="H", help="Wall time drawing power."
+        ),
+        click.option(
+            "--reserved-hours",
+            type=float,
+            callback=_positive,
+            metavar="H",
+            help="Time the hardware is reserved (>= --hours), for embodied impacts.",
+        ),
+        click.option(
+            "--device-hours",
+            type=float,
+            callback=_positive,
+            metavar="H",
+            help="GPU-hours (GPUs × hours) for the GPU energy, e.g. from a paper.",
+        ),
+        click.option(
+            "--energy-kwh",
+            type=float,
+            callback=_nonneg,
+            metavar="KWH",
+            help="Known IT energy (kWh); replaces the power model.",
+        ),
+        click.option(
+            "--uncertainty",
+            type=float,
+            callback=_nonneg,
+            metavar="REL",
+            help="Uncertainty of the figures you give (0.1 = ±10 %, 0 = exact).",
+        ),
         click.option("--cpu", "cpu_model", metavar="MODEL", help="CPU model (power table)."),
         click.option("--cpu-cores", type=float, callback=_positive, metavar="N"),
         click.option(
@@ -86,13 +152,31 @@ def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--wue", type=click.FloatRange(min=0), metavar="L_PER_KWH"),
         click.option("--contract", metavar="KEY", help="Electricity contract, e.g. groen-gvo."),
+        click.option(
+            "--market-intensity",
+            type=click.FloatRange(min=0),
+            metavar="G_PER_KWH",
+            help="Your supplier's market-based factor for the contract, g CO2e/kWh.",
+        ),
         click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor."),
         click.option(
+            "--server-year",
+            type=click.IntRange(1990, 2100),
+            metavar="YEAR",
+            help="The server's year: the CPU load curve takes that vintage's idle share.",
+        ),
+        click.option(
             "--embodied-kg",
-            type=float,
-            callback=_positive,
             metavar="KG",
-            help="The machine's manufacture CO2e (kg); needs --lifetime-years.",
+            help="The machine's manufacture CO2e: 1500 or a range 1200..1800 (kg); needs "
+            "--lifetime-years.",
+        ),
+        click.option(
+            "--share",
+            type=float,
+            callback=_fraction,
+            metavar="0..1",
+            help="Share of the machine reserved, for embodied impacts (default 1).",
         ),
         click.option("--lifetime-years", type=float, callback=_positive, metavar="Y"),
         click.option(
@@ -149,33 +233,33 @@ _ESTIMATE_WORDS = {
     "lifetime_years": "--lifetime-years",
     "cpu_utilisation": "--cpu-load",
     "gpu_utilisation": "--gpu-load",
+    "reserved_hours": "--reserved-hours",
+    "device_hours": "--device-hours",
+    "energy_kwh": "--energy-kwh",
+    "market_intensity_g_per_kwh": "--market-intensity",
+    "embodied_kg": "--embodied-kg",
+    "uncertainty": "--uncertainty",
+    "share": "--share",
+    "than hours": "than --hours",
 }
 
 
 def _run_estimate(**o: Any) -> None:
-    if o["hours"] is None:
-        raise InputError("--hours is required", hint="e.g. --hours 2 (wall time of the job)")
     hardware = ("cpu_model", "cpu_cores", "cpu_w_per_core", "cpu_tdp", "gpus", "memory_gb")
-    if not any(o[k] for k in hardware):
+    given = any(o[k] for k in hardware) or o["device_hours"] or o["energy_kwh"] is not None
+    if not given and o["embodied_kg"] is None:
         raise InputError(
-            "nothing to estimate: give a CPU, GPUs or memory",
-            hint="e.g. --cpu-cores 8 --cpu-w-per-core 12, --cpu-tdp 150, --gpus 1 --gpu-w 300, "
-            "--memory-gb 32",
+            "nothing to estimate: give a CPU, GPUs, memory, --energy-kwh or --embodied-kg",
+            hint="e.g. --hours 2 --cpu-cores 8 --cpu-w-per-core 12, --energy-kwh 120, "
+            "--gpus 1 --gpu-w 300 --device-hours 500",
         )
-    embodied = None
-    if o["embodied_kg"] is not None:
-        from algoprint.impact.embodied import EmbodiedImpacts
-        from algoprint.impact.uncertainty import Interval
-
-        embodied = EmbodiedImpacts(
-            gwp_g=Interval.exact(o["embodied_kg"] * 1000),
-            adpe_g_sbeq=None,
-            pe_j=None,
-            sources=("user (--embodied-kg)",),
-            origin="user",
-        )
-    elif o["lifetime_years"] is not None:
+    powered = ("cpu_model", "cpu_cores", "cpu_w_per_core", "cpu_tdp", "memory_gb")
+    needs_hours = any(o[k] for k in powered) or (o["gpus"] and not o["device_hours"])
+    if o["hours"] is None and needs_hours:
+        raise InputError("--hours is required", hint="e.g. --hours 2 (wall time of the job)")
+    if o["embodied_kg"] is None and o["lifetime_years"] is not None:
         raise InputError("--lifetime-years needs --embodied-kg", hint="e.g. --embodied-kg 1500")
+    embodied_kg = parse_kg_range(o["embodied_kg"])
     profile = None
     located = any(o[k] for k in ("location", "cloud", "region", "datacentre"))
     if located or o["grid_intensity"] is None:
@@ -187,7 +271,7 @@ def _run_estimate(**o: Any) -> None:
             datacentre=o["datacentre"],
         )
     with cli_words(_ESTIMATE_WORDS):
-        result = _estimate(o, profile, embodied)
+        result = _estimate(o, profile, embodied_kg)
     doc = result.document
 
     if o["as_json"]:
@@ -199,12 +283,15 @@ def _run_estimate(**o: Any) -> None:
                         {
                             "name": c.name,
                             "energy_j": c.energy_j,
+                            "low_j": c.interval.low,
+                            "high_j": c.interval.high,
                             "uncertainty_rel": c.uncertainty_rel,
                         }
                         for c in result.energy.components
                     ],
                 },
                 "power_w": result.power_w,
+                "embodied_only": result.embodied_only,
                 "assumptions": list(result.assumptions),
                 **impact_fields(doc, profile),
             }
@@ -213,12 +300,28 @@ def _run_estimate(**o: Any) -> None:
     console = _console()
     watts = ", ".join(f"{k} {v:.4g} W" for k, v in result.power_w.items())
     place = escape(where_text(profile))
-    console.print(f"[bold]Estimate[/bold] for {o['hours']:g} h at {place}: {escape(watts)}")
+    span = _span(o, result.embodied_only)
+    console.print(f"[bold]Estimate[/bold] for {span} at {place}: {escape(watts or 'no power')}")
     console.print(impacts_table(doc))
     _print_missing_and_assumptions(console, doc, result.assumptions)
 
 
-def _estimate(o: dict[str, Any], profile: Any, embodied: Any) -> Any:
+def _span(o: dict[str, Any], embodied_only: bool) -> str:
+    parts = []
+    if o["hours"] is not None:
+        parts.append(f"{o['hours']:g} h powered")
+    if o["reserved_hours"] is not None:
+        parts.append(f"{o['reserved_hours']:g} h reserved")
+    if o["device_hours"] is not None:
+        parts.append(f"{o['device_hours']:g} GPU-hours")
+    if o["energy_kwh"] is not None:
+        parts.append(f"{o['energy_kwh']:g} kWh given")
+    if embodied_only:
+        parts.append("embodied only")
+    return escape(", ".join(parts))
+
+
+def _estimate(o: dict[str, Any], profile: Any, embodied_kg: Any) -> Any:
     from algoprint.impact.estimate import estimate
 
     return estimate(
@@ -244,9 +347,20 @@ def _estimate(o: dict[str, Any], profile: Any, embodied: Any) -> Any:
         ),
         contract=o["contract"] or (profile.contract if profile else None),
         year=o["year"] or (profile.year if profile else None),
-        embodied=embodied,
+        embodied_kg=embodied_kg,
         lifetime_years=o["lifetime_years"],
         units=o["units"],
+        share=o["share"],
+        reserved_hours=o["reserved_hours"],
+        device_hours=o["device_hours"],
+        energy_kwh=o["energy_kwh"],
+        market_intensity_g_per_kwh=(
+            o["market_intensity"]
+            if o["market_intensity"] is not None
+            else (profile.market_g_per_kwh if profile else None)
+        ),
+        uncertainty=o["uncertainty"],
+        server_year=o["server_year"],
     )
 
 

@@ -121,15 +121,35 @@ def _market_rows(year: int | None) -> list[Row]:
             rows.append(
                 (
                     {"contract": key, "meaning": meaning, "factor": None, "reason": e.message},
-                    [key, "—", "—", meaning, e.message],
+                    [f"{key}: {meaning}", "—", "—", "—", e.message],
                     "",
                 )
             )
             continue
+        parts: dict[str, Any] = {}
+        for part in ("wtt", "wtw"):
+            try:
+                parts[part] = dataclasses.asdict(factors.market_factor(key, year, part=part))
+            except ImpactError as e:
+                parts[part] = {"reason": e.message}
+        wtt = parts["wtt"].get("value")
         rows.append(
             (
-                {"contract": key, "meaning": meaning, "factor": dataclasses.asdict(m)},
-                [key, f"{m.value:.3g}", _range(m), meaning, m.note or ""],
+                {
+                    "contract": key,
+                    "meaning": meaning,
+                    "factor": dataclasses.asdict(m),
+                    "basis": "tank-to-wheel (scope 2 market-based, ESRS E1-6)",
+                    "well_to_tank": parts["wtt"],
+                    "well_to_wheel": parts["wtw"],
+                },
+                [
+                    f"{key}: {meaning}",
+                    f"{m.value:.3g}",
+                    _range(m),
+                    "—" if wtt is None else f"{wtt:.3g}",
+                    m.note or "",
+                ],
                 f"{m.source} ({m.licence})",
             )
         )
@@ -235,7 +255,7 @@ _HEADERS: dict[str, list[str]] = {
     "grid": ["zone", "year", "g CO2e/kWh", "range", "note"],
     "water": ["zone", "L/kWh (off site)", "range", "note"],
     "pue": ["key", "PUE", "range", "WUE L/kWh", "range"],
-    "market": ["contract", "g CO2e/kWh", "range", "meaning", "note"],
+    "market": ["contract", "TTW g/kWh (scope 2)", "range", "WTT g/kWh (scope 3.3)", "note"],
     "cloud": ["region", "zone", "location", "grid g/kWh", "CFE"],
     "datacentre": ["name", "kind", "zone", "PUE", "WUE L/kWh"],
     "embodied": ["component", "parameter", "basis", "kg CO2e", "lifetime y"],

@@ -1,13 +1,16 @@
 """``algoprint schedule``: when to start a run so its grid carbon intensity is lowest (owk-06).
 
 Thin over :func:`algoprint.advice.schedule.recommend_window`; docs/training.md says what the
-shipped profile holds (today: a flat NL profile, so no saving is claimed from it).
+shipped profile holds (the typical NL month × hour profile of 2021-2024, Electricity Maps data).
+Times are shown in the zone's local time (Europe/Amsterdam for NL); UTC is used inside.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -41,8 +44,26 @@ def parse_duration(text: str, *, what: str = "--duration") -> float:
     return total
 
 
-def parse_deadline(text: str, now: datetime) -> datetime:
-    """``+12h`` (from now) or an ISO 8601 time; a time without offset is local time.
+def parse_time(text: str, *, what: str, local: tzinfo | None = None) -> datetime:
+    """An ISO 8601 time; one without offset is in ``local`` (default: the system's time zone).
+
+    Raises:
+        InputError: not a time (the message names the option).
+    """
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"{what} {text!r} is not a time",
+            hint="use ISO 8601, e.g. 2026-03-01T08:00 or 2026-03-01T08:00+01:00",
+        ) from None
+    if when.tzinfo is None:  # local time, as a person writes it
+        when = when.replace(tzinfo=local) if local else when.astimezone()
+    return when.astimezone(UTC)
+
+
+def parse_deadline(text: str, now: datetime, local: tzinfo | None = None) -> datetime:
+    """``+12h`` (from now) or an ISO 8601 time; a time without offset is in ``local``.
 
     Raises:
         InputError: not a time, or a time in the past.
@@ -51,15 +72,12 @@ def parse_deadline(text: str, now: datetime) -> datetime:
     if raw.startswith("+"):
         when = now + timedelta(seconds=parse_duration(raw[1:], what="--deadline"))
     else:
-        try:
-            when = datetime.fromisoformat(raw)
-        except ValueError:
+        if not raw[:1].isdigit():
             raise InputError(
                 f"--deadline {text!r} is not a time",
                 hint="use +12h (from now) or ISO 8601, e.g. 2026-03-01T08:00+01:00",
-            ) from None
-        if when.tzinfo is None:
-            when = when.astimezone()  # local time, as a person writes it
+            )
+        when = parse_time(raw, what="--deadline", local=local)
     if when <= now:
         raise InputError(f"--deadline {text!r} is in the past", hint="give a later time, e.g. +12h")
     return when.astimezone(UTC)
@@ -90,7 +108,26 @@ def parse_deadline(text: str, now: datetime) -> datetime:
     "--energy-kwh",
     type=click.FloatRange(min=0, min_open=True),
     metavar="N",
-    help="Expected energy of the run, to state the CO2e saving in grams.",
+    help="Expected IT energy of the run (kWh); the PUE is applied for the CO2e saving.",
+)
+@click.option(
+    "--pue",
+    type=click.FloatRange(min=1),
+    metavar="PUE",
+    help="Datacentre PUE for --energy-kwh (default: the unknown-datacentre default).",
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.csv",
+    help="Your own hourly data (Electricity Maps layout) or month × hour profile for the zone.",
+)
+@click.option(
+    "--now",
+    "now_text",
+    metavar="TIME",
+    help="Advise as if it were TIME (ISO 8601; without offset: the zone's local time).",
 )
 @click.option("--algorithm", "-a", metavar="SLUG", help="Store the advice as owk-06 evidence.")
 @db_option
@@ -100,6 +137,9 @@ def schedule(
     deadline: str | None,
     zone: str,
     energy_kwh: float | None,
+    pue: float | None,
+    profile_path: Path | None,
+    now_text: str | None,
     algorithm: str | None,
     db: str | None,
     as_json: bool,
@@ -108,25 +148,46 @@ def schedule(
 
     Start times every 15 minutes up to the latest start that still ends before the deadline
     are compared on the mean intensity over the run. The saving against starting now is an
-    expectation under the profile used (typical or forecast), never a promise. A live forecast
-    is used when an Electricity Maps token is configured ([services] electricitymaps_token or
-    ELECTRICITYMAPS_TOKEN).
+    expectation under the profile used (typical or forecast), never a promise: a typical
+    profile is not tomorrow's grid, so the saving comes with an interval (about 90 %) that
+    can reach below zero. NL ships a typical month × hour profile (Electricity Maps,
+    2021-2024); --profile takes your own. A live forecast is used when an Electricity Maps
+    token is configured ([services] electricitymaps_token or ELECTRICITYMAPS_TOKEN) and no
+    --profile is given. Times are shown in the zone's local time.
     """
+    from zoneinfo import ZoneInfo
+
+    from algoprint.advice.grid_profile import ZONE_TIMEZONES, load_profile_file
     from algoprint.advice.schedule import provider_from_settings, recommend_window
     from algoprint.config import load_settings
 
+    zone = zone.strip().upper()
+    tz_name = ZONE_TIMEZONES.get(zone)
+    local = ZoneInfo(tz_name) if tz_name else None
     duration_s = parse_duration(duration)
-    now = datetime.now(UTC)
-    end = parse_deadline(deadline, now) if deadline else None
-    provider = provider_from_settings(load_settings().extra)
+    now = parse_time(now_text, what="--now", local=local) if now_text else datetime.now(UTC)
+    end = parse_deadline(deadline, now, local) if deadline else None
+    profile = load_profile_file(profile_path, zone=zone) if profile_path else None
+    provider = None if profile else provider_from_settings(load_settings().extra)
+    notes: list[str] = []
+    if energy_kwh is not None and pue is None:
+        from algoprint.impact.factors import pue_default
+
+        pue = pue_default("unknown").value
+        notes.append(
+            f"PUE {pue:g} (unknown-datacentre default) applied to --energy-kwh; give --pue"
+        )
     advice = recommend_window(
         duration_s,
         deadline=end,
-        zone=zone.strip().upper(),
+        zone=zone,
         now=now,
+        profile=profile,
         provider=provider,
         energy_j=None if energy_kwh is None else energy_kwh * 3.6e6,
+        pue=pue or 1.0,
     )
+    advice.notes.extend(notes)
     record = advice.to_analysis(algorithm)
     if algorithm:
         open_store_for(db).save_analysis(record)
@@ -134,10 +195,13 @@ def schedule(
     if as_json:
         print_json(advice.to_dict())
         return
-    local = advice.start.astimezone()
+    _print(advice, local)
+
+
+def _print(advice: Any, local: tzinfo | None) -> None:
+    start, stop = advice.start.astimezone(local), advice.end.astimezone(local)
     click.echo(
-        f"Start at {local:%Y-%m-%d %H:%M %Z} (ends {advice.end.astimezone():%Y-%m-%d %H:%M}), "
-        f"zone {advice.zone}"
+        f"Start at {start:%Y-%m-%d %H:%M %Z} (ends {stop:%Y-%m-%d %H:%M %Z}), zone {advice.zone}"
     )
     click.echo(
         f"  mean grid intensity {advice.mean_intensity_g_per_kwh:.0f} g CO2e/kWh; "
@@ -146,10 +210,27 @@ def schedule(
     if advice.saving_rel is None:
         click.echo(f"  no saving can be expected: {advice.saving_reason}")
     else:
-        line = f"  expected saving {100 * advice.saving_rel:.0f} % against starting now"
+        line = (
+            f"  expected saving {advice.saving_g_per_kwh:.0f} g CO2e/kWh "
+            f"({100 * advice.saving_rel:.0f} %) against starting now"
+        )
+        if advice.saving_low_g_per_kwh is not None:
+            line += (
+                f", on a given day {advice.saving_low_g_per_kwh:.0f} to "
+                f"{advice.saving_high_g_per_kwh:.0f} g CO2e/kWh (about 90 %)"
+            )
+        click.echo(line)
         if advice.co2e_saving_g is not None:
-            line += f" ({advice.co2e_saving_g / 1000:.3g} kg CO2e)"
-        click.echo(line + f" (basis: {advice.basis} profile, not a guarantee)")
+            kg = f"  expected saving {advice.co2e_saving_g / 1000:.3f} kg CO2e"
+            if advice.co2e_saving_low_g is not None:
+                kg += (
+                    f" ({advice.co2e_saving_low_g / 1000:.3f} to "
+                    f"{advice.co2e_saving_high_g / 1000:.3f} kg)"
+                )
+            click.echo(kg + f" for {advice.energy_it_kwh:g} kWh IT energy × PUE {advice.pue:g}")
+        click.echo(f"  basis: {advice.basis} profile, not a guarantee")
     click.echo(f"  source: {advice.source}")
+    if advice.licence:
+        click.echo(f"  licence: {advice.licence}")
     for note in advice.notes:
         click.echo(f"  note: {note}")

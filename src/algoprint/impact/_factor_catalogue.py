@@ -156,6 +156,8 @@ def _llms() -> tuple[LlmModel, ...]:
             aliases=tuple(a for a in r["aliases"].split(";") if a),
             source=r["source"],
             licence=r["licence"],
+            tps=float(r["tps"]) if r.get("tps") else None,
+            ttft_s=float(r["ttft_s"]) if r.get("ttft_s") else None,
         )
         for r in load_table("llm_models")
     )

@@ -175,6 +175,10 @@ class LlmModel:
     aliases: tuple[str, ...]
     source: str
     licence: str
+    tps: float | None = None
+    """Deployment throughput (output tokens/s), EcoLogits' OpenRouter statistic; None: unknown."""
+    ttft_s: float | None = None
+    """Deployment time to first token (s); None: unknown."""
 
 
 @dataclass(frozen=True)

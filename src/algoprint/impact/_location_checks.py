@@ -69,6 +69,16 @@ def _check_wue(value: Any, where: str) -> float:
     return wue
 
 
+def _check_market(value: Any, where: str) -> float:
+    market = _number("market_g_per_kwh", value, where)
+    if market < 0:
+        raise ImpactError(
+            f"market_g_per_kwh in {where} must be >= 0 g CO2e/kWh, got {value!r}",
+            hint="give your supplier's market-based factor for the contract, e.g. 0 or 374",
+        )
+    return market
+
+
 def _pue_from(table: Mapping[str, Any], where: str) -> float | None:
     pue = _check_pue(table["pue"], where) if table.get("pue") is not None else None
     dcie = _check_dcie(table["dcie"], where) if table.get("dcie") is not None else None

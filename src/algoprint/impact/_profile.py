@@ -20,7 +20,18 @@ __all__ = [
 ]
 
 LOCATION_KEYS = frozenset(
-    {"zone", "cloud", "region", "datacentre", "contract", "pue", "dcie", "wue", "year"}
+    {
+        "zone",
+        "cloud",
+        "region",
+        "datacentre",
+        "contract",
+        "market_g_per_kwh",
+        "pue",
+        "dcie",
+        "wue",
+        "year",
+    }
 )
 """Keys accepted in the ``[location]`` config table."""
 
@@ -105,6 +116,8 @@ class LocationProfile:
             from 500 kW.
         eed_report_date: date of the EED report, if given.
         cfe_pct: the cloud region's carbon-free energy share (information, not used in CO2e).
+        market_g_per_kwh: an explicit market-based factor (g CO2e/kWh), e.g. the supplier's
+            figure for the contract; overrides the contract's table factor.
         sources: field name → where the value came from.
         configured: ``False`` when nothing at all was configured (zone is then ``None``).
     """
@@ -128,6 +141,7 @@ class LocationProfile:
     evidence_dated: tuple[EvidenceLink, ...] = ()
     it_power_kw: float | None = None
     eed_report_date: dt.date | None = None
+    market_g_per_kwh: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (for the store and reports)."""
@@ -151,6 +165,7 @@ class LocationProfile:
                 None if self.eed_report_date is None else self.eed_report_date.isoformat()
             ),
             "cfe_pct": self.cfe_pct,
+            "market_g_per_kwh": self.market_g_per_kwh,
             "sources": dict(self.sources),
             "configured": self.configured,
         }

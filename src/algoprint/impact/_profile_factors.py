@@ -25,6 +25,61 @@ def _from_factor(f: Any, origin: str, note: str | None = None) -> FactorValue:
     )
 
 
+MULTI_GRID_ZONES = frozenset({"US", "CA", "AU", "IN", "JP", "BR", "CN", "RU", "MX"})
+"""Countries with several grids of very different intensity: without a regional figure the
+country average gets the range of the provider-stated regional figures in that country."""
+
+
+def _regional_grid(profile: LocationProfile, year: int, notes: list[str]) -> FactorValue | None:
+    """Google's location-based grid factor of the region, where the table has one."""
+    from algoprint.impact import factors
+
+    if profile.cloud != "gcp" or not profile.region:
+        return None
+    try:
+        cr = factors.cloud_region("gcp", profile.region, year)
+    except ImpactError:
+        return None  # a year before Google's table: the country average is used
+    if cr.grid_g_per_kwh is None:
+        return None
+    v = cr.grid_g_per_kwh
+    rel = factors.GRID_REL_UNCERTAINTY
+    notes.append(
+        f"location-based CO2e uses Google's regional grid factor for gcp:{cr.region} "
+        f"({v:g} g/kWh, {cr.year}{', latest year' if cr.latest_used else ''}; Google's basis: "
+        f"{cr.grid_basis or 'not stated'}) instead of the {cr.zone} country average (life-cycle)"
+    )
+    return FactorValue(
+        Interval(v, v * (1 - rel), v * (1 + rel)),
+        unit="g/kWh",
+        source=f"{cr.source} (gcp:{cr.region}, {cr.year})",
+        origin="table",
+        licence=cr.licence,
+        vintage=str(cr.year or ""),
+        note="provider-stated regional location-based factor",
+    )
+
+
+def _widened_grid(grid: FactorValue, zone: str, notes: list[str]) -> FactorValue:
+    """For a country with several grids, widen the interval to its regional figures' range."""
+    from algoprint.impact import factors
+
+    if zone not in MULTI_GRID_ZONES:
+        return grid
+    regional = [r.grid_g_per_kwh for r in factors.cloud_regions("gcp") if r.zone == zone]
+    values = [v for v in regional if v is not None]
+    if len(values) < 2:
+        return grid
+    g = grid.interval
+    low, high = min(g.low, *values), max(g.high, *values)
+    notes.append(
+        f"{zone} has several grids: the grid intensity's interval is widened to "
+        f"{low:.0f}-{high:.0f} g/kWh, the range of Google's regional figures in {zone}; give "
+        "a cloud region or your own grid intensity to narrow it"
+    )
+    return replace(grid, interval=Interval(g.value, low, high))
+
+
 def _default_key(profile: LocationProfile) -> list[str]:
     return ([f"provider:{profile.cloud}"] if profile.cloud else []) + ["unknown"]
 
@@ -38,7 +93,8 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
       profile; else the ``unknown`` default. Every default is listed in ``defaults``.
     * Grid: the zone's intensity for ``profile.year or year``; the latest year when the table
       has none yet (noted).
-    * Market-based: the contract's factor. With no contract: the NL list's
+    * Market-based: an explicit ``market_g_per_kwh`` (the supplier's figure); else the
+      contract's factor. With no contract: the NL list's
       ``stroom-onbekend`` factor in NL; elsewhere the grid average (GHG Protocol Scope 2
       hierarchy: no instrument, no residual mix available here), both listed in ``defaults``.
       The cloud region's CFE % is shown as information only (no double counting).
@@ -94,18 +150,30 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
             f"{g.year_used} (latest available) used"
         )
         notes.append(grid_note)
-    grid = _from_factor(g, "table", grid_note)
+    grid = _regional_grid(profile, run_year, notes) or _widened_grid(
+        _from_factor(g, "table", grid_note), zone, notes
+    )
 
     contract = profile.contract or "unknown"
     market: FactorValue | None
-    if contract in {"unknown", ""}:
+    if profile.market_g_per_kwh is not None:
+        where = profile.sources.get("market_g_per_kwh", "user")
+        market = FactorValue.exact(
+            profile.market_g_per_kwh,
+            unit="g/kWh",
+            source=f"{where}: market_g_per_kwh (the user's figure for contract {contract!r})",
+            origin="user",
+        )
+    elif contract in {"unknown", ""}:
         if zone == "NL":
             m = factors.market_factor("stroom-onbekend", run_year)
             defaults.append(
                 f"market-based: no contract configured, NL 'stroom onbekend' factor "
-                f"{m.value:g} g/kWh used; set contract in [location] (e.g. 'groen-gvo')"
+                f"{m.value:g} g/kWh (tank-to-wheel) used; set contract in [location] (e.g. "
+                "'groen-gvo')"
             )
             market = _from_factor(m, "default")
+            wtt_key: str | None = "stroom-onbekend"
         else:
             defaults.append(
                 f"market-based: no contract configured and no residual mix for {zone}; the "
@@ -113,8 +181,26 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
                 "[location]"
             )
             market = replace(grid, origin="default")
+            wtt_key = None
     else:
         market = _from_factor(factors.market_factor(contract, run_year), "table")
+        wtt_key = contract
+    market_wtt: FactorValue | None = None
+    if profile.market_g_per_kwh is not None:
+        missing["market_wtt_intensity"] = (
+            "a user-given market factor has no well-to-tank part; add the supplier's chain "
+            "figure for scope 3 category 3"
+        )
+    elif wtt_key is None:
+        missing["market_wtt_intensity"] = (
+            f"no contract chain (well-to-tank) factor for {zone}; the location-based grid "
+            "intensity is life-cycle and already includes the chain"
+        )
+    else:
+        try:
+            market_wtt = _from_factor(factors.market_factor(wtt_key, run_year, part="wtt"), "table")
+        except ImpactError as e:
+            missing["market_wtt_intensity"] = e.message
     if profile.cfe_pct is not None:
         notes.append(
             f"cloud region carbon-free energy {profile.cfe_pct:g} % is information only: it "
@@ -130,6 +216,7 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
         pue=pue,
         grid_g_per_kwh=grid,
         market_g_per_kwh=market,
+        market_wtt_g_per_kwh=market_wtt,
         wue_onsite_l_per_kwh=wue,
         water_offsite_l_per_kwh=offsite,
         missing=missing,

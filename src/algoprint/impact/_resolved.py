@@ -68,7 +68,10 @@ class ResolvedFactors:
     Attributes:
         pue: Power Usage Effectiveness (>= 1).
         grid_g_per_kwh: location-based grid intensity (g CO2e/kWh).
-        market_g_per_kwh: market-based factor of the contract (g CO2e/kWh).
+        market_g_per_kwh: market-based factor of the contract (g CO2e/kWh), tank-to-wheel
+            (generation: the GHG Protocol scope-2 and ESRS E1-6 basis).
+        market_wtt_g_per_kwh: the contract's well-to-tank (fuel-chain) factor (g CO2e/kWh),
+            for GHG Protocol scope 3 category 3; ``None`` when not shipped.
         wue_onsite_l_per_kwh: on-site water use per kWh of IT energy (L/kWh).
         water_offsite_l_per_kwh: water consumed per kWh generated in the zone (L/kWh).
         missing: factor name → why it is not available.
@@ -82,6 +85,7 @@ class ResolvedFactors:
     wue_onsite_l_per_kwh: FactorValue | None = None
     water_offsite_l_per_kwh: FactorValue | None = None
     missing: dict[str, str] = field(default_factory=dict)
+    market_wtt_g_per_kwh: FactorValue | None = None
     defaults: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -102,5 +106,6 @@ class ResolvedFactors:
             "market_intensity": self.market_g_per_kwh,
             "wue_onsite": self.wue_onsite_l_per_kwh,
             "water_offsite": self.water_offsite_l_per_kwh,
+            "market_wtt_intensity": self.market_wtt_g_per_kwh,
         }
         return {k: v for k, v in pairs.items() if v is not None}

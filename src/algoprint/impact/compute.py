@@ -12,7 +12,10 @@ Formulas (docs/impact-method.md explains each choice):
 
 * ``E_facility = E_IT × PUE``
 * ``CO2e_location = E_facility[kWh] × I_grid(zone, year)``
-* ``CO2e_market = E_facility[kWh] × I_contract`` (GHG Protocol Scope 2, market-based)
+* ``CO2e_market = E_facility[kWh] × I_contract,TTW`` (GHG Protocol Scope 2, market-based;
+  tank-to-wheel: generation only)
+* ``CO2e_market_WTT = E_facility[kWh] × I_contract,WTT`` (the contract's fuel chain: scope 3
+  category 3)
 * ``water = E_IT[kWh] × (WUE_on-site + PUE × EWIF_off-site)``
 * ``embodied_X = M_X × min(1, duration / lifetime) × share``
 * ``SCI = (E_facility × I_grid + M_gwp) / R``
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "J_PER_KWH",
+    "MARKET_ZERO_CAVEAT",
     "EnergyComponent",
     "EnergyInput",
     "FactorValue",
@@ -49,6 +53,13 @@ __all__ = [
 
 J_PER_KWH = 3.6e6
 """Joules in one kilowatt-hour."""
+
+MARKET_ZERO_CAVEAT = (
+    "market-based CO2e of 0 reflects certificates (guarantees of origin) bought for the "
+    "contract: they do not change the grid's emissions; the location-based figure shows the "
+    "grid's CO2e"
+)
+"""Said with every market-based figure of 0 (GHG Protocol Scope 2 Guidance, ch. 7)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +213,28 @@ def compute_from_factors(
             "market_intensity", "no market-based factor"
         )
     else:
+        zero = market.interval.value == 0
         doc.impacts["co2e_market_g"] = Impact.of(
             product([kwh_fac, market.interval]),
             unit="g",
-            method="E_facility[kWh] × contract factor (market-based, GHG Protocol Scope 2)",
+            method="E_facility[kWh] × contract factor (market-based, GHG Protocol Scope 2)"
+            + (f"; {MARKET_ZERO_CAVEAT}" if zero else ""),
             sources=_sources(pue, market),
+        )
+        if zero and MARKET_ZERO_CAVEAT not in doc.notes:
+            doc.notes.append(MARKET_ZERO_CAVEAT)
+    wtt = factors.market_wtt_g_per_kwh
+    if wtt is None:
+        doc.missing["co2e_market_wtt_g"] = factors.missing.get(
+            "market_wtt_intensity", "no well-to-tank factor for the contract"
+        )
+    else:
+        doc.impacts["co2e_market_wtt_g"] = Impact.of(
+            product([kwh_fac, wtt.interval]),
+            unit="g",
+            method="E_facility[kWh] × contract well-to-tank factor (fuel chain; GHG Protocol "
+            "scope 3 category 3, not in scope 2)",
+            sources=_sources(pue, wtt),
         )
     _water(doc, factors, kwh_it)
     if allocated_embodied is not None:

@@ -27,6 +27,7 @@ from algoprint.impact.uncertainty import Interval
 __all__ = [
     "EMBODIED_UNCERTAINTY_REL",
     "SECONDS_PER_YEAR",
+    "SHARE_RULES",
     "ComponentFactor",
     "EmbodiedImpacts",
     "GpuCard",
@@ -133,15 +134,24 @@ def hardware_share(
     vcpus: tuple[float, float] | None = None,
     gpus: tuple[float, float] | None = None,
     memory_gb: tuple[float, float] | None = None,
+    rule: str = "sci",
 ) -> HardwareShare:
     """A :class:`HardwareShare` from what was reserved of the machine.
 
-    The share is the largest of the given ratios (used / total): the resource reserved most
-    fully is what keeps others off the machine. With no ratio the whole machine is allocated.
+    Rules (``share_basis`` says which was applied):
+
+    * ``sci`` (default): the SCI specification's resource share for a virtual machine, the
+      reserved vCPUs / the host's vCPUs; without a vCPU ratio, the GPU ratio, then memory.
+    * ``max``: the largest of the given ratios (the resource reserved most fully is what keeps
+      others off the machine), an upper bound.
+
+    With no ratio the whole machine is allocated.
 
     Raises:
-        ImpactError: lifetime <= 0 or NaN, a ratio outside (0, 1].
+        ImpactError: lifetime <= 0 or NaN, a ratio outside (0, 1], an unknown rule.
     """
+    if rule not in SHARE_RULES:
+        raise ImpactError(f"unknown share rule {rule!r}", hint=f"one of {', '.join(SHARE_RULES)}")
     if not math.isfinite(lifetime_years) or lifetime_years <= 0:
         raise ImpactError(
             f"lifetime_years must be > 0, got {lifetime_years!r}",
@@ -158,12 +168,26 @@ def hardware_share(
     }
     if not ratios:
         return HardwareShare(embodied, lifetime_years * SECONDS_PER_YEAR)
-    basis, share = max(ratios.items(), key=lambda kv: kv[1])
+    if rule == "max":
+        basis, share = max(ratios.items(), key=lambda kv: kv[1])
+    else:
+        basis = next(k for k in ("vcpus", "gpus", "memory_gb") if k in ratios)
+        share = ratios[basis]
     pairs = {"vcpus": vcpus, "gpus": gpus, "memory_gb": memory_gb}
     used, whole = pairs[basis] or (share, 1.0)
     return HardwareShare(
-        embodied, lifetime_years * SECONDS_PER_YEAR, share, f"{basis} {used:g}/{whole:g}"
+        embodied,
+        lifetime_years * SECONDS_PER_YEAR,
+        share,
+        f"{basis} {used:g}/{whole:g} ({SHARE_RULES[rule]})",
     )
+
+
+SHARE_RULES = {
+    "sci": "SCI rule: reserved vCPU share",
+    "max": "largest of the reserved ratios",
+}
+"""Rules of :func:`hardware_share` → how ``share_basis`` names them."""
 
 
 def _interval(value: float, uncertainty_rel: float) -> Interval:

@@ -45,6 +45,7 @@ from algoprint.refdata import load_table
 __all__ = [
     "GRID_REL_UNCERTAINTY",
     "MARKET_CONTRACTS",
+    "MARKET_PARTS",
     "CloudRegion",
     "DatacentreProfile",
     "EmbodiedFactor",
@@ -200,8 +201,20 @@ def market_contracts() -> list[str]:
     return sorted(MARKET_CONTRACTS)
 
 
-def market_factor(contract: str, list_year: int | None = None) -> Factor:
+MARKET_PARTS = {
+    "ttw": ("value", "tank-to-wheel (production; scope 2 market-based, ESRS E1-6)"),
+    "wtt": ("wtt", "well-to-tank (chain; scope 3 category 3)"),
+    "wtw": ("wtw", "well-to-wheel (production + chain)"),
+}
+"""The parts of a market factor: key → (table column, meaning)."""
+
+
+def market_factor(contract: str, list_year: int | None = None, *, part: str = "ttw") -> Factor:
     """Dutch market-based electricity factor (gCO2e/kWh) for a contract type.
+
+    ``part`` chooses the basis: ``ttw`` (tank-to-wheel, generation only: the GHG Protocol
+    scope-2 and ESRS E1-6 basis; default), ``wtt`` (well-to-tank, the fuel chain: scope 3
+    category 3) or ``wtw`` (their sum). All contracts are shipped on the same bases.
 
     Only values found in public documents are shipped; rows not confirmed against the official
     CO2emissiefactoren.nl list carry a note saying so. Interval: ±10 % for non-zero values,
@@ -212,9 +225,12 @@ def market_factor(contract: str, list_year: int | None = None) -> Factor:
         list_year: year of the CO2emissiefactoren.nl list; ``None`` for the latest shipped.
 
     Raises:
-        ImpactError: unknown contract, a contract without a shipped value, or a list year
-            older than the shipped ones.
+        ImpactError: unknown contract or part, a contract (or part) without a shipped value,
+            or a list year older than the shipped ones.
     """
+    if part not in MARKET_PARTS:
+        raise ImpactError(f"unknown market factor part {part!r}", hint="ttw, wtt or wtw")
+    column, meaning = MARKET_PARTS[part]
     key = contract.strip().lower()
     if key not in MARKET_CONTRACTS:
         raise unknown_error(
@@ -233,7 +249,12 @@ def market_factor(contract: str, list_year: int | None = None) -> Factor:
         )
     used = max(y for y in rows if list_year is None or y <= list_year)
     row = rows[used]
-    value = float(row["value"])
+    if not row.get(column):
+        raise ImpactError(
+            f"no {meaning} figure for {key!r} is shipped (not found in a public source)",
+            hint="use your supplier's figure, or leave this part out of the inventory",
+        )
+    value = float(row[column])
     low, high = interval(value, MARKET_REL_UNCERTAINTY) if value else (0.0, 0.0)
     notes = [row["note"]] if row["needs_check"] == "true" else []
     if list_year is not None and list_year != used:
@@ -245,7 +266,9 @@ def market_factor(contract: str, list_year: int | None = None) -> Factor:
         unit=row["unit"],
         source=row["source"],
         licence=row["licence"],
-        vintage=f"list {used}" + (f" (data {row['data_year']})" if row["data_year"] else ""),
+        vintage=f"list {used}"
+        + (f" (data {row['data_year']})" if row["data_year"] else "")
+        + f", {part.upper()}",
         note="; ".join(notes) or None,
     )
 

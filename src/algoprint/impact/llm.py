@@ -13,13 +13,28 @@ Per request, for ``T`` output tokens and ``P_active``/``P_total`` parameters (bi
     f_E = α·exp(β·B)·P_active + γ                     Wh per token, B = 64
     E_GPU = T × f_E
     M = 1.2 × P_total × Q / 8 (GB), Q = 16;  GPU = 2^ceil(log2(ceil(M / 80)))
-    ΔT = T × (α_L·P_active + β_L·B + γ_L)            s (ML.ENERGY fit; capped by a measured latency)
+    ΔT = TTFT + T / TPS                              s (deployment statistics, where known)
+    ΔT = T × (α_L·P_active + β_L·B + γ_L)            s (ML.ENERGY fit otherwise)
+                                                     (either capped by a measured latency)
     E_server\\GPU = ΔT × 1.2 kW × GPU/8 × 1/B
     E_IT = E_server\\GPU + GPU × E_GPU;  facility energy = PUE × E_IT
     embodied = ΔT / (B × ΔL) × (GPU/8 × I_server\\GPU + GPU × I_GPU),  ΔL = 3 years
 
-Ranges of the parameter counts (undisclosed models) give the interval: low at the minimum,
-high at the maximum, central at the mean (as EcoLogits does for point values).
+Ranges of the parameter counts (undisclosed models) give the range: low at the minimum, high
+at the maximum, and the point value is the **mean of the results at the minimum and the
+maximum** (EcoLogits' point value; not the result at the mean parameter count, which differs
+where the GPU count steps). The **method's own uncertainty** is added in log space, so no
+figure has a zero-width interval even for models with a published parameter count:
+
+* energy: :data:`ENERGY_METHOD_BOUNDS`, the 2.5th-97.5th percentiles of measured / modelled
+  GPU energy per token over the ML.ENERGY Benchmark v3 runs on H100 at batch sizes 32-128
+  (129 runs, 121 of them (94 %) inside; ``tests/impact/test_llm_method.py`` recomputes
+  them from ../shared/data);
+* embodied (∝ latency): :data:`LATENCY_METHOD_BOUNDS`, from measured inter-token latency /
+  modelled latency over the same runs (median 0.54, 2.5th percentile 0.26; the high end is the
+  runs' spread around that median, 1.64, for deployments slower than the benchmark).
+
+ADPe is **embodied only**: the usage-phase ADPe of the electricity is left out (labelled).
 """
 
 from __future__ import annotations
@@ -37,10 +52,14 @@ from algoprint.impact.compute import (
 )
 from algoprint.impact.embodied import SECONDS_PER_YEAR, EmbodiedImpacts
 from algoprint.impact.model import ImpactDocument
-from algoprint.impact.uncertainty import Interval
+from algoprint.impact.uncertainty import Interval, product
 
 __all__ = [
+    "ADPE_NOTE",
     "ECOLOGITS",
+    "ECOLOGITS_VERSION",
+    "ENERGY_METHOD_BOUNDS",
+    "LATENCY_METHOD_BOUNDS",
     "PROVIDER_DATACENTRES",
     "LlmEstimate",
     "LlmRequest",
@@ -49,20 +68,37 @@ __all__ = [
     "model_request",
 ]
 
+ECOLOGITS_VERSION = "0.9.3+14 (mlco2/ecologits@5be90da, 2026-03-13; untagged after 0.9.3)"
+"""The EcoLogits version whose method, constants and catalogue are implemented."""
+
 ECOLOGITS_DOC = (
-    "EcoLogits methodology, LLM inference (mlco2/ecologits docs/methodology/llm_inference.md "
-    "@3226450; CC BY-SA 4.0); Rincé & Banse, JOSS 2025, doi:10.21105/joss.07471"
+    f"EcoLogits {ECOLOGITS_VERSION}, methodology LLM inference "
+    "(docs/methodology/llm_inference.md; CC BY-SA 4.0); Rincé & Banse, JOSS 2025, "
+    "doi:10.21105/joss.07471"
+)
+
+
+ENERGY_METHOD_BOUNDS = (0.49, 2.28)
+"""(low, high) factors of the method's uncertainty on the energy (see the module doc)."""
+
+LATENCY_METHOD_BOUNDS = (0.26, 1.64)
+"""(low, high) factors of the method's uncertainty on latency-driven figures (embodied)."""
+
+ADPE_NOTE = (
+    "ADPe (abiotic resource depletion) is embodied only: the usage-phase ADPe of the "
+    "electricity is left out"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class _Constants:
-    gpu_energy_alpha: float = 1.17e-6  # Wh / token / billion active parameters
-    gpu_energy_beta: float = -1.12e-2  # 1 / request in the batch
-    gpu_energy_gamma: float = 4.05e-5  # Wh / token
-    latency_alpha: float = 6.78e-4  # s / token / billion active parameters
-    latency_beta: float = 3.12e-4  # s / token / request in the batch
-    latency_gamma: float = 1.94e-2  # s / token
+    # The unrounded fit constants of EcoLogits (ecologits/impacts/llm.py @5be90da).
+    gpu_energy_alpha: float = 1.1665273170451914e-06  # Wh / token / billion active parameters
+    gpu_energy_beta: float = -0.011205921025579175  # 1 / request in the batch
+    gpu_energy_gamma: float = 4.052928146734005e-05  # Wh / token
+    latency_alpha: float = 0.0006785088094353663  # s / token / billion active parameters
+    latency_beta: float = 0.0003119310311688259  # s / token / request in the batch
+    latency_gamma: float = 0.019473717579473387  # s / token
     batch_size: int = 64
     gpu_memory_gb: float = 80.0  # NVIDIA H100 80GB
     quantization_bits: int = 16
@@ -72,9 +108,9 @@ class _Constants:
     server_gwp_kg: float = 5700.0  # embodied, server without GPUs
     server_adpe_kg_sbeq: float = 0.37
     server_pe_mj: float = 70000.0
-    gpu_gwp_kg: float = 273.0  # embodied, one H100 80GB (Lees-Perasso et al. 2026, ADEME)
-    gpu_adpe_kg_sbeq: float = 0.00895
-    gpu_pe_mj: float = 3721.0
+    gpu_gwp_kg: float = 164.0  # embodied, one H100 80GB (NVIDIA HGX H100 PCF summary)
+    gpu_adpe_kg_sbeq: float = 5.09e-3  # A100 80GB (Boavizta), H100 not available
+    gpu_pe_mj: float = 1828.0  # A100 80GB (Boavizta), H100 not available
     lifetime_years: float = 3.0
 
 
@@ -135,16 +171,26 @@ def model_request(
     total_params_b: float,
     output_tokens: int,
     request_latency_s: float | None = None,
+    tps: float | None = None,
+    ttft_s: float | None = None,
     c: _Constants = ECOLOGITS,
 ) -> LlmRequest:
-    """The EcoLogits formulas for one request at one parameter count (see module doc)."""
+    """The EcoLogits formulas for one request at one parameter count (see module doc).
+
+    With the deployment's throughput ``tps`` (output tokens/s) the latency is
+    ``ttft_s + T / tps`` (EcoLogits' OpenRouter statistics); without it, the ML.ENERGY fit.
+    A measured ``request_latency_s`` caps either.
+    """
     b = c.batch_size
     n_gpu = gpu_count(total_params_b, c)
     wh_per_token = c.gpu_energy_alpha * math.exp(c.gpu_energy_beta * b) * active_params_b
     wh_per_token += c.gpu_energy_gamma
     gpu_wh = output_tokens * wh_per_token * n_gpu
-    s_per_token = c.latency_alpha * active_params_b + c.latency_beta * b + c.latency_gamma
-    latency_s = output_tokens * s_per_token
+    if tps is not None:
+        latency_s = output_tokens / tps + (ttft_s or 0.0)
+    else:
+        s_per_token = c.latency_alpha * active_params_b + c.latency_beta * b + c.latency_gamma
+        latency_s = output_tokens * s_per_token + (ttft_s or 0.0)
     if request_latency_s is not None:
         latency_s = min(latency_s, request_latency_s)
     server_wh = latency_s / 3600 * c.server_power_kw * 1000 * n_gpu / c.server_gpus / b
@@ -171,7 +217,9 @@ class LlmEstimate:
 
     Attributes:
         model, provider: the model as found in the catalogue.
-        low, central, high: the request modelled at the minimum, mean and maximum parameters.
+        low, central, high: the request modelled at the minimum and maximum parameters, and
+            the point value (each figure the mean of low and high; ``central.gpu_count`` is
+            the GPU count at the mean parameter count, for display).
         per_request: impacts of one request.
         total: impacts of all ``requests`` (SCI per request, R = requests).
         requests: number of requests.
@@ -187,6 +235,25 @@ class LlmEstimate:
     total: ImpactDocument
     requests: int
     assumptions: tuple[str, ...]
+
+
+def _midpoint(low: LlmRequest, high: LlmRequest, gpus: int) -> LlmRequest:
+    """EcoLogits' point value: each figure the mean of its values at min and max parameters."""
+
+    def mean(attr: str) -> float:
+        return float(getattr(low, attr) + getattr(high, attr)) / 2
+
+    return LlmRequest(
+        active_params_b=mean("active_params_b"),
+        total_params_b=mean("total_params_b"),
+        gpu_count=gpus,
+        latency_s=mean("latency_s"),
+        gpu_energy_j=mean("gpu_energy_j"),
+        server_energy_j=mean("server_energy_j"),
+        embodied_gwp_g=mean("embodied_gwp_g"),
+        embodied_adpe_g_sbeq=mean("embodied_adpe_g_sbeq"),
+        embodied_pe_j=mean("embodied_pe_j"),
+    )
 
 
 def _range(name: str, low: float, high: float) -> Interval:
@@ -282,21 +349,33 @@ def estimate_llm(
     m = factors.llm_model(model, provider)
     active = _range("active parameters", m.active_params_b_min, m.active_params_b_max)
     total_p = _range("total parameters", m.total_params_b_min, m.total_params_b_max)
-    runs = [
+    low, at_mean, high = (
         model_request(
             active_params_b=a,
             total_params_b=t,
             output_tokens=int(output_tokens),
             request_latency_s=request_latency_s,
+            tps=m.tps,
+            ttft_s=m.ttft_s,
         )
         for a, t in (
             (active.low, total_p.low),
             (active.value, total_p.value),
             (active.high, total_p.high),
         )
+    )
+    central = _midpoint(low, high, at_mean.gpu_count)
+    assumptions = [
+        f"EcoLogits {ECOLOGITS_VERSION}: batch size {ECOLOGITS.batch_size}, NVIDIA H100 80GB, "
+        "16-bit"
     ]
-    low, central, high = runs
-    assumptions = [f"EcoLogits model: batch size {ECOLOGITS.batch_size}, NVIDIA H100 80GB, 16-bit"]
+    if m.tps is not None:
+        assumptions.append(
+            f"latency from the deployment: {m.ttft_s or 0:g} s to the first token + "
+            f"{m.tps:g} tokens/s (EcoLogits' OpenRouter statistics)"
+        )
+    else:
+        assumptions.append("latency from EcoLogits' ML.ENERGY fit (no deployment statistics)")
     if m.warnings:
         assumptions.append(f"catalogue warnings for {m.name}: {', '.join(m.warnings)}")
     year_v = year if year is not None else dt.date.today().year
@@ -309,16 +388,20 @@ def estimate_llm(
         assumptions=assumptions,
     )
 
+    energy_method = Interval(1.0, *ENERGY_METHOD_BOUNDS)
+    latency_method = Interval(1.0, *LATENCY_METHOD_BOUNDS)
+
     def doc(n: int) -> ImpactDocument:
-        def iv(attr: str) -> Interval:
-            return Interval(*(getattr(r, attr) * n for r in (central, low, high)))
+        def iv(attr: str, method: Interval) -> Interval:
+            spread = Interval(*(getattr(r, attr) * n for r in (central, low, high)))
+            return product([spread, method])
 
         # One component: GPU and server energy move together with the parameter count.
-        energy = EnergyInput((EnergyComponent.of("llm-request", iv("it_energy_j")),))
+        energy = EnergyInput((EnergyComponent.of("llm-request", iv("it_energy_j", energy_method)),))
         embodied = EmbodiedImpacts(
-            gwp_g=iv("embodied_gwp_g"),
-            adpe_g_sbeq=iv("embodied_adpe_g_sbeq"),
-            pe_j=iv("embodied_pe_j"),
+            gwp_g=iv("embodied_gwp_g", latency_method),
+            adpe_g_sbeq=iv("embodied_adpe_g_sbeq", latency_method),
+            pe_j=iv("embodied_pe_j", latency_method),
             sources=(ECOLOGITS_DOC,),
             origin="ecologits",
         )
@@ -331,6 +414,16 @@ def estimate_llm(
             allocated_embodied=embodied,
         )
         d.notes.append(f"LLM method: {ECOLOGITS_DOC}; model catalogue: {m.source} ({m.licence})")
+        d.notes.append(
+            "LLM point value: mean of the results at the minimum and maximum parameter count "
+            f"(EcoLogits); method uncertainty ×{ENERGY_METHOD_BOUNDS[0]:g}..×"
+            f"{ENERGY_METHOD_BOUNDS[1]:g} on energy and ×{LATENCY_METHOD_BOUNDS[0]:g}..×"
+            f"{LATENCY_METHOD_BOUNDS[1]:g} on embodied (ML.ENERGY v3 runs vs the formulas)"
+        )
+        d.notes.append(ADPE_NOTE)
+        adpe = d.impacts.get("embodied_adpe_g_sbeq")
+        if adpe is not None:
+            d.impacts["embodied_adpe_g_sbeq"] = replace(adpe, method=f"{adpe.method}; {ADPE_NOTE}")
         return d
 
     return LlmEstimate(

@@ -26,6 +26,7 @@ from algoprint.impact._location_checks import (
     _check_datacentre_extras,
     _check_fraction,
     _check_keys,
+    _check_market,
     _check_wue,
     _date,
     _evidence,
@@ -237,6 +238,7 @@ def resolve_location(
         if pue is not None:
             sources["pue"] = dc_where
     wue = layered("wue", _check_wue)
+    market_given = layered("market_g_per_kwh", _check_market)
     contract = layered("contract", lambda v, _w: str(v).strip().lower()) or "unknown"
     if dc:
         _check_datacentre_extras(dc, dc_where)
@@ -260,6 +262,7 @@ def resolve_location(
         erf=erf,
         certifications=_certifications(dc.get("certifications"), dc_where),
         contract=contract,
+        market_g_per_kwh=market_given,
         year=year,
         eed_report_url=str(dc["eed_report_url"]) if dc.get("eed_report_url") else None,
         evidence=tuple(e.url for e in evidence),

@@ -20,7 +20,14 @@ IMPACT_KEYS: Mapping[str, str] = {
     "energy_it_j": "energy used by the IT equipment (J)",
     "energy_facility_j": "IT energy × PUE: what the datacentre draws for it (J)",
     "co2e_location_g": "operational CO2e, location-based (grid average of the zone) (g)",
-    "co2e_market_g": "operational CO2e, market-based (GHG Protocol Scope 2, contract) (g)",
+    "co2e_market_g": (
+        "operational CO2e, market-based (GHG Protocol Scope 2, contract; tank-to-wheel: "
+        "generation only, the ESRS E1-6 basis) (g)"
+    ),
+    "co2e_market_wtt_g": (
+        "the contract's well-to-tank (fuel-chain) CO2e: GHG Protocol scope 3 category 3, "
+        "not scope 2 (g)"
+    ),
     "water_onsite_l": "water consumed on site by cooling (L)",
     "water_offsite_l": "water consumed to generate the electricity (L)",
     "water_l": "on-site + off-site water (L)",

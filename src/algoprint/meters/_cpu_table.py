@@ -29,6 +29,7 @@ __all__ = [
     "cpu_power_table",
     "default_w_per_core",
     "load_curve",
+    "load_curve_for_year",
     "match_cpu_model",
     "normalise_cpu_name",
 ]
@@ -265,3 +266,20 @@ def load_curve() -> LoadCurve:
         utilisation=tuple(float(r["utilisation"]) for r in rows),
         power_rel=tuple(float(r["power_rel"]) for r in rows),
     )
+
+
+@functools.cache
+def load_curve_for_year(year: int) -> tuple[LoadCurve, int]:
+    """The shipped curve with the idle fraction of servers published in ``year``.
+
+    ``refdata/cpu_idle_by_year.csv`` holds the median idle/100 % watts of SPECpower results per
+    publication year (bench/cpu_vintage.py). Above idle the shipped curve's shape is kept:
+    ``i_Y + (1 - i_Y) × (curve(u) - i_0) / (1 - i_0)``. Returns the curve and the table year
+    used (the nearest year inside the table).
+    """
+    rows = {int(r["year"]): float(r["idle_fraction"]) for r in load_table("cpu_idle_by_year")}
+    used = min(max(year, min(rows)), max(rows))
+    base = load_curve()
+    i0, iy = base.idle_fraction, rows[used]
+    rel = tuple(iy + (1 - iy) * (p - i0) / (1 - i0) for p in base.power_rel)
+    return LoadCurve(base.utilisation, rel), used
