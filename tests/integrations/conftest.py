@@ -101,3 +101,16 @@ def serve_wsgi(app: Callable[..., Any]) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(30)
+
+
+def settle(meter: Any, requests: int) -> None:
+    """Wait until ``requests`` requests have ended in the meter's current window.
+
+    A server sends the last byte before the middleware sees the request end (WSGI closes the
+    body after writing it; the ASGI app returns after its last send), so a client can hold the
+    response a moment before the request is accounted.
+    """
+    deadline = time.monotonic() + 20
+    while sum(s.count for s in meter.live().values()) < requests:
+        assert time.monotonic() < deadline, "the middleware did not see the requests end"
+        time.sleep(0.005)

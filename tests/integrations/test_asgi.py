@@ -24,7 +24,7 @@ from algoprint.integrations.asgi import EnergyMiddleware
 from algoprint.store import open_store
 from algoprint.tracking.tracker import Tracker
 
-from .conftest import burn, make_tracker, serve_asgi, timed_burn
+from .conftest import burn, make_tracker, serve_asgi, settle, timed_burn
 
 HEAVY, LIGHT = 600_000, 120_000
 
@@ -85,6 +85,7 @@ def test_cpu_heavy_and_light_endpoints_share_energy_by_cpu_time(tracker: Tracker
         for _ in range(6):
             for name in handler_cpu:
                 handler_cpu[name] += client.get(f"/{name}").json()["cpu_s"]
+        settle(middleware(app).meter, 12)
         window = middleware(app).flush()
     routes = by_route(window)
     heavy, light = routes["GET /heavy"], routes["GET /light"]
@@ -117,6 +118,7 @@ def test_route_templates_not_raw_paths(tracker: Tracker) -> None:
         for i in range(3):
             assert client.get(f"/items/{i}").status_code == 200
         assert client.get("/no/such/page").status_code == 404
+        settle(middleware(app).meter, 4)
         window = middleware(app).flush()
     routes = by_route(window)
     assert routes["GET /items/{item_id}"].count == 3
@@ -138,6 +140,7 @@ def test_concurrent_requests_share_the_process_cpu(tracker: Tracker) -> None:
             t.start()
         for t in threads:
             t.join()
+        settle(middleware(app).meter, 8)
         window = middleware(app).flush()
     assert statuses == [200] * 8
     heavy = by_route(window)["GET /heavy"]
@@ -151,6 +154,7 @@ def test_exceptions_are_counted_and_reraised_untouched(tracker: Tracker) -> None
     app = build(tracker)
     with serve_asgi(app) as url, httpx.Client(base_url=url) as client:
         assert client.get("/boom").status_code == 500
+        settle(middleware(app).meter, 1)
         window = middleware(app).flush()
     boom = by_route(window)["GET /boom"]
     assert boom.count == 1 and boom.errors == 1 and boom.energy_j is not None
@@ -177,6 +181,7 @@ def test_streaming_is_measured_until_the_last_chunk(tracker: Tracker) -> None:
         for _ in range(4):
             assert client.get("/stream").content == b"x" * 40
             client.get("/heavy")
+        settle(middleware(app).meter, 8)
         window = middleware(app).flush()
     routes = by_route(window)
     # The stream burns as much CPU as /heavy, all of it while sending chunks.
@@ -205,6 +210,7 @@ def test_unwritable_store_never_breaks_serving(tmp_path: Path) -> None:
     app = build(make_tracker(blocker / "runs.sqlite"))
     with serve_asgi(app) as url, httpx.Client(base_url=url) as client:
         assert client.get("/items/1").status_code == 200
+        settle(middleware(app).meter, 1)
         window = middleware(app).flush()
         assert client.get("/items/2").status_code == 200
     assert window.stored is False and "could not be stored" in window.missing["stored"]
@@ -232,8 +238,10 @@ def test_prometheus_endpoint_has_units_in_names(tracker: Tracker) -> None:
     app = build(tracker, location="NL")
     with serve_asgi(app) as url, httpx.Client(base_url=url) as client:
         client.get("/light")
+        settle(middleware(app).meter, 1)
         middleware(app).flush()
         client.get("/light")
+        settle(middleware(app).meter, 1)
         page = client.get("/algoprint/metrics")
     assert page.status_code == 200
     text = page.text
@@ -252,6 +260,7 @@ def test_functional_units_counted_by_handlers_and_zero_units(tracker: Tracker) -
     with serve_asgi(app) as url, httpx.Client(base_url=url) as client:
         client.get("/predict", params={"n": 5})
         client.get("/predict", params={"n": 3})
+        settle(middleware(app).meter, 2)
         window = middleware(app).flush()
         assert window.units == 8
         assert window.sci["gsf_sci_for_ai_unit"].startswith("per inference")
@@ -259,6 +268,7 @@ def test_functional_units_counted_by_handlers_and_zero_units(tracker: Tracker) -
         assert math.isfinite(sci["value"]) and sci["low"] <= sci["value"] <= sci["high"]
         # A window with requests but zero units: SCI is missing with the reason, not 0 or inf.
         client.get("/predict", params={"n": 0})
+        settle(middleware(app).meter, 1)
         zero = middleware(app).flush()
     assert zero.units == 0 and zero.sci["sci_g_per_unit"] is None
     assert "R = 0" in zero.sci["missing"]
