@@ -27,6 +27,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -145,6 +146,9 @@ class ServiceMeter:
         self.store = store
         self.integration = integration
         self._fair_cpu = mode == "fair"
+        # The shared clocks are kept for fair CPU shares and GPU shares only (set at start).
+        self._shares = self._fair_cpu
+        self._count_units = self.unit != "requests"
         self._profile = _validate_location(location)
         self._lock = threading.Lock()
         self._stats: dict[str, RouteStats] = {}
@@ -153,8 +157,7 @@ class ServiceMeter:
         self._share_wall_ns = 0.0
         self._last_cpu_ns = time.process_time_ns()
         self._last_wall_ns = time.monotonic_ns()
-        self._state = "new"  # new → on | off → closed
-        self._pid = os.getpid()
+        self._state = "new"  # new → on | off → closed; on → forked → on in a forked child
         self._owned = False
         self._start_lock = threading.Lock()
         self._stop = threading.Event()
@@ -177,9 +180,10 @@ class ServiceMeter:
     @property
     def enabled(self) -> bool:
         """Whether requests are measured; starts the meter on first use (after a fork too)."""
-        if self._state == "on" and self._pid == os.getpid():
+        state = self._state
+        if state == "on":
             return True
-        if self._state in ("off", "closed"):
+        if state in ("off", "closed"):
             return False
         return self.start()
 
@@ -191,12 +195,14 @@ class ServiceMeter:
             True when requests are measured from now on.
         """
         with self._start_lock:
-            if self._state == "on" and self._pid == os.getpid():
+            if self._state == "on":
                 return True
             if self._state in ("off", "closed"):
                 return False
-            if self._state == "on":  # a forked worker: its own tracker and thread
-                self._pid, self.tracker, self._owned = os.getpid(), None, False
+            if self._state == "forked":  # a forked worker: its own tracker and thread
+                self.tracker = None if self._owned else self.tracker
+                self._owned = False
+                self._stats = {}
             try:
                 self._start_tracker()
             except Exception as e:
@@ -210,6 +216,10 @@ class ServiceMeter:
             assert tracker is not None
             self._snap0 = tracker.snapshot()
             self._cpu0_ns = time.process_time_ns()
+            self._shares = self._fair_cpu or any(
+                key[0] == "gpu" or getattr(dev.component.domain, "value", "") == "gpu"
+                for key, dev in self._snap0.devices.items()
+            )
             self._state = "on"
             self._stop.clear()
             self._thread = threading.Thread(
@@ -217,6 +227,7 @@ class ServiceMeter:
             )
             self._thread.start()
             atexit.register(self.close)
+            _watch_fork(self)
             return True
 
     def _start_tracker(self) -> None:
@@ -275,18 +286,22 @@ class ServiceMeter:
             self._share_wall_ns += (wall - self._last_wall_ns) / self._active
         self._last_wall_ns = wall
 
-    def begin(self) -> tuple[float, float, int, list[float], contextvars.Token[Any]]:
+    def begin(self) -> tuple[float, float, int, list[float] | None, Any]:
         """Mark a request's start; returns the token to give to :meth:`end`."""
-        with self._lock:
-            self._advance()
-            self._active += 1
-            cpu_share, wall_share = self._share_cpu_ns, self._share_wall_ns
-        box = [0.0]
-        return cpu_share, wall_share, time.monotonic_ns(), box, _UNITS.set(box)
+        cpu_share = wall_share = 0.0
+        if self._shares:
+            with self._lock:
+                self._advance()
+                self._active += 1
+                cpu_share, wall_share = self._share_cpu_ns, self._share_wall_ns
+        if self._count_units:
+            box = [0.0]
+            return cpu_share, wall_share, time.monotonic_ns(), box, _UNITS.set(box)
+        return cpu_share, wall_share, time.monotonic_ns(), None, None
 
     def end(
         self,
-        token: tuple[float, float, int, list[float], contextvars.Token[Any]],
+        token: tuple[float, float, int, list[float] | None, Any],
         route: str,
         *,
         thread_cpu_ns: int | None,
@@ -294,14 +309,16 @@ class ServiceMeter:
     ) -> None:
         """Mark a request's end: ``thread_cpu_ns`` is its thread CPU time (thread mode)."""
         cpu_share0, wall_share0, start_ns, box, ctx_token = token
-        try:  # noqa: SIM105 (contextlib.suppress costs an object per request)
-            _UNITS.reset(ctx_token)
-        except ValueError:  # ended in another context (a streamed body closed elsewhere)
-            pass
+        if ctx_token is not None:
+            try:  # noqa: SIM105 (contextlib.suppress costs an object per request)
+                _UNITS.reset(ctx_token)
+            except ValueError:  # ended in another context (a streamed body closed elsewhere)
+                pass
         wall_ns = time.monotonic_ns() - start_ns
         with self._lock:
-            self._advance()
-            self._active -= 1
+            if self._shares:
+                self._advance()
+                self._active -= 1
             cpu_ns = (
                 self._share_cpu_ns - cpu_share0 if thread_cpu_ns is None else float(thread_cpu_ns)
             )
@@ -315,7 +332,8 @@ class ServiceMeter:
             stats.cpu_sq_s2 += cpu_s * cpu_s
             stats.share_wall_s += (self._share_wall_ns - wall_share0) * 1e-9
             stats.wall_s += wall_ns * 1e-9
-            stats.units += box[0]
+            if box is not None:
+                stats.units += box[0]
 
     def live(self) -> dict[str, RouteStats]:
         """A copy of the current window's per-endpoint figures (for the metrics endpoint)."""
@@ -368,6 +386,21 @@ class ServiceMeter:
     def profile(self) -> Any:
         """The location profile for impacts (``None`` when it could not be resolved)."""
         return self._profile
+
+
+_FORK_WATCHED: weakref.WeakSet[ServiceMeter] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    for meter in list(_FORK_WATCHED):
+        if meter._state == "on":
+            meter._state = "forked"  # threads do not survive a fork: restart on first use
+
+
+def _watch_fork(meter: ServiceMeter) -> None:
+    if not _FORK_WATCHED and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork)
+    _FORK_WATCHED.add(meter)
 
 
 def _fields(s: RouteStats) -> tuple[Any, ...]:

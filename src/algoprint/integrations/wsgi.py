@@ -165,7 +165,7 @@ class _Body:
         status: list[str],
     ) -> None:
         self._mw, self._body, self._token, self._environ = mw, body, token, environ
-        self._t0, self._t1 = t0, time.thread_time_ns()
+        self._t0 = t0
         self._ident = threading.get_ident()
         self._status = status
         self._error = False
@@ -186,11 +186,14 @@ class _Body:
         finally:
             if not self._done:
                 self._done = True
-                # The same thread: its CPU until the last chunk was written. Another thread:
-                # only the part measured while the app ran.
-                now = time.thread_time_ns() if threading.get_ident() == self._ident else self._t1
+                # Its thread's CPU until the last chunk was written. A server that closes the
+                # body on another thread (none known) is charged the wall time: an upper bound.
+                if threading.get_ident() == self._ident:
+                    cpu_ns = time.thread_time_ns() - self._t0
+                else:
+                    cpu_ns = time.monotonic_ns() - self._token[2]
                 error = self._error or self._status[0][:1] == "5"
-                self._mw._end(self._token, self._environ, now - self._t0, error=error)
+                self._mw._end(self._token, self._environ, cpu_ns, error=error)
 
 
 def _hook_flask(app: Any) -> None:
