@@ -29,7 +29,7 @@ from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunSt
 from algoprint.tracking.sampler import Sampler, Snapshot
 from algoprint.tracking.summary import summarise, window
 
-__all__ = ["Run", "Tracker", "TrackerState", "track"]
+__all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
 
 log = logging.getLogger("algoprint")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,6 +46,25 @@ class RunSink(Protocol):
 
 def _iso(wall_s: float) -> str:
     return datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds")
+
+
+_STOP_HOOKS: list[Callable[[RunRecord], None]] = []
+
+
+def on_stop(hook: Callable[[RunRecord], None]) -> Callable[[], None]:
+    """Call ``hook(record)`` once after any tracker of this process stops (edges use it: the
+    MLflow autolog). A hook that raises is logged, never raised. Returns a function that
+    removes the hook."""
+    _STOP_HOOKS.append(hook)
+    return lambda: _STOP_HOOKS.remove(hook) if hook in _STOP_HOOKS else None
+
+
+def _after_stop(record: RunRecord) -> None:
+    for hook in list(_STOP_HOOKS):
+        try:
+            hook(record)
+        except Exception as e:  # never break the workload
+            log.warning("algoprint: a stop hook failed: %s", e)
 
 
 class TrackerState(StrEnum):
@@ -254,6 +273,7 @@ class Tracker:
             self.state = TrackerState.STOPPED
         if self._store_enabled:
             self._save(self.record)
+        _after_stop(self.record)
         return self.record
 
     @staticmethod
