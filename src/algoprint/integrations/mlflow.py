@@ -94,8 +94,8 @@ def log_run(
         "algoprint.method": ", ".join(sorted({c.method for c in record.components})),
     }
     tags.update({f"algoprint.missing.{k}": v[:5000] for k, v in figures.missing.items()})
-    for key, value in tags.items():
-        client.set_tag(run_id, key, value)
+    for key, text in tags.items():
+        client.set_tag(run_id, key, text)
     if artifact:
         document = {"run": record.to_dict(), "impacts": figures.impacts, "sci": figures.sci}
         client.log_dict(run_id, document, f"algoprint/{record.run_id}.json")
