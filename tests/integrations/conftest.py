@@ -20,8 +20,8 @@ from algoprint.testing import ReplayMeter, ReplayPowerSource
 from algoprint.tracking.tracker import Tracker
 
 
-def make_tracker(db: Path | str, *, gpu: bool = False) -> Tracker:
-    """A process-scope tracker on replayed meters (100 W CPU, half of it the process's)."""
+def replay_meters(*, gpu: bool = False) -> list[ReplayMeter]:
+    """A replayed CPU meter (100 W, half of it the process's) and optionally a GPU (200 W)."""
     meters = [
         ReplayMeter(
             source=ReplayPowerSource([(0.0, 100.0), (1e6, 100.0)]),
@@ -41,6 +41,12 @@ def make_tracker(db: Path | str, *, gpu: bool = False) -> Tracker:
                 sample_interval_s=5.0,
             )
         )
+    return meters
+
+
+def make_tracker(db: Path | str, *, gpu: bool = False) -> Tracker:
+    """A process-scope tracker on :func:`replay_meters`."""
+    meters = replay_meters(gpu=gpu)
     tracker = Tracker(algorithm="svc", meters=meters, store=False, db=str(db), scope="process")
     # Explicit meters skip host discovery; the embodied share (SCI's M) needs these two facts.
     tracker._host = {"vcpus_available": 2, "memory_gb_available": 4.0}

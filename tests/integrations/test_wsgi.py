@@ -206,3 +206,27 @@ def test_metrics_endpoint(tracker: Tracker) -> None:
         page = client.get("/algoprint/metrics")
     assert page.status_code == 200
     assert 'algoprint_service_request_energy_joules_total{endpoint="GET /light"}' in page.text
+
+
+def test_gpu_energy_is_shared_by_wall_time_in_flight(tmp_path: Path) -> None:
+    app = Flask("gpu")
+
+    @app.get("/infer")
+    def infer() -> dict[str, int]:
+        threading.Event().wait(0.05)  # stands in for waiting on a GPU kernel: no CPU
+        return {"ok": 1}
+
+    tracker = make_tracker(tmp_path / "runs.sqlite", gpu=True)  # + a 200 W replayed GPU
+    mw = EnergyMiddleware(app.wsgi_app, tracker=tracker, window_s=3600)
+    app.wsgi_app = mw  # type: ignore[method-assign]
+    with serve_wsgi(app) as url, httpx.Client(base_url=url) as client:
+        for _ in range(4):
+            client.get("/infer")
+        settle(mw.meter, 4)
+        window = mw.flush()
+    infer = by_route(window)["GET /infer"]
+    # Sequential requests: each one's fair share of the wall clock is its own span, so the GPU
+    # part of its energy is 200 W x its span; its CPU part is small (it waits).
+    assert infer.energy_j == pytest.approx(200.0 * infer.wall_s, rel=0.25)
+    assert window.requests_energy_j <= window.process_energy_j
+    mw.close()
