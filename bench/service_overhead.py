@@ -69,6 +69,18 @@ def flask_app(model: Any, row: list[list[float]]) -> Any:
     return app
 
 
+async def raw_asgi(scope: Any, receive: Any, send: Any) -> None:
+    """The smallest ASGI app: isolates what the middleware itself costs."""
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+def raw_wsgi(environ: Any, start_response: Any) -> list[bytes]:
+    """The smallest WSGI app."""
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
 def drive_asgi(app: Any, path: str, n: int) -> list[float]:
     """Send ``n`` GET requests into an ASGI app; per-request latencies (s)."""
 
@@ -183,6 +195,15 @@ def loopback(kind: str, app: Any) -> Callable[[Any, str, int], list[float]]:
     return drive
 
 
+CPU: dict[str, float] = {}
+"""CPU seconds of the last drive: the driving thread's (in-process) or the process's
+(loopback: server and client threads), robust to other load on the machine."""
+
+
+def cpu_clock(loopback: bool) -> Callable[[], float]:
+    return time.process_time if loopback else time.thread_time
+
+
 def p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
@@ -204,6 +225,9 @@ def main() -> None:
         help="serve on 127.0.0.1 (uvicorn / werkzeug) and send requests with httpx instead",
     )
     args = parser.parse_args()
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
 
     from algoprint.integrations.asgi import EnergyMiddleware as AsgiMiddleware
     from algoprint.integrations.wsgi import EnergyMiddleware as WsgiMiddleware
@@ -227,7 +251,15 @@ def main() -> None:
     )
     wrapped_flask.wsgi_app = wsgi_mw  # type: ignore[method-assign]
 
-    cases = [
+    raw_asgi_mw = AsgiMiddleware(
+        raw_asgi, tracker=Tracker(algorithm="bench", store=False, db=db), window_s=3600
+    )
+    raw_wsgi_mw = WsgiMiddleware(
+        raw_wsgi, tracker=Tracker(algorithm="bench", store=False, db=db), window_s=3600
+    )
+    cases = [("ASGI raw app", "/", drive_asgi, raw_asgi, raw_asgi_mw)]
+    cases += [("WSGI raw app", "/", drive_wsgi, raw_wsgi, raw_wsgi_mw)]
+    cases += [
         ("ASGI FastAPI", path, drive_asgi, bare_asgi, wrapped_asgi)
         for path in ("/trivial", "/predict")
     ] + [
@@ -242,28 +274,39 @@ def main() -> None:
     where = "loopback HTTP" if args.loopback else "in-process"
     print(f"{args.requests} requests x {args.rounds} rounds per case, {where}, interleaved")
     print(
-        f"{'case':28} {'bare req/s':>11} {'mw req/s':>11} {'throughput':>11} "
-        f"{'added µs/req':>13} {'bare p99 µs':>12} {'mw p99 µs':>10}"
+        f"{'case':28} {'bare req/s':>11} {'mw req/s':>11} {'throughput':>11} {'+µs/req':>9} "
+        f"{'p99 µs':>9} {'mw p99':>9} {'cpu thrpt':>10} {'+cpu µs':>9}"
     )
     for label, path, drive, bare, wrapped in cases:
         drive(bare, path, 200)  # warm-up (imports, first-request start of the tracker)
         drive(wrapped, path, 200)
-        bare_mean, mw_mean, bare_p99, mw_p99 = [], [], [], []
+        bare_mean, mw_mean, bare_p99, mw_p99, bare_cpu, mw_cpu = [], [], [], [], [], []
+        clock = cpu_clock(args.loopback)
         for _ in range(args.rounds):
+            c0 = clock()
             b = drive(bare, path, args.requests)
+            c1 = clock()
             w = drive(wrapped, path, args.requests)
+            c2 = clock()
+            bare_cpu.append((c1 - c0) / args.requests)
+            mw_cpu.append((c2 - c1) / args.requests)
             bare_mean.append(statistics.fmean(b))
             mw_mean.append(statistics.fmean(w))
             bare_p99.append(p99(b))
             mw_p99.append(p99(w))
         b_mean, w_mean = statistics.median(bare_mean), statistics.median(mw_mean)
-        ratio = b_mean / w_mean
+        b_cpu, w_cpu = statistics.median(bare_cpu), statistics.median(mw_cpu)
         print(
             f"{label + ' ' + path:28} {1 / b_mean:11,.0f} {1 / w_mean:11,.0f} "
-            f"{ratio:10.1%} {(w_mean - b_mean) * 1e6:13.1f} "
-            f"{statistics.median(bare_p99) * 1e6:12.0f} {statistics.median(mw_p99) * 1e6:10.0f}"
+            f"{b_mean / w_mean:10.1%} {(w_mean - b_mean) * 1e6:9.1f} "
+            f"{statistics.median(bare_p99) * 1e6:9.0f} {statistics.median(mw_p99) * 1e6:9.0f} "
+            f"{b_cpu / w_cpu:10.1%} {(w_cpu - b_cpu) * 1e6:9.1f}"
         )
-    print("throughput = middleware req/s ÷ bare req/s (100 % = no loss)")
+    print(
+        "wall: req/s from mean latency; throughput = middleware ÷ bare (100 % = no loss).\n"
+        "cpu: CPU seconds per request (the driving thread in-process; the whole process over\n"
+        "loopback), which other load on the machine does not inflate."
+    )
 
 
 if __name__ == "__main__":

@@ -395,6 +395,10 @@ def _after_fork() -> None:
     for meter in list(_FORK_WATCHED):
         if meter._state == "on":
             meter._state = "forked"  # threads do not survive a fork: restart on first use
+            # A lock held by another thread at the fork would never be released in the child.
+            meter._lock = threading.Lock()
+            meter._start_lock = threading.Lock()
+            meter._window_lock = threading.Lock()
 
 
 def _watch_fork(meter: ServiceMeter) -> None:
