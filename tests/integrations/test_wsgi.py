@@ -224,9 +224,9 @@ def test_gpu_energy_is_shared_by_wall_time_in_flight(tmp_path: Path) -> None:
             client.get("/infer")
         settle(mw.meter, 4)
         window = mw.flush()
-    infer = by_route(window)["GET /infer"]
+    route = by_route(window)["GET /infer"]
     # Sequential requests: each one's fair share of the wall clock is its own span, so the GPU
     # part of its energy is 200 W x its span; its CPU part is small (it waits).
-    assert infer.energy_j == pytest.approx(200.0 * infer.wall_s, rel=0.25)
+    assert route.energy_j == pytest.approx(200.0 * route.wall_s, rel=0.25)
     assert window.requests_energy_j <= window.process_energy_j
     mw.close()

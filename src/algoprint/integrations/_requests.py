@@ -203,6 +203,8 @@ class ServiceMeter:
                 self.tracker = None if self._owned else self.tracker
                 self._owned = False
                 self._stats = {}
+                self._active = 0  # the parent's requests in flight are not this process's
+                self._last_cpu_ns, self._last_wall_ns = time.process_time_ns(), time.monotonic_ns()
             try:
                 self._start_tracker()
             except Exception as e:

@@ -277,7 +277,7 @@ def close_window(
         checkpoint_at=result.ended_at,
     )
     _impacts(meter, result, record)
-    if meter.store and requests:
+    if meter.store:  # an idle window too: its energy is what the service costs idle
         _store(meter, result, record)
     return result
 
