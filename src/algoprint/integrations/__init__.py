@@ -15,6 +15,6 @@ handler that a middleware measures.
 
 from __future__ import annotations
 
-from algoprint.integrations._requests import add_units
+from algoprint.integrations._accounting import add_units
 
 __all__ = ["add_units"]

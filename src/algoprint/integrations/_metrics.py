@@ -44,7 +44,7 @@ def make_registry(meter: ServiceMeter, registry: Any = None) -> Any:
 def exposition(registry: Any) -> tuple[int, bytes, str]:
     """The metrics page: ``(status, body, content type)``."""
     if registry is None:
-        from algoprint.integrations._requests import SERVICES_HINT
+        from algoprint.integrations._accounting import SERVICES_HINT
 
         warn_once(
             "middleware:prometheus", f"algoprint: /metrics needs prometheus-client: {SERVICES_HINT}"

@@ -31,7 +31,8 @@ from algoprint.tracking.summary import summarise, window
 
 if TYPE_CHECKING:
     from algoprint.impact.model import ImpactDocument
-    from algoprint.integrations._requests import RouteStats, ServiceMeter
+    from algoprint.integrations._accounting import RouteStats
+    from algoprint.integrations._requests import ServiceMeter
     from algoprint.tracking.sampler import Snapshot
 
 __all__ = ["RouteWindow", "ServiceWindow", "close_window"]
