@@ -110,6 +110,7 @@ def test_cpu_heavy_and_light_endpoints_share_energy_by_cpu_time(tracker: Tracker
     assert heavy.water_l_per_request.value > 0
     assert window.sci["sci_g_per_unit"]["value"] > 0
     assert window.sci["boundary"] == "consumer"
+    assert window.energy_per_unit.value == pytest.approx(window.process_energy_j / 12)
 
 
 def test_route_templates_not_raw_paths(tracker: Tracker) -> None:
@@ -253,6 +254,9 @@ def test_prometheus_endpoint_has_units_in_names(tracker: Tracker) -> None:
         in text
     )
     assert "algoprint_service_sci_per_unit_grams" in text
+    assert (
+        'algoprint_service_energy_per_unit_joules{bound="value",functional_unit="requests"}' in text
+    )
 
 
 def test_functional_units_counted_by_handlers_and_zero_units(tracker: Tracker) -> None:

@@ -133,6 +133,15 @@ def _last_window(meter: ServiceMeter, gauge: Any) -> Iterator[Any]:
             for bound in ("value", "low", "high"):
                 family.add_metric([r.route, bound], getattr(value, bound))
         yield family
+    if last.energy_per_unit is not None:
+        family = gauge(
+            "algoprint_service_energy_per_unit_joules",
+            "Service energy (run scope) per functional unit over the last window (J)",
+            labels=["functional_unit", "bound"],
+        )
+        for bound in ("value", "low", "high"):
+            family.add_metric([last.functional_unit, bound], getattr(last.energy_per_unit, bound))
+        yield family
     sci = (last.sci or {}).get("sci_g_per_unit")
     if sci:
         family = gauge(

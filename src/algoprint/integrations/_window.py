@@ -106,6 +106,8 @@ class ServiceWindow:
     outside_requests_energy_j: float | None
     baseline_energy_j: float | None
     routes: list[RouteWindow] = field(default_factory=list)
+    energy_per_unit: Interval | None = None
+    """The window's headline energy (the run's scope) per functional unit (J), ~95 % bounds."""
     sci: dict[str, Any] | None = None
     missing: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -129,6 +131,9 @@ class ServiceWindow:
             "outside_requests_energy_j": self.outside_requests_energy_j,
             "baseline_energy_j": self.baseline_energy_j,
             "routes": [r.to_dict() for r in self.routes],
+            "energy_per_unit_j": None
+            if self.energy_per_unit is None
+            else _iv(self.energy_per_unit),
             "sci": self.sci,
             "missing": dict(self.missing),
             "notes": list(self.notes),
@@ -277,6 +282,8 @@ def close_window(
         tags=_tags(meter, result, tracker.run_id),
         checkpoint_at=result.ended_at,
     )
+    if summary.energy_j is not None and units > 0:
+        result.energy_per_unit = Interval.from_rel(summary.energy_j / units, u_meter)
     _impacts(meter, result, record)
     if meter.store:  # an idle window too: its energy is what the service costs idle
         _store(meter, result, record)
