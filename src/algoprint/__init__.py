@@ -91,5 +91,13 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext algoprint`` in IPython/Jupyter: the ``%%algoprint`` cell magic and
+    ``%algoprint_summary`` (:mod:`algoprint.integrations.jupyter`)."""
+    from algoprint.integrations.jupyter import load_ipython_extension as load
+
+    load(ipython)
+
+
 def __dir__() -> list[str]:
     return sorted(__all__)

@@ -29,7 +29,7 @@ from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunSt
 from algoprint.tracking.sampler import Sampler, Snapshot
 from algoprint.tracking.summary import summarise, window
 
-__all__ = ["Run", "Tracker", "TrackerState", "track"]
+__all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
 
 log = logging.getLogger("algoprint")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,6 +46,25 @@ class RunSink(Protocol):
 
 def _iso(wall_s: float) -> str:
     return datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds")
+
+
+_STOP_HOOKS: list[Callable[[RunRecord], None]] = []
+
+
+def on_stop(hook: Callable[[RunRecord], None]) -> Callable[[], None]:
+    """Call ``hook(record)`` once after any tracker of this process stops (edges use it: the
+    MLflow autolog). A hook that raises is logged, never raised. Returns a function that
+    removes the hook."""
+    _STOP_HOOKS.append(hook)
+    return lambda: _STOP_HOOKS.remove(hook) if hook in _STOP_HOOKS else None
+
+
+def _after_stop(record: RunRecord) -> None:
+    for hook in list(_STOP_HOOKS):
+        try:
+            hook(record)
+        except Exception as e:  # never break the workload
+            log.warning("algoprint: a stop hook failed: %s", e)
 
 
 class TrackerState(StrEnum):
@@ -96,9 +115,10 @@ class Run:
         """A named window inside the run; phases may nest and repeat (they accumulate)."""
         return self._tracker.phase(name)
 
-    def add_units(self, count: float) -> None:
-        """Count functional units served by this run (predictions, decisions, requests)."""
-        self._tracker.add_units(count)
+    def add_units(self, count: float, unit: str | None = None) -> None:
+        """Count functional units served by this run (predictions, decisions, requests);
+        ``unit`` names them once per run (tag ``functional_unit``)."""
+        self._tracker.add_units(count, unit)
 
     def tag(self, key: str, value: str) -> None:
         """Attach a free-form tag to the run."""
@@ -253,6 +273,7 @@ class Tracker:
             self.state = TrackerState.STOPPED
         if self._store_enabled:
             self._save(self.record)
+        _after_stop(self.record)
         return self.record
 
     @staticmethod
@@ -337,11 +358,22 @@ class Tracker:
         its reaped descendants') with peak memory ``max_rss_bytes``, from ``os.wait4``."""
         self._tree.mark_finished(pid, cpu_s, max_rss_bytes)
 
-    def add_units(self, count: float) -> None:
-        """See :meth:`Run.add_units`."""
+    def add_units(self, count: float, unit: str | None = None) -> None:
+        """See :meth:`Run.add_units`.
+
+        Raises:
+            TrackingError: a negative count, or a second, different unit name on one run.
+        """
         if count < 0:
             raise TrackingError(f"units must be >= 0, got {count}")
         with self._lock:
+            if unit is not None:
+                known = self.tags.setdefault("functional_unit", str(unit))
+                if known != str(unit):
+                    raise TrackingError(
+                        f"this run counts {known!r}, not {unit!r}",
+                        hint="use one functional unit per run",
+                    )
             self._units = (self._units or 0.0) + float(count)
 
     # -- records -----------------------------------------------------------------------------
@@ -449,6 +481,17 @@ class Tracker:
     @property
     def run(self) -> Run:
         return self._run
+
+    @property
+    def host(self) -> dict[str, Any]:
+        """Host facts found at start (as recorded on the run), for records built outside the
+        tracker (the service middlewares' window runs)."""
+        return {**self._host, "hostname": self._host.get("hostname", socket.gethostname())}
+
+    @property
+    def meter_statuses(self) -> list[MeterStatus]:
+        """The meters' statuses found at start."""
+        return list(self._meter_statuses)
 
 
 class track(contextlib.ContextDecorator):
