@@ -212,6 +212,10 @@ def load_settings(
         elif key in {"config", "location", "cloud", "region", "datacentre", "year"}:
             # Owned by other layers (impact location); read there.
             extra.setdefault("env", {})[key] = raw
+        elif key in {"server", "token"} or key.startswith("serve_"):
+            # The server to upload to (tracking.upload) and the server's own settings
+            # (server.settings) are read there.
+            continue
         else:
             known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))
             raise ConfigError(f"unknown environment variable {name}", hint=f"known: {known}")

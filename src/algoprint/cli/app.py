@@ -15,6 +15,8 @@ from algoprint.cli import (
     report_cmd,
     runs_cmd,
     schedule_cmd,
+    serve_cmd,
+    sync_cmd,
     where_cmd,
 )
 from algoprint.cli.algorithm_cmd import algorithm
@@ -51,3 +53,6 @@ cli.add_command(advise_cmd.advise)
 cli.add_command(where_cmd.where)
 cli.add_command(procure_cmd.procure)
 cli.add_command(schedule_cmd.schedule)
+cli.add_command(serve_cmd.serve)
+cli.add_command(serve_cmd.server)
+cli.add_command(sync_cmd.sync)

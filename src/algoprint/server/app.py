@@ -150,6 +150,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app can start while its database is down; ``/readyz`` says so)."""
     from algoprint.server.api import api_router
     from algoprint.server.auth import set_csrf_cookie
+    from algoprint.server.auth.links import link_router
     from algoprint.server.auth.oidc import oidc_router
 
     db = ServerDB(settings.db)
@@ -214,6 +215,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(oidc_router)
+    app.include_router(link_router)
     web = _web_module()
     if web is not None and hasattr(web, "router"):
         app.include_router(web.router)
