@@ -207,3 +207,11 @@ def postgres_url(postgres_server: PostgresServer, _postgres_test_db: str) -> str
 def sqlite_url(tmp_path: Path) -> str:
     """The URL of a new SQLite file (not yet created) in this test's tmp_path."""
     return f"sqlite:///{tmp_path / 'runs.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the session (tests/browser.py)."""
+    from tests.browser import launch_browser
+
+    yield from launch_browser()
