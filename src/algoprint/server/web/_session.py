@@ -23,6 +23,7 @@ _TYPES = {
     ".js": "text/javascript",
     ".md": "text/plain",
     ".json": "application/json",
+    ".svg": "image/svg+xml",
 }
 
 
