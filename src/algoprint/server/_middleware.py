@@ -6,7 +6,9 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["SecurityHeaders", "SizeLimit", "error_body"]
+from starlette.exceptions import HTTPException
+
+__all__ = ["AfterResponse", "RootPath", "SecurityHeaders", "SizeLimit", "TooLarge", "error_body"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -66,6 +68,19 @@ class SecurityHeaders:
         await self.app(scope, receive, wrapped)
 
 
+class TooLarge(HTTPException):
+    """A request body that grew past the limit while it was read (HTTP 413)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            413,
+            detail={  # type: ignore[arg-type]  # the app's handler takes a dict detail
+                "message": f"the request body is larger than {max_bytes} bytes",
+                "hint": "send fewer runs per batch",
+            },
+        )
+
+
 class SizeLimit:
     """Refuses request bodies over ``max_bytes`` with 413 and the JSON error envelope, by
     ``Content-Length`` before reading and by counting for chunked bodies."""
@@ -109,17 +124,15 @@ class SizeLimit:
                     return
         seen = 0
         started = False
-
-        class _TooLarge(Exception):
-            pass
+        limit = self.max_bytes
 
         async def counted() -> Message:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
+                if seen > limit:
+                    raise TooLarge(limit)
             return message
 
         async def tracked(message: Message) -> None:
@@ -130,6 +143,55 @@ class SizeLimit:
 
         try:
             await self.app(scope, counted, tracked)
-        except _TooLarge:
+        except TooLarge:
             if not started:
                 await self._refuse(send)
+
+
+class AfterResponse:
+    """Calls ``on_start(scope, status, headers)`` when a response starts; it may append
+    headers (the CSRF cookie) and count the response (metrics). Pure ASGI, so exceptions of
+    the app reach the exception handlers unchanged."""
+
+    def __init__(
+        self, app: ASGIApp, on_start: Callable[[Scope, int, list[tuple[bytes, bytes]]], None]
+    ) -> None:
+        self.app = app
+        self.on_start = on_start
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                self.on_start(scope, int(message["status"]), headers)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+class RootPath:
+    """Serves the app under a path prefix that a reverse proxy strips (``--root-path``): sets
+    the ASGI ``root_path`` and, as the ASGI spec wants, prefixes ``path`` with it, unless the
+    server (uvicorn ``--root-path``) did so already."""
+
+    def __init__(self, app: ASGIApp, root_path: str) -> None:
+        self.app = app
+        self.root_path = root_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.root_path
+            and scope["type"] in {"http", "websocket"}
+            and scope.get("root_path") != self.root_path
+        ):
+            scope = dict(scope)
+            scope["root_path"] = self.root_path
+            path = str(scope.get("path", ""))
+            if not path.startswith(self.root_path + "/") and path != self.root_path:
+                scope["path"] = self.root_path + path
+        await self.app(scope, receive, send)

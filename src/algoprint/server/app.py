@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from algoprint.errors import AlgoprintError, InputError, NotFound, StoreError
-from algoprint.server._middleware import SecurityHeaders, SizeLimit
+from algoprint.server._middleware import AfterResponse, RootPath, SecurityHeaders, SizeLimit
 from algoprint.server.context import ServerContext
 from algoprint.server.db import ServerDB
 from algoprint.server.metrics import Metrics
@@ -149,7 +149,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     """Build the server app for ``settings`` (the database is opened on first use, so an
     app can start while its database is down; ``/readyz`` says so)."""
     from algoprint.server.api import api_router
-    from algoprint.server.auth import set_csrf_cookie
+    from algoprint.server.auth import csrf_cookie_header
     from algoprint.server.auth.links import link_router
     from algoprint.server.auth.oidc import oidc_router
 
@@ -172,7 +172,6 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app = FastAPI(
         title="algoprint server",
         version=_version(),
-        root_path=settings.root_path,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
@@ -181,19 +180,22 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.ctx = context
     _install_handlers(app)
 
-    @app.middleware("http")
-    async def csrf_cookie(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        set_csrf_cookie(request, response)
-        if request.url.path.startswith(f"{settings.root_path}{API_PREFIX}"):
-            context.metrics.requests.labels(f"{response.status_code // 100}xx").inc()
-        return response
+    api_path = f"{settings.root_path}{API_PREFIX}"
 
+    def on_start(scope: Any, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+        cookie = csrf_cookie_header(context, scope)
+        if cookie is not None:
+            headers.append((b"set-cookie", cookie))
+        if str(scope.get("path", "")).startswith((api_path, API_PREFIX)):
+            context.metrics.requests.labels(f"{status // 100}xx").inc()
+
+    app.add_middleware(AfterResponse, on_start=on_start)
     app.add_middleware(SizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    app.add_middleware(RootPath, root_path=settings.root_path)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from http.cookies import SimpleCookie
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Response
@@ -139,29 +140,30 @@ def _sign(context: ServerContext, value: str) -> str:
 
 def csrf_token(request: Request) -> str:
     """The CSRF token for forms on this page. It is the HMAC of a random cookie that the
-    response sets when missing (see ``set_csrf_cookie`` in the app), so it works before
-    login too."""
-    value = request.cookies.get(CSRF_COOKIE) or getattr(request.state, _NEW_CSRF, None)
+    response sets when missing (see :func:`csrf_cookie_header`), so it works before login
+    too."""
+    value = request.cookies.get(CSRF_COOKIE) or request.scope.get("state", {}).get(_NEW_CSRF)
     if not value:
         value = secrets.token_urlsafe(32)
-        setattr(request.state, _NEW_CSRF, value)
+        request.scope.setdefault("state", {})[_NEW_CSRF] = value
     return _sign(ctx(request), value)
 
 
-def set_csrf_cookie(request: Request, response: Response) -> None:
-    """Set the CSRF cookie that :func:`csrf_token` created for this request (the app calls
-    this for every response)."""
-    value = getattr(request.state, _NEW_CSRF, None)
-    if value:
-        context = ctx(request)
-        response.set_cookie(
-            CSRF_COOKIE,
-            value,
-            httponly=True,
-            secure=context.settings.secure_cookies,
-            samesite="strict",
-            path=context.settings.root_path or "/",
-        )
+def csrf_cookie_header(context: ServerContext, scope: Any) -> bytes | None:
+    """The ``Set-Cookie`` value for the CSRF cookie that :func:`csrf_token` created while
+    handling this request (the app adds it to the response), or ``None``."""
+    value = (scope.get("state") or {}).get(_NEW_CSRF)
+    if not value:
+        return None
+    cookie = SimpleCookie()
+    cookie[CSRF_COOKIE] = value
+    morsel = cookie[CSRF_COOKIE]
+    morsel["httponly"] = True
+    morsel["samesite"] = "Strict"
+    morsel["path"] = context.settings.root_path or "/"
+    if context.settings.secure_cookies:
+        morsel["secure"] = True
+    return morsel.OutputString().encode("latin-1")
 
 
 async def verify_csrf(request: Request) -> None:
