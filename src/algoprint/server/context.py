@@ -45,6 +45,7 @@ class ServerContext:
 
         self.metrics.runs.labels(org.slug).inc(len(records))
         touched: set[tuple[str, str]] = set()
+        keys: dict[tuple[str, int], str] = {}
         for r in records:
             alg, phase = r.algorithm or "", r.phase or ""
             touched.add((alg, r.started_at[:7]))
@@ -55,7 +56,10 @@ class ServerContext:
                     self.metrics.power.labels(org.slug, alg).set(r.energy_j / r.duration_s)
                 continue
             self.metrics.energy.labels(org.slug, alg, phase).inc(r.energy_j)
-            key = factor_key(algorithm_factor_description(self, org, alg), int(r.started_at[:4]))
+            year = int(r.started_at[:4])
+            key = keys.get((alg, year)) or keys.setdefault(
+                (alg, year), factor_key(algorithm_factor_description(self, org, alg), year)
+            )
             per_j = self.factor_per_joule.get(key)
             if per_j is None:
                 per_j = self.refresh_factor_cache().get(key)
