@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -264,3 +265,40 @@ def test_another_organisation_sees_nothing_of_this_one(site: Site) -> None:
     assert client.get("/algorithms/fraude-risico").status_code == 404
     assert client.get(f"/runs/{site.run_ids[0]}").status_code == 404
     assert "chatbot" not in client.get("/budgets").text
+
+
+def test_runs_explorer_pages_with_a_cursor(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from algoprint.server.web import _runs
+
+    monkeypatch.setattr(_runs, "PAGE_SIZE", 10)
+    client = site.client("ontwikkelaar")
+    seen: list[str] = []
+    html = client.get("/runs", params={"algorithm": "fraude-risico"}).text
+    while True:
+        seen += re.findall(r'href="/runs/([0-9a-f]+)"', html)
+        older = re.search(r'href="(\?[^"]*cursor=[^"]+)"', html)
+        if older is None:
+            break
+        html = client.get("/runs" + older.group(1).replace("&amp;", "&")).text
+    expected = [r.run_id for r in sample_runs() if r.algorithm == "fraude-risico"]
+    assert len(seen) == len(set(seen)) == len(expected) and set(seen) == set(expected)
+    host = client.get("/runs", params={"host": "geen-host"}).text
+    assert "Geen runs bij deze filters." in host
+
+
+def test_login_offers_oidc_when_configured(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from algoprint.server.app import create_app
+    from algoprint.server.settings import OidcSettings, server_settings
+
+    settings = server_settings({"db": str(tmp_path / "s.sqlite")}, env={})
+    oidc = OidcSettings(issuer="https://login.example", client_id="algoprint", client_secret="s")
+    pages = []
+    for configured in (settings, replace(settings, oidc=oidc)):
+        with TestClient(create_app(configured)) as client:
+            pages.append(client.get("/login").text)
+    assert "/auth/oidc/login" not in pages[0]
+    assert 'href="/auth/oidc/login"' in pages[1] and "organisatieaccount" in pages[1]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from algoprint.report.model import ReportData
     from algoprint.store import Store
 
-__all__ = ["AlgorithmData", "algorithm_data"]
+__all__ = ["AlgorithmData", "algorithm_data", "phase_series"]
 
 ATTRIBUTION = {
     "nl": "Maatregelen: Algoritmekader v2.5.1, Ministerie van BZK, EUPL-1.2.",
@@ -81,3 +81,20 @@ def algorithm_data(store: Store, slug: str, lang: str) -> AlgorithmData:
         states=[(s, state_label(s, lang)) for s in STATES],
         attribution=ATTRIBUTION[lang],
     )
+
+
+def phase_series(series: list[tuple[str, str, Any]]) -> list[dict[str, Any]]:
+    """Per month: runs and IT energy of training and of use, from the core's daily series
+    ``(day, phase, Totals)`` (phases as :data:`algoprint.server.aggregates.TRAINING_PHASES`)."""
+    from algoprint.server.aggregates import TRAINING_PHASES
+
+    months: dict[str, dict[str, Any]] = {}
+    for day, phase, totals in series:
+        row = months.setdefault(
+            day[:7],
+            {"month": day[:7], "training_runs": 0, "training_j": 0.0, "use_runs": 0, "use_j": 0.0},
+        )
+        part = "training" if phase.lower() in TRAINING_PHASES else "use"
+        row[f"{part}_runs"] += totals.runs
+        row[f"{part}_j"] += totals.energy_j
+    return [months[m] for m in sorted(months)]

@@ -94,7 +94,8 @@ def _algorithm_page(
     form_errors: list[str] | None = None,
     form_code: str | None = None,
 ) -> Response:
-    from algoprint.server.web._algorithm import algorithm_data
+    from algoprint.server.aggregates import algorithm_series
+    from algoprint.server.web._algorithm import algorithm_data, phase_series
 
     lang, _ = request_lang(request), gettext_for(request)
     store = org_store(request, who)
@@ -127,6 +128,7 @@ def _algorithm_page(
         attribution=data.attribution,
         form_errors=form_errors or [],
         form_code=form_code,
+        by_phase=phase_series(algorithm_series(context(request), who.org, slug)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
@@ -26,7 +27,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-_SCAN = 2000  # newest runs looked at per page when filtering by phase or host
 
 
 @router.get("/runs")
@@ -37,18 +37,22 @@ def runs(
     status: str = "",
     host: str = "",
     period: str = "",
-    before: str = "",
+    cursor: str = "",
 ) -> Response:
-    """Runs of the organisation, newest first, filtered; ``before`` pages to older ones."""
-    from datetime import datetime
+    """Runs of the organisation, newest first, filtered; ``cursor`` pages to older ones.
+
+    Reads the server's run index (the same query as ``GET /api/v1/runs``), so filters and
+    pages stay fast however many runs the organisation has.
+    """
+    from fastapi import HTTPException
 
     from algoprint.report.period import parse_period
+    from algoprint.server.api.runs import list_runs
 
     who = viewer(request)
     if who is None:
         return login_redirect(request)
     lang, _ = request_lang(request), gettext_for(request)
-    store = org_store(request, who)
     filters = {
         "algorithm": algorithm,
         "phase": phase,
@@ -56,32 +60,32 @@ def runs(
         "host": host,
         "period": period,
     }
-    rows, error, more = [], None, None
+    rows: list[dict[str, Any]] = []
+    error, more = None, None
     try:
-        span = parse_period(period or None)
-        until = span.until
-        if before:
-            cursor = datetime.fromisoformat(before)
-            until = cursor if until is None else min(until, cursor)
-        scan = PAGE_SIZE + 1 if not (phase or host) else _SCAN
-        found = store.list_runs(
+        span = parse_period(period.strip() or None)
+        page = list_runs(
+            request,
+            who,
             algorithm=algorithm or None,
-            since=span.since,
-            until=until,
+            phase=phase.strip() or None,
+            host=host.strip() or None,
             status=status or None,
-            limit=scan,
+            since=None if span.since is None else span.since.isoformat(),
+            until=None if span.until is None else span.until.isoformat(),
+            limit=PAGE_SIZE,
+            cursor=cursor or None,
         )
-        if phase:
-            found = [r for r in found if (r.phase or "") == phase]
-        if host:
-            found = [r for r in found if host.lower() in str(r.host.get("hostname", "")).lower()]
-        rows = found[:PAGE_SIZE]
-        if len(found) > PAGE_SIZE:
-            query = {k: v for k, v in filters.items() if v}
-            query["before"] = rows[-1].started_at
-            more = f"?{urlencode(query)}"
-    except (AlgoprintError, ValueError) as e:
-        error = getattr(e, "message", None) or _("The filter is not valid.")
+        rows = page["items"]
+        if page["next"]:
+            more = "?" + urlencode(
+                {**{k: v for k, v in filters.items() if v}, "cursor": page["next"]}
+            )
+    except AlgoprintError as e:
+        error = e.message
+    except HTTPException as e:
+        detail = e.detail if isinstance(e.detail, dict) else {"message": str(e.detail)}
+        error = str(detail.get("message") or _("The filter is not valid."))
     return render(
         request,
         "runs.html.j2",
@@ -92,7 +96,7 @@ def runs(
         rows=rows,
         error=error,
         more=more,
-        algorithms=store.run_algorithms(),
+        algorithms=org_store(request, who).run_algorithms(),
         statuses=[(s, status_label(s, lang)) for s in STATUSES],
     )
 
