@@ -97,7 +97,17 @@ def test_runs_filter_updates_in_place_with_htmx(browser: Any, live: Live) -> Non
     expect(page.locator("#runs-results")).not_to_contain_text("fraude-risico")
     assert page.evaluate("window.__same_document") is True  # swapped in place, no reload
     assert "chatbot" in page.locator("#runs-results").inner_text()
-    assert problems == []
+    # a refused form (here: a role that only reads) shows its error page with htmx too
+    page.goto(f"{live.url}/budgets")
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<form method=post action=/budgets "
+        "id=forged><input type=hidden name=csrf_token value=' + "
+        "document.querySelector('input[name=csrf_token]').value + '>"
+        "<button>go</button></form>'); htmx.process(document.body)"
+    )
+    page.click("#forged button")
+    expect(page.locator("h1")).to_have_text("Niet toegestaan")
+    assert [p for p in problems if "403 (Forbidden)" not in p] == []
     context.close()
 
 
