@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 __all__ = ["alert_rows", "router"]
 
 router = APIRouter(include_in_schema=False)
+
+
+def _attachment(name: str) -> dict[str, str]:
+    """A Content-Disposition header with a file name that cannot break the header."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    return {"Content-Disposition": f'attachment; filename="{safe}"'}
 
 
 def alert_rows(
@@ -206,7 +213,7 @@ def report_download(request: Request, slug: str, fmt: str) -> Response:
     return Response(
         body,
         media_type=kind,
-        headers={"Content-Disposition": f'attachment; filename="algoprint-{slug}.{fmt}"'},
+        headers=_attachment(f"algoprint-{slug}.{fmt}"),
     )
 
 
@@ -241,5 +248,5 @@ def export(request: Request, slug: str, name: str) -> Response:
     return Response(
         body.encode(),
         media_type=kind,
-        headers={"Content-Disposition": f'attachment; filename="{slug}-{name}"'},
+        headers=_attachment(f"{slug}-{name}"),
     )
