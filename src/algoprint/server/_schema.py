@@ -29,8 +29,10 @@ from algoprint.store._schema import UtcDateTime, json_type
 
 __all__ = [
     "SERVER_VERSION_TABLE",
+    "agg_algorithm",
     "agg_daily",
     "agg_monthly",
+    "agg_org_monthly",
     "alerts",
     "api_tokens",
     "budgets",
@@ -176,31 +178,40 @@ the runs list filters and pages on. ``algorithm``/``phase`` are ``''`` when the 
 ``day`` is the UTC date of ``started_at``."""
 
 
-def _agg(name: str, period: str) -> Table:
+def _agg(name: str, keys: list[Column[str]]) -> Table:
+    names = [c.name for c in keys]
     return Table(
         name,
         metadata,
         _org_fk(),
-        Column("algorithm", String(200), nullable=False),
-        Column(period, String(10), nullable=False),
-        Column("phase", String(64), nullable=False),
+        *keys,
         Column("factor_key", String(128), nullable=False),
         Column("runs", Integer, nullable=False),
         Column("gaps", Integer, nullable=False),
         Column("energy_j", Float, nullable=False),
         Column("duration_s", Float, nullable=False),
-        PrimaryKeyConstraint(
-            "org_id", "algorithm", period, "phase", "factor_key", name=f"pk_{name}"
-        ),
-        Index(f"ix_{name}_period", "org_id", period),
+        PrimaryKeyConstraint("org_id", *names, "factor_key", name=f"pk_{name}"),
     )
 
 
-agg_daily = _agg("agg_daily", "day")
+def _alg() -> Column[str]:
+    return Column("algorithm", String(200), nullable=False)
+
+
+def _phase() -> Column[str]:
+    return Column("phase", String(64), nullable=False)
+
+
+agg_daily = _agg("agg_daily", [_alg(), Column("day", String(10), nullable=False), _phase()])
 """Energy per organisation × algorithm × UTC day × phase × factor set (runs without a total
-count in ``gaps`` and add no energy)."""
-agg_monthly = _agg("agg_monthly", "month")
-"""The same per calendar month (``YYYY-MM``): what the organisation views read."""
+count in ``gaps`` and add no energy): the algorithm page's series."""
+agg_monthly = _agg("agg_monthly", [_alg(), Column("month", String(7), nullable=False), _phase()])
+"""The same per calendar month (``YYYY-MM``): budgets, and an algorithm's months."""
+agg_org_monthly = _agg("agg_org_monthly", [Column("month", String(7), nullable=False), _phase()])
+"""Per organisation × month × phase × factor set, all algorithms together: the overview's
+totals, trend and training vs use read a few hundred rows whatever the number of runs."""
+agg_algorithm = _agg("agg_algorithm", [_alg()])
+"""Per organisation × algorithm × factor set, all time: the overview's top algorithms."""
 
 factor_sets = Table(
     "factor_sets",

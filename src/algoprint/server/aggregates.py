@@ -15,7 +15,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from algoprint.server._schema import agg_daily, agg_monthly, factor_sets, run_index
+from algoprint.server._schema import (
+    agg_algorithm,
+    agg_daily,
+    agg_monthly,
+    agg_org_monthly,
+    factor_sets,
+    run_index,
+)
 from algoprint.server.accounts import Organisation
 from algoprint.server.context import ServerContext
 
@@ -126,23 +133,24 @@ def organisation_totals(
 ) -> Totals:
     """Totals of ``org`` for whole months from ``since`` up to (not including) ``until``'s
     month (``None``: all)."""
-    query = select(*_sums(agg_monthly)).select_from(_join(agg_monthly))
-    query = query.where(agg_monthly.c.org_id == org.id)
+    t = agg_org_monthly
+    query = select(*_sums(t)).select_from(_join(t)).where(t.c.org_id == org.id)
     if since is not None:
-        query = query.where(agg_monthly.c.month >= since.isoformat()[:7])
+        query = query.where(t.c.month >= since.isoformat()[:7])
     if until is not None:
-        query = query.where(agg_monthly.c.month < until.isoformat()[:7])
+        query = query.where(t.c.month < until.isoformat()[:7])
     return _totals(ctx.db.read(lambda c: c.execute(query).one(), "summing the organisation"))
 
 
 def monthly_trend(ctx: ServerContext, org: Organisation) -> list[tuple[str, Totals]]:
     """``(YYYY-MM, totals)`` per month with runs, oldest first."""
+    t = agg_org_monthly
     query = (
-        select(agg_monthly.c.month, *_sums(agg_monthly))
-        .select_from(_join(agg_monthly))
-        .where(agg_monthly.c.org_id == org.id)
-        .group_by(agg_monthly.c.month)
-        .order_by(agg_monthly.c.month)
+        select(t.c.month, *_sums(t))
+        .select_from(_join(t))
+        .where(t.c.org_id == org.id)
+        .group_by(t.c.month)
+        .order_by(t.c.month)
     )
     rows = ctx.db.read(lambda c: c.execute(query).all(), "reading the monthly trend")
     return [(str(r.month), _totals(r)) for r in rows]
@@ -151,14 +159,16 @@ def monthly_trend(ctx: ServerContext, org: Organisation) -> list[tuple[str, Tota
 def top_algorithms(
     ctx: ServerContext, org: Organisation, *, limit: int = 10, since: date | None = None
 ) -> list[tuple[str, Totals]]:
-    """The ``limit`` algorithms with the most location-based CO2e (then energy)."""
-    sums = _sums(agg_monthly)
+    """The ``limit`` algorithms with the most location-based CO2e (then energy), over all
+    time (the per-algorithm totals) or from ``since``'s month (the monthly aggregates)."""
+    t = agg_algorithm if since is None else agg_monthly
+    sums = _sums(t)
     query = (
-        select(agg_monthly.c.algorithm, *sums)
-        .select_from(_join(agg_monthly))
-        .where(agg_monthly.c.org_id == org.id)
-        .group_by(agg_monthly.c.algorithm)
-        .order_by(sums[4].desc().nulls_last(), sums[2].desc(), agg_monthly.c.algorithm)
+        select(t.c.algorithm, *sums)
+        .select_from(_join(t))
+        .where(t.c.org_id == org.id)
+        .group_by(t.c.algorithm)
+        .order_by(sums[4].desc().nulls_last(), sums[2].desc(), t.c.algorithm)
         .limit(limit)
     )
     if since is not None:
@@ -172,12 +182,9 @@ def phase_split(
 ) -> dict[str, Totals]:
     """Training vs use: ``{"training": totals, "use": totals}`` (phases in
     :data:`TRAINING_PHASES` are training; every other phase, and none, is use)."""
-    query = (
-        select(agg_monthly.c.phase, *_sums(agg_monthly))
-        .select_from(_join(agg_monthly))
-        .where(agg_monthly.c.org_id == org.id)
-        .group_by(agg_monthly.c.phase)
-    )
+    t = agg_org_monthly if algorithm is None else agg_monthly
+    query = select(t.c.phase, *_sums(t)).select_from(_join(t)).where(t.c.org_id == org.id)
+    query = query.group_by(t.c.phase)
     if algorithm is not None:
         query = query.where(agg_monthly.c.algorithm == algorithm)
     rows = ctx.db.read(lambda c: c.execute(query).all(), "splitting training and use")

@@ -30,7 +30,13 @@ from sqlalchemy import ColumnElement, any_, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from algoprint.errors import InputError
-from algoprint.server._schema import agg_daily, agg_monthly, run_index
+from algoprint.server._schema import (
+    agg_algorithm,
+    agg_daily,
+    agg_monthly,
+    agg_org_monthly,
+    run_index,
+)
 from algoprint.server.accounts import Organisation
 from algoprint.server.context import ServerContext
 from algoprint.tracking.record import RunRecord, RunStatus
@@ -151,7 +157,7 @@ def _index_row(org_id: int, item: _Item, factor: str) -> dict[str, Any]:
     }
 
 
-def _contribution(row: Any, sign: int) -> tuple[tuple[str, str, str, str], list[float]]:
+def _contribution(row: Any, sign: int) -> tuple[tuple[str, ...], list[float]]:
     key = (row["algorithm"], row["day"], row["phase"], row["factor_key"])
     energy = row["energy_j"]
     return key, [
@@ -163,43 +169,51 @@ def _contribution(row: Any, sign: int) -> tuple[tuple[str, str, str, str], list[
 
 
 def apply_deltas(conn: Any, org_id: int, old: Sequence[Any], new: Sequence[Any]) -> None:
-    """Move the aggregates from the ``old`` run-index rows to the ``new`` ones."""
-    deltas: dict[tuple[str, str, str, str], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    """Move the aggregates from the ``old`` run-index rows to the ``new`` ones (all four
+    tables: daily, monthly, organisation monthly, algorithm totals)."""
+    daily: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
     for rows, sign in ((old, -1), (new, 1)):
         for row in rows:
             key, values = _contribution(row, sign)
-            acc = deltas[key]
+            acc = daily[key]
             for i, v in enumerate(values):
                 acc[i] += v
-    monthly: dict[tuple[str, str, str, str], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    for (alg, day, phase, factor), values in deltas.items():
-        acc = monthly[(alg, day[:7], phase, factor)]
-        for i, v in enumerate(values):
-            acc[i] += v
-    _upsert_agg(conn, agg_daily, "day", org_id, deltas)
-    _upsert_agg(conn, agg_monthly, "month", org_id, monthly)
+    monthly: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    org_monthly: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    per_alg: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    for (alg, day, phase, factor), values in daily.items():
+        for target, key in (
+            (monthly, (alg, day[:7], phase, factor)),
+            (org_monthly, (day[:7], phase, factor)),
+            (per_alg, (alg, factor)),
+        ):
+            acc = target[key]
+            for i, v in enumerate(values):
+                acc[i] += v
+    _upsert_agg(conn, agg_daily, ("algorithm", "day", "phase"), org_id, daily)
+    _upsert_agg(conn, agg_monthly, ("algorithm", "month", "phase"), org_id, monthly)
+    _upsert_agg(conn, agg_org_monthly, ("month", "phase"), org_id, org_monthly)
+    _upsert_agg(conn, agg_algorithm, ("algorithm",), org_id, per_alg)
 
 
 def _upsert_agg(
     conn: Any,
     table: Any,
-    period: str,
+    names: tuple[str, ...],
     org_id: int,
-    deltas: dict[tuple[str, str, str, str], list[float]],
+    deltas: dict[tuple[str, ...], list[float]],
 ) -> None:
+    sums = ("runs", "gaps", "energy_j", "duration_s")
     values = [
         {
             "org_id": org_id,
-            "algorithm": alg,
-            period: when,
-            "phase": phase,
-            "factor_key": factor,
-            "runs": int(v[0]),
-            "gaps": int(v[1]),
-            "energy_j": v[2],
-            "duration_s": v[3],
+            **dict(zip((*names, "factor_key"), key, strict=True)),
+            **{
+                name: (int(x) if name in {"runs", "gaps"} else x)
+                for name, x in zip(sums, v, strict=True)
+            },
         }
-        for (alg, when, phase, factor), v in deltas.items()
+        for key, v in deltas.items()
         if any(v)
     ]
     if not values:
@@ -207,8 +221,8 @@ def _upsert_agg(
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["org_id", "algorithm", period, "phase", "factor_key"],
-        set_={c: table.c[c] + stmt.excluded[c] for c in ("runs", "gaps", "energy_j", "duration_s")},
+        index_elements=["org_id", *names, "factor_key"],
+        set_={c: table.c[c] + stmt.excluded[c] for c in sums},
     )
     for chunk in range(0, len(values), 1000):
         conn.execute(stmt, values[chunk : chunk + 1000])
