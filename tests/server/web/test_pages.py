@@ -302,3 +302,16 @@ def test_login_offers_oidc_when_configured(tmp_path: Path) -> None:
             pages.append(client.get("/login").text)
     assert "/auth/oidc/login" not in pages[0]
     assert 'href="/auth/oidc/login"' in pages[1] and "organisatieaccount" in pages[1]
+
+
+def test_measures_matrix_is_bounded_with_the_top_first(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from algoprint.server.web import _overview
+
+    monkeypatch.setattr(_overview, "MATRIX_LIMIT", 1)
+    html = site.client("admin").get("/").text
+    matrix = html[html.index('id="matrix-caption"') :]
+    assert 'href="/algorithms/fraude-risico"' in matrix  # the most CO2e
+    assert 'href="/algorithms/chatbot"' not in matrix
+    assert "de overige 1 staan op hun eigen pagina" in _text(matrix)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from algoprint.kader.assessments import board, state_label
 from algoprint.kader.catalogue import MEASURE_CODES, measure
 from algoprint.kader.goals import trajectory
+from algoprint.kader.register import list_algorithms
 from algoprint.report.charts import Bar, Chart, bar_chart, column_chart
 from algoprint.report.i18n import Formatter, scale_factor
 from algoprint.server import aggregates
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
     from algoprint.server.context import ServerContext
     from algoprint.store import Store
 
-__all__ = ["MatrixRow", "Overview", "build_overview", "measure_matrix"]
+__all__ = ["MATRIX_LIMIT", "MatrixRow", "Overview", "build_overview", "measure_matrix"]
 
 _DONE = {"gereed", "niet-van-toepassing"}
 DCIE_MIN = 0.5
+MATRIX_LIMIT = 50
+"""Most algorithms the overview's measures matrix shows (the top by CO2e first)."""
 
 
 @dataclass
@@ -84,6 +87,8 @@ class Overview:
     dcie_ok_share: float | None
     dcie_unknown_share: float | None
     matrix: list[MatrixRow]
+    matrix_left_out: int
+    algorithms: int
     codes: list[tuple[str, str]]
 
 
@@ -97,14 +102,13 @@ def _next_step(state: str, supported: bool, summary: str, lang: str) -> str:
     return "De data onderbouwt deze maatregel: beoordeel hem en leg de status vast."
 
 
-def measure_matrix(store: Store, lang: str, now: datetime | None = None) -> list[MatrixRow]:
-    """Every active algorithm × the seven measures, with the next step per algorithm."""
-    rows: dict[str, MatrixRow] = {}
-    for cell in board(store, now=now):
-        alg, a, ev = cell.algorithm, cell.assessment, cell.evidence
-        row = rows.setdefault(
-            alg.slug, MatrixRow(alg.slug, alg.name, [], next_step="", next_code=None, done=0)
-        )
+def _cell_rows(store: Store, slug: str, lang: str, now: datetime | None) -> MatrixRow:
+    rows = board(store, algorithm=slug, now=now)
+    alg = rows[0].algorithm if rows else None
+    row = MatrixRow(slug, alg.name if alg else slug, [], next_step="", next_code=None, done=0)
+    order = {c: i for i, c in enumerate(MEASURE_CODES)}
+    for cell in sorted(rows, key=lambda c: order.get(c.assessment.measure, 99)):
+        a, ev = cell.assessment, cell.evidence
         shown = next((e for e in ev.evidence if not e.supported), None) or (
             ev.evidence[0] if ev.evidence else None
         )
@@ -125,10 +129,31 @@ def measure_matrix(store: Store, lang: str, now: datetime | None = None) -> list
             row.done += 1
         elif not row.next_step and step:
             row.next_step, row.next_code = step, a.measure
-    order = {c: i for i, c in enumerate(MEASURE_CODES)}
-    for row in rows.values():
-        row.cells.sort(key=lambda c: order.get(c.code, 99))
-    return [rows[s] for s in sorted(rows)]
+    return row
+
+
+def measure_matrix(
+    store: Store,
+    lang: str,
+    first: list[str] | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+) -> tuple[list[MatrixRow], int]:
+    """Active algorithms × the seven measures with the next step per algorithm, for at most
+    ``limit`` (default :data:`MATRIX_LIMIT`) algorithms: those in ``first`` (the top by
+    CO2e) and then the others by slug. Returns the rows and how many were left out.
+
+    Evidence is evaluated per shown algorithm only, so the overview stays bounded for
+    organisations with many algorithms.
+    """
+    limit = MATRIX_LIMIT if limit is None else limit
+    active = [a.slug for a in list_algorithms(store)]
+    known = set(active)
+    chosen = [s for s in dict.fromkeys(first or []) if s in known][:limit]
+    taken = set(chosen)
+    chosen += [s for s in active if s not in taken][: max(0, limit - len(chosen))]
+    rows = [_cell_rows(store, slug, lang, now) for slug in sorted(chosen)]
+    return rows, len(active) - len(chosen)
 
 
 def _years(months: list[tuple[str, Totals]]) -> list[dict[str, Any]]:
@@ -228,6 +253,7 @@ def build_overview(
             ],
         )
     top = aggregates.top_algorithms(context, org, limit=10)
+    leaders = aggregates.top_algorithms(context, org, limit=MATRIX_LIMIT)
     top_chart = None
     if top:
         factor, unit = scale_factor(max(t.co2e_g or 0.0 for _s, t in top), "g")
@@ -242,6 +268,7 @@ def build_overview(
             for slug, t in top
         ]
         top_chart = Chart("top", title, desc, bar_chart("top", title, desc, bars, fmt.na), [], [])
+    matrix, left_out = measure_matrix(store, lang, [slug for slug, _t in leaders], now)
     dcs = datacentre_mix(context, org)
     energy = sum(d["energy_j"] for d in dcs)
     ok = sum(d["energy_j"] for d in dcs if d["dcie"] is not None and d["dcie"] >= DCIE_MIN)
@@ -259,6 +286,8 @@ def build_overview(
         datacentres=dcs,
         dcie_ok_share=ok / energy if energy else None,
         dcie_unknown_share=unknown / energy if energy else None,
-        matrix=measure_matrix(store, lang, now),
+        matrix=matrix,
+        matrix_left_out=left_out,
+        algorithms=len(matrix) + left_out,
         codes=[(c, measure(c).title(lang)) for c in MEASURE_CODES],
     )
