@@ -5,7 +5,8 @@ in algoprint.toml). Standard library only (``urllib``): nothing heavy loads in t
 process.
 
 Every final run record is first written to a local **outbox** (one atomic JSON file per run
-in ``<user data dir>/outbox/<hash of the server URL>/``) and only then sent, from a daemon
+in ``<user data dir>/outbox/<hash of the server URL>/``; the run is also in the local store
+as always) and only then sent, from a daemon
 thread with a short timeout. A file leaves the outbox only when the server has answered for
 it (created, updated, unchanged or stale); the server is idempotent by run id, so a run sent
 twice (a crash between the answer and the delete) is stored once. When the server cannot be
@@ -121,7 +122,10 @@ class Outbox:
         self.rejected_dir = self.directory / "rejected"
 
     def put(self, document: Mapping[str, Any]) -> Path:
-        """Write ``document`` durably (fsync) and atomically; returns its file."""
+        """Write ``document`` atomically; returns its file. No fsync: the run is already
+        durable in the local store (its spool), from which ``algoprint sync`` uploads the
+        history, so a power loss costs at most an automatic retry, never the run; and an
+        fsync on the tracked thread can take tens of milliseconds on a busy disk."""
         import tempfile
 
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -130,8 +134,6 @@ class Outbox:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
             target = self.directory / f"{document['run_id']}{SUFFIX}"
             os.replace(tmp, target)
         except BaseException:
