@@ -248,3 +248,25 @@ def test_settings_from_the_environment() -> None:
 def test_oidc_login_is_404_when_not_configured(server: Server) -> None:
     reply = server.client.get("/auth/oidc/login")
     assert reply.status_code == 404
+
+
+def test_changed_factor_sets_are_recomputed(server: Server) -> None:
+    """A factor set whose tables changed (simulated by a wrong stored factor) is recomputed,
+    and the views follow without touching a run."""
+    from sqlalchemy import update
+
+    from algoprint.server._schema import factor_sets
+    from algoprint.server.factors import refresh_factor_sets
+
+    c, a = server.client, server.a
+    c.post("/api/v1/runs", json=make_run(energy_j=3.6e6), headers=a.auth("ingest"))
+    right = c.get("/api/v1/organisation", headers=a.auth("read")).json()["totals"]["co2e_g"]
+    server.ctx.db.write(
+        lambda conn: conn.execute(update(factor_sets).values(co2e_g_per_j=1.0)), "corrupt"
+    )
+    wrong = c.get("/api/v1/organisation", headers=a.auth("read")).json()["totals"]["co2e_g"]
+    assert wrong == 3.6e6
+    assert refresh_factor_sets(server.ctx.db) == 1
+    again = c.get("/api/v1/organisation", headers=a.auth("read")).json()["totals"]["co2e_g"]
+    assert again == pytest.approx(right)
+    assert refresh_factor_sets(server.ctx.db) == 0

@@ -164,9 +164,16 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        import threading
+
+        # New reference tables (an upgrade) change factor sets: recompute them in the
+        # background; the views pick up the new CO2e at once, nothing else is redone.
+        refresher = threading.Thread(target=_refresh_factors, args=(context,), daemon=True)
+        refresher.start()
         try:
             yield
         finally:
+            refresher.join(30)
             context.close()
 
     app = FastAPI(
@@ -225,6 +232,19 @@ def create_app(settings: ServerSettings) -> FastAPI:
         if callable(setup):
             setup(app)
     return app
+
+
+def _refresh_factors(context: ServerContext) -> None:
+    from algoprint.server.factors import refresh_factor_sets
+
+    try:
+        changed = refresh_factor_sets(context.db)
+        context.refresh_factor_cache()
+    except Exception:
+        _log.exception("refreshing the factor sets failed; the stored factors stay in use")
+        return
+    if changed:
+        _log.info("recomputed %d factor sets from the current reference tables", changed)
 
 
 def _web_module() -> Any:
