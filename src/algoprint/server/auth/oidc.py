@@ -28,6 +28,7 @@ __all__ = ["oidc_router"]
 oidc_router = APIRouter(prefix="/auth/oidc", include_in_schema=False)
 _STATE_COOKIE = "algoprint_oidc"
 _STATE_TTL_S = 600
+_ALGS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 
 
 def _settings(context: ServerContext) -> Any:
@@ -58,7 +59,9 @@ async def _metadata(context: ServerContext, client: Any) -> dict[str, Any]:
     if isinstance(cached, dict):
         return cached
     issuer = _settings(context).issuer.rstrip("/")
-    response = await client.get(f"{issuer}/.well-known/openid-configuration")
+    response = await client.request(
+        "GET", f"{issuer}/.well-known/openid-configuration", withhold_token=True
+    )
     response.raise_for_status()
     data: dict[str, Any] = response.json()
     context.extra["oidc_metadata"] = data
@@ -111,9 +114,10 @@ def _refuse(message: str) -> HTTPException:
 @oidc_router.get("/callback", name="oidc_callback")
 async def oidc_callback(request: Request) -> RedirectResponse:
     """Finish the provider's login and start a session."""
-    from authlib.jose import JsonWebKey, jwt
-    from authlib.jose.errors import JoseError
     from itsdangerous import BadSignature
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
 
     from algoprint.server.auth import start_session
 
@@ -137,18 +141,19 @@ async def oidc_callback(request: Request) -> RedirectResponse:
             redirect_uri=_redirect_uri(request),
             code_verifier=saved["verifier"],
         )
-        jwks = (await client.get(meta["jwks_uri"])).json()
+        jwks = (await client.request("GET", meta["jwks_uri"], withhold_token=True)).json()
     try:
-        claims = jwt.decode(
-            token["id_token"],
-            JsonWebKey.import_key_set(jwks),
-            claims_options={
-                "iss": {"essential": True, "value": meta.get("issuer", oidc.issuer)},
-                "aud": {"essential": True, "value": oidc.client_id},
-                "nonce": {"essential": True, "value": saved["nonce"]},
-            },
-        )
-        claims.validate(now=int(time.time()), leeway=60)
+        decoded = jwt.decode(token["id_token"], KeySet.import_key_set(jwks), algorithms=_ALGS)
+        jwt.JWTClaimsRegistry(
+            now=int(time.time()),
+            leeway=60,
+            iss={"essential": True, "value": meta.get("issuer", oidc.issuer)},
+            aud={"essential": True, "value": oidc.client_id},
+            nonce={"essential": True, "value": saved["nonce"]},
+            exp={"essential": True},
+            sub={"essential": True},
+        ).validate(decoded.claims)
+        claims = decoded.claims
     except (JoseError, KeyError, ValueError) as e:
         raise _refuse(f"the ID token is not valid ({e})") from None
     user_id = _find_person(context, str(claims["sub"]), claims)
