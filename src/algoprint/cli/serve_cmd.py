@@ -89,12 +89,13 @@ def serve(
 
     from algoprint.server.app import create_app
 
+    # The app itself trusts X-Forwarded-* from forwarded_allow_ips and applies root_path
+    # (tested in-process), so uvicorn does neither a second time.
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        proxy_headers=True,
+        proxy_headers=False,
         log_level="info",
     )
 

@@ -37,6 +37,7 @@ class ServerContext:
     def after_ingest(self, org: Organisation, records: list[RunRecord]) -> None:
         """Update the metrics and check the budgets after ``records`` were ingested. Never
         raises: the runs are stored already; a failed check is logged."""
+        import contextlib
         import logging
 
         from algoprint.server.aggregates import algorithm_factor_description
@@ -55,6 +56,8 @@ class ServerContext:
                 if r.duration_s > 0:
                     self.metrics.power.labels(org.slug, alg).set(r.energy_j / r.duration_s)
                 continue
+            with contextlib.suppress(KeyError):  # the run finished: no longer running
+                self.metrics.power.remove(org.slug, alg)
             self.metrics.energy.labels(org.slug, alg, phase).inc(r.energy_j)
             year = int(r.started_at[:4])
             key = keys.get((alg, year)) or keys.setdefault(
