@@ -30,6 +30,7 @@ __all__ = [
     "Totals",
     "algorithm_factor_description",
     "algorithm_series",
+    "datacentre_mix",
     "forget_algorithm",
     "monthly_trend",
     "organisation_totals",
@@ -276,3 +277,51 @@ def rekey_algorithm(ctx: ServerContext, org: Organisation, algorithm: str) -> in
         return sum(1 for a, b in zip(rows, new_rows, strict=True) if a != b)
 
     return ctx.db.write(write, f"moving {algorithm} to its new location")
+
+
+def _location_label(description: dict[str, Any]) -> str:
+    if description.get("default"):
+        return "NL (default location)"
+    keys = ("datacentre", "cloud", "region", "zone")
+    parts = [str(description[k]) for k in keys if description.get(k)]
+    return " · ".join(dict.fromkeys(parts)) or "unknown"
+
+
+def datacentre_mix(ctx: ServerContext, org: Organisation) -> list[dict[str, Any]]:
+    """IT energy per location profile (factor-set description without the year), most first.
+
+    Each row: ``label``, ``runs``, ``energy_j``, ``pue`` (``None``: not recorded, a default
+    was used) and ``dcie`` = 1 / PUE (``None`` without a recorded PUE). Reads the
+    organisation-monthly aggregates (a few hundred rows).
+    """
+    t = agg_org_monthly
+    query = (
+        select(
+            factor_sets.c.factor_key,
+            factor_sets.c.description,
+            func.sum(t.c.runs).label("runs"),
+            func.sum(t.c.energy_j).label("energy_j"),
+        )
+        .select_from(_join(t))
+        .where(t.c.org_id == org.id)
+        .group_by(factor_sets.c.factor_key, factor_sets.c.description)
+    )
+    rows = ctx.db.read(lambda c: c.execute(query).all(), "reading the datacentre mix")
+    merged: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        description = dict(row.description or {})
+        label = _location_label(description)
+        pue = description.get("pue")
+        entry = merged.setdefault(
+            label,
+            {
+                "label": label,
+                "runs": 0,
+                "energy_j": 0.0,
+                "pue": pue,
+                "dcie": (1.0 / float(pue)) if pue else None,
+            },
+        )
+        entry["runs"] += int(row.runs or 0)
+        entry["energy_j"] += float(row.energy_j or 0.0)
+    return sorted(merged.values(), key=lambda d: -float(d["energy_j"]))

@@ -20,8 +20,7 @@ from algoprint.kader.register import list_algorithms
 from algoprint.report.charts import Bar, Chart, bar_chart, column_chart
 from algoprint.report.i18n import Formatter, scale_factor
 from algoprint.server import aggregates
-from algoprint.server.aggregates import Totals
-from algoprint.server.web._queries import datacentre_mix
+from algoprint.server.aggregates import Totals, datacentre_mix
 
 if TYPE_CHECKING:
     from algoprint.server.accounts import Organisation
