@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from algoprint.kader.evidence import TRAINING_PHASES as _TRAINING
 from algoprint.server._schema import (
     agg_algorithm,
     agg_daily,
@@ -41,8 +42,9 @@ __all__ = [
 
 _DESCRIPTIONS: dict[tuple[int, int, str], dict[str, Any]] = {}
 _GUARD = threading.Lock()
-TRAINING_PHASES = ("training", "train", "fine-tuning", "finetuning", "retraining")
-"""Run phases counted as training in :func:`phase_split`; every other phase is use."""
+TRAINING_PHASES = _TRAINING
+"""Run phases counted as training in :func:`phase_split` (the kader's mon-06 set); every other
+phase, and none, is use."""
 
 
 @dataclass(frozen=True, slots=True)
