@@ -211,6 +211,12 @@ def test_aggregates_move_when_an_algorithm_gets_a_location(server: Server) -> No
     after = c.get("/api/v1/organisation", headers=a.auth("read")).json()["totals"]
     assert after["runs"] == 1 and after["energy_j"] == 3.6e6
     assert after["co2e_g"] < before  # the French grid is cleaner than the Dutch default
+    moved = c.patch("/api/v1/algorithms/verhuisd", json={"zone": "PL"}, headers=a.auth("admin"))
+    assert moved.status_code == 200, moved.text
+    polish = c.get("/api/v1/organisation", headers=a.auth("read")).json()["totals"]
+    assert polish["runs"] == 1 and polish["co2e_g"] > before  # Poland's grid: more coal
+    wrong = c.patch("/api/v1/algorithms/verhuisd", json={"zone": "XX"}, headers=a.auth("admin"))
+    assert wrong.status_code == 422
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ ACTIONS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/algorithms"): "read",
     ("POST", "/api/v1/algorithms"): "edit",
     ("GET", "/api/v1/algorithms/{slug}"): "read",
+    ("PATCH", "/api/v1/algorithms/{slug}"): "edit",
     ("GET", "/api/v1/algorithms/{slug}/series"): "read",
     ("GET", "/api/v1/algorithms/{slug}/assessments"): "read",
     ("PUT", "/api/v1/algorithms/{slug}/assessments/{measure}"): "edit",
@@ -127,6 +128,7 @@ def _bodies(world: dict[str, Any]) -> dict[tuple[str, str], Any]:
         ("POST", "/api/v1/runs"): make_run(),
         ("POST", "/api/v1/algorithms"): {"slug": "nieuw-alg", "name": "Nieuw"},
         ("PUT", "/api/v1/algorithms/{slug}/assessments/{measure}"): {"note": "overschreven"},
+        ("PATCH", "/api/v1/algorithms/{slug}"): {"description": "overschreven"},
         ("POST", "/api/v1/budgets"): {
             "algorithm": world["slug"],
             "metric": "co2e_g",
@@ -207,7 +209,7 @@ def test_other_organisation_never_reads_or_writes(server: Server, world: dict[st
                     continue  # B may create a budget for any slug, in B
                 assert secret not in text, (scope, method, path, secret, text[:300])
             owned = "{" in path and "{kind}" not in path
-            if owned and method in {"GET", "PUT", "DELETE"} and reply.status_code != 403:
+            if owned and method in {"GET", "PUT", "PATCH", "DELETE"} and reply.status_code != 403:
                 ok = reply.status_code in {404, 422} or reply.json().get("items") == []
                 assert ok, (scope, method, path, reply.text)
     assert _snapshot(server) == before

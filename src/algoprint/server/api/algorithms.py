@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from algoprint.server.accounts import Principal
-from algoprint.server.api.models import AlgorithmIn, AssessmentIn
+from algoprint.server.api.models import AlgorithmIn, AlgorithmPatch, AssessmentIn
 from algoprint.server.auth import require_scope
 from algoprint.server.context import ctx
 
@@ -84,6 +84,22 @@ def get_algorithm(request: Request, slug: SlugPath, principal: Reader) -> dict[s
     alg = get(_store(request, principal), slug)
     split = phase_split(ctx(request), principal.org, algorithm=slug)
     return {**alg.to_dict(), "totals": {k: asdict(v) for k, v in split.items()}}
+
+
+@router.patch("/algorithms/{slug}", summary="Change a registered algorithm")
+def edit_algorithm(
+    request: Request, slug: SlugPath, body: AlgorithmPatch, principal: Editor
+) -> dict[str, Any]:
+    """Change the register entry (422 for a broken rule, nothing changed then). A new location
+    moves the algorithm's runs to its factor set: the organisation views follow at once."""
+    from algoprint.kader.register import edit_algorithm as edit
+    from algoprint.server.aggregates import rekey_algorithm
+
+    changes = body.model_dump(exclude_unset=True)
+    alg = edit(_store(request, principal), slug, changes)
+    if {"zone", "cloud", "region", "datacentre", "contract"} & set(changes):
+        rekey_algorithm(ctx(request), principal.org, slug)
+    return alg.to_dict()
 
 
 @router.get("/algorithms/{slug}/series", summary="Energy and CO2e per day and phase")

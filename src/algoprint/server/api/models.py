@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 __all__ = [
     "AlgorithmIn",
+    "AlgorithmPatch",
     "AssessmentIn",
     "BudgetIn",
     "IngestResult",
@@ -151,6 +152,20 @@ class AlgorithmIn(_Strict):
     datacentre: Annotated[str, StringConstraints(max_length=64)] | None = None
     contract: Annotated[str, StringConstraints(max_length=32)] | None = None
     team: Slug | None = None
+
+
+class AlgorithmPatch(_Strict):
+    """Change fields of a registered algorithm (fields left out keep their value; any
+    location field replaces the whole location)."""
+
+    name: Name | None = None
+    description: Text | None = None
+    lifecycle_phase: Annotated[str, StringConstraints(max_length=64)] | None = None
+    zone: Annotated[str, StringConstraints(max_length=8)] | None = None
+    cloud: Annotated[str, StringConstraints(max_length=16)] | None = None
+    region: Annotated[str, StringConstraints(max_length=64)] | None = None
+    datacentre: Annotated[str, StringConstraints(max_length=64)] | None = None
+    contract: Annotated[str, StringConstraints(max_length=32)] | None = None
 
 
 class AssessmentIn(_Strict):
