@@ -78,6 +78,34 @@ def post(url: str, token: str, body: Any) -> float:
     return time.perf_counter() - t0
 
 
+def cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes and their children (PostgreSQL backends)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            for p in [proc, *proc.children(recursive=True)]:
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def postmaster_pids() -> list[int]:
+    import psutil
+
+    return [
+        p.pid
+        for p in psutil.process_iter(["name", "cmdline"])
+        if p.info["name"] == "postgres"
+        and "algoprint-bench-pg" in " ".join(p.info["cmdline"] or [])
+        and "-D" in (p.info["cmdline"] or [])
+    ]
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -118,6 +146,8 @@ def main() -> None:
             post(url, token, [run_doc(i) for i in range(50)])  # warm up: store schema, caches
             n = 0
             latencies = []
+            pg = postmaster_pids()
+            server_cpu0, pg_cpu0, own_cpu0 = cpu_s([server.pid]), cpu_s(pg), time.process_time()
             t0 = time.perf_counter()
             for _ in range(args.batches):
                 batch = [run_doc(n + i) for i in range(args.batch_size)]
@@ -128,6 +158,15 @@ def main() -> None:
                 f"batch ingest: {n} runs in {wall:.1f} s = {n / wall:,.0f} runs/s "
                 f"(batches of {args.batch_size}: p50 {pct(latencies, 0.5) * 1000:.0f} ms, "
                 f"p99 {pct(latencies, 0.99) * 1000:.0f} ms per batch)"
+            )
+            server_cpu = cpu_s([server.pid]) - server_cpu0
+            pg_cpu = cpu_s(pg) - pg_cpu0
+            own_cpu = time.process_time() - own_cpu0
+            per_run = (server_cpu + pg_cpu + own_cpu) / n
+            print(
+                f"CPU per run: server {server_cpu / n * 1000:.2f} ms, PostgreSQL "
+                f"{pg_cpu / n * 1000:.2f} ms, client {own_cpu / n * 1000:.2f} ms; two idle "
+                f"cores would ingest about {2 / per_run:,.0f} runs/s"
             )
             singles = [post(url, token, run_doc(n + i)) for i in range(args.singles)]
             print(
