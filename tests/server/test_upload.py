@@ -105,6 +105,17 @@ def test_tracked_runs_are_uploaded_in_the_background(
     for thread in list(upload._threads):
         thread.join(10)
     assert _server_runs(server, read) == [run.run_id]
+    # `algoprint sync` later sends the same run read back from the local store (timestamps
+    # written differently): the server sees the same run, not a conflict.
+    from algoprint.store import open_store
+    from algoprint.store._sync import sync
+
+    target = upload.server_target({})
+    assert target is not None
+    with open_store(db) as store:
+        result = sync(store, target)
+    assert result.rejected == []
+    assert result.flush.results == {run.run_id: "unchanged"}
 
 
 def test_unreachable_server_keeps_runs_and_sync_sends_them_once(

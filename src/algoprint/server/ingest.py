@@ -58,9 +58,25 @@ class IngestOutcome:
     results: dict[str, str]
 
 
+_STAMPS = ("started_at", "ended_at", "checkpoint_at")
+
+
+def _stamp(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return datetime.fromisoformat(value).astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def digest(document: dict[str, Any]) -> str:
-    """SHA-256 of the canonical JSON of a run document (sorted keys, no spaces)."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """SHA-256 of the canonical JSON of a run document (sorted keys, no spaces, timestamps as
+    UTC with microseconds), so the same run read back from a store (which writes
+    ``.406000+00:00`` for the tracker's ``.406+00:00``) has the same digest."""
+    doc = {k: (_stamp(v) if k in _STAMPS else v) for k, v in document.items()}
+    doc["phases"] = [
+        {k: (_stamp(v) if k in _STAMPS else v) for k, v in phase.items()}
+        for phase in document.get("phases") or []
+    ]
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
