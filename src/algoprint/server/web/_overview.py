@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from algoprint.kader.assessments import board, state_label
 from algoprint.kader.catalogue import MEASURE_CODES, measure
 from algoprint.kader.goals import trajectory
-from algoprint.kader.register import list_algorithms
 from algoprint.report.charts import Bar, Chart, bar_chart, column_chart
 from algoprint.report.i18n import Formatter, scale_factor
 from algoprint.server import aggregates
@@ -31,7 +30,7 @@ __all__ = ["MATRIX_LIMIT", "MatrixRow", "Overview", "build_overview", "measure_m
 
 _DONE = {"gereed", "niet-van-toepassing"}
 DCIE_MIN = 0.5
-MATRIX_LIMIT = 50
+MATRIX_LIMIT = 25
 """Most algorithms the overview's measures matrix shows (the top by CO2e first)."""
 
 
@@ -146,7 +145,7 @@ def measure_matrix(
     organisations with many algorithms.
     """
     limit = MATRIX_LIMIT if limit is None else limit
-    active = [a.slug for a in list_algorithms(store)]
+    active = [str(row["slug"]) for row in store.list_algorithm_rows()]  # rows: no objects
     known = set(active)
     chosen = [s for s in dict.fromkeys(first or []) if s in known][:limit]
     taken = set(chosen)
