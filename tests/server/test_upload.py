@@ -227,3 +227,21 @@ def test_kill_and_restart_the_server_during_a_stream_of_uploads(
     totals = _totals(server, read)
     assert totals["runs"] == len(expected)
     assert totals["energy_j"] == pytest.approx(10.0 * len(expected))
+
+
+def test_a_misconfigured_server_never_breaks_the_tracked_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from algoprint.store import open_store
+    from algoprint.tracking.tracker import track
+    from tests.tracking._fakes import ConstantPowerMeter
+
+    monkeypatch.setenv("ALGOPRINT_SERVER", "http://algoprint.example.nl")  # plain http, remote
+    monkeypatch.delenv("ALGOPRINT_TOKEN", raising=False)
+    db = str(tmp_path / "local.sqlite")
+    with track(db=db, meters=[ConstantPowerMeter(power_w=5.0)], algorithm="misconf") as run:
+        total = sum(range(100))
+    assert total == 4950
+    assert "runs are not uploaded" in caplog.text and "plain http" in caplog.text
+    with open_store(db) as store:
+        assert store.get_run(run.run_id).algorithm == "misconf"  # stored locally as always
