@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / "bin"
-DEMO_EXTRAS = "report,ml"
-TEST_EXTRAS = "dev,report,ml,train,bench,services,mlflow,jupyter"
+DEMO_EXTRAS = "report,ml,server"
+TEST_EXTRAS = "dev,report,ml,train,bench,services,mlflow,jupyter,server"
 # The training integrations are tested with the real libraries on the CPU. Pin the CPU build of
 # torch first so that the `train` extra's range does not pull a multi-GB CUDA build.
 TORCH_PIN = "torch==2.13.0"

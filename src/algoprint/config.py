@@ -228,6 +228,10 @@ def load_settings(
         ):
             # Owned by other layers (impact location, the AMT client, fleet); read there.
             extra.setdefault("env", {})[key] = raw
+        elif key in {"server", "token"} or key.startswith("serve_"):
+            # The server to upload to (tracking.upload) and the server's own settings
+            # (server.settings) are read there.
+            continue
         else:
             known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))
             raise ConfigError(f"unknown environment variable {name}", hint=f"known: {known}")

@@ -18,7 +18,9 @@ from algoprint.cli import (
     report_cmd,
     runs_cmd,
     schedule_cmd,
+    serve_cmd,
     slurm_cmd,
+    sync_cmd,
     where_cmd,
 )
 from algoprint.cli.algorithm_cmd import algorithm
@@ -60,3 +62,6 @@ cli.add_command(schedule_cmd.schedule)
 cli.add_command(kubernetes_cmd.kubernetes)
 cli.add_command(slurm_cmd.slurm)
 cli.add_command(monitor_cmd.monitor)
+cli.add_command(serve_cmd.serve)
+cli.add_command(serve_cmd.server)
+cli.add_command(sync_cmd.sync)

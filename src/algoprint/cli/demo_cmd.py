@@ -25,14 +25,37 @@ from algoprint.cli._common import db_option
     help="Folder for the HTML and PDF report.",
 )
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def demo(db: str | None, out_dir: Path, lang: str) -> None:
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="End by serving the dashboard on the demo's store (needs algoprint[server]).",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="With --serve."
+)
+def demo(db: str | None, out_dir: Path, lang: str, serve: bool, port: int) -> None:
     """Measure real work end to end: train and evaluate models, analyse, report.
 
     Registers a demo algorithm, measures the training and inference of three scikit-learn
     models on a bundled dataset, runs the owp-13, dat-09 and dat-06 analyses, shows the
-    measures board and writes the monitoring report (HTML and PDF/A).
+    measures board and writes the monitoring report (HTML and PDF/A). With --serve it then
+    serves the dashboard on 127.0.0.1 with the demo's store (a server database under --out).
     """
     from algoprint.demo import run_demo
+
+    server = None
+    if serve:
+        if db is not None:
+            from algoprint.errors import InputError
+
+            raise InputError(
+                "--serve keeps the demo in the store of its own server under --out",
+                hint="leave out --db (or run `algoprint serve` for an existing server)",
+            )
+        from algoprint.server.web.demo import prepare_demo_server
+
+        server = prepare_demo_server(out_dir, port=port)
+        db = server.store_url
 
     console = Console(highlight=False)
     with Progress(
@@ -96,3 +119,5 @@ def demo(db: str | None, out_dir: Path, lang: str) -> None:
     for kind, path in result.reports.items():
         console.print(f"report ({kind}): {path}", markup=False)
     console.print(f"done in {fmt.duration(result.duration_s)}")
+    if server is not None:
+        server.serve(click.echo)

@@ -33,9 +33,20 @@ if TYPE_CHECKING:
     from algoprint.kader.goals import AlgorithmFootprint
     from algoprint.store import Store
 
-__all__ = ["FIELD_LIMITS", "algoritmeregister_text", "figures_text", "readable_amount"]
+__all__ = [
+    "FIELD_LABELS",
+    "FIELD_LIMITS",
+    "algoritmeregister_text",
+    "figures_text",
+    "readable_amount",
+]
 
 FIELD_LIMITS: Mapping[str, int] = {"proportionality": 2500, "methods_and_models": 5000}
+# The headings under which the Algoritmeregister shows these fields to the public.
+FIELD_LABELS: Mapping[str, str] = {
+    "proportionality": "Afwegingen",
+    "methods_and_models": "Technische werking",
+}
 """Maximum length (characters) of the fields, from the publication standard 1.0."""
 _MODELLED = {"model", "constant"}
 _METHOD_NL = {

@@ -477,6 +477,12 @@ class Tracker:
             if record.status is not RunStatus.RUNNING and problem not in record.degradations:
                 record.degradations.append(problem)
             warn_once(f"store:{self.settings.db}", f"algoprint: {message}")
+        if record.status is not RunStatus.RUNNING and (
+            "server" in self.settings.extra or os.environ.get("ALGOPRINT_SERVER")
+        ):
+            from algoprint.tracking.upload import submit  # stdlib only; never raises
+
+            submit(record.to_dict(), self.settings.extra)
 
     @property
     def run(self) -> Run:

@@ -1,0 +1,1 @@
+"""Alembic migration environment of the server tables (shipped in the package)."""

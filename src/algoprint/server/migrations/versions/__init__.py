@@ -1,0 +1,1 @@
+"""Alembic revisions of the server tables, oldest first."""
