@@ -161,8 +161,9 @@ def test_evaluate_side_by_side(db: str) -> None:
     good = FIXTURES / "procure" / "supplier-groenai.csv"
     bad = FIXTURES / "procure" / "supplier-wolk.csv"
     rc, out, err = algoprint(
-        "procure", "evaluate", "--kind", "ai-model", str(bad), str(good), "--algorithm", "chatbot"
-    )
+        "procure", "evaluate", "--kind", "ai-model", str(bad), str(good),
+        "--algorithm", "chatbot", "--lang", "en",
+    )  # fmt: skip
     assert rc == 0, err
     assert out.splitlines()[0].startswith("Category")
     (record,) = open_store(db).list_analyses(algorithm="chatbot")

@@ -15,17 +15,12 @@ import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options, resolve_cli_location
+from algoprint.cli._options import lang_option
 from algoprint.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_LANG = click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default="en",
-    show_default=True,
-    help="Language of the explanation.",
-)
+_LANG = lang_option
 
 
 def _common(func: F) -> F:

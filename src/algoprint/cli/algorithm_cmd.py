@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import lang_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -175,7 +176,7 @@ def unarchive(slug: str, db: str | None, as_json: bool) -> None:
 
 @algorithm.command("show")
 @click.argument("slug")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@lang_option
 @db_option
 @json_option
 def show(slug: str, lang: str, db: str | None, as_json: bool) -> None:

@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
-from algoprint.cli.report_cmd import location_options, settings_extra
+from algoprint.cli._options import location_options, wrote
+from algoprint.cli.report_cmd import settings_extra
 from algoprint.errors import InputError
 
 
@@ -28,7 +29,7 @@ def _emit(data: bytes, output: str | None) -> None:
             f"cannot write {target}: {e.strerror or e}",
             hint="choose a writable path with -o PATH (does its folder exist?)",
         ) from None
-    click.echo(f"Written to {target}", err=True)
+    wrote(target)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:

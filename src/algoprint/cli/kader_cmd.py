@@ -9,10 +9,9 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import lang_option, wrote
 
-_LANG = click.option(
-    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
-)
+_LANG = lang_option
 
 
 def _extra() -> Any:
@@ -175,7 +174,7 @@ def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None)
         print_json(doc)
         return
     output.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    click.echo(f"wrote {output}")
+    wrote(output)
 
 
 @kader.command("import")
