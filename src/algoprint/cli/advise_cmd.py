@@ -394,16 +394,15 @@ def training(
     algoprint advise training --model exp:make_model --data exp:load_data --batch-size 32 \\
         --batch-size 256 --loss cross_entropy
     """
+    from algoprint.advice.training._store import require
     from algoprint.advice.training.experiments import PRECISIONS, advise_training
 
+    torch = require("torch", what="advise training")  # before importing the user's code
     factory = _import(model_spec, "--model")
     train = _pair(data_spec, "--data")
     evaluation = _pair(eval_data, "--eval-data") if eval_data else None
     loss_fn = None
     if loss in {"cross_entropy", "mse"}:
-        from algoprint.advice.training._store import require
-
-        torch = require("torch", what="advise training")
         loss_fn = getattr(torch.nn.functional, "cross_entropy" if loss != "mse" else "mse_loss")
     else:
         loss_fn = _import(loss, "--loss")
