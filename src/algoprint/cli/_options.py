@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import click.shell_completion
 
 from algoprint.cli._location import location_options
 
@@ -26,6 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "LANG_HELP",
+    "StateChoice",
+    "complete_algorithms",
+    "complete_measures",
     "default_lang",
     "json_option",
     "lang_option",
@@ -81,3 +85,54 @@ def output_option(func: F) -> F:
 def wrote(path: str | Path, note: str = "") -> None:
     """The one message after writing a file: ``wrote PATH`` on stderr."""
     click.echo(f"wrote {path}{note}", err=True)
+
+
+class StateChoice(click.Choice[str]):
+    """``--state``: a fixed choice of the assessment states, their English labels and AMT's
+    ``not implemented``; spaces, dashes and case do not matter (``"niet van toepassing"``)."""
+
+    name = "state"
+
+    def __init__(self) -> None:
+        from algoprint.kader.assessments import state_choices
+
+        super().__init__(state_choices(), case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from algoprint.errors import InputError
+        from algoprint.kader.assessments import parse_state
+
+        try:
+            return parse_state(str(value))
+        except InputError:
+            return super().convert(value, param, ctx)  # fails, listing the choices
+
+
+def complete_algorithms(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Shell completion of algorithm slugs from the configured store (none if it fails)."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        from algoprint.config import load_settings
+        from algoprint.kader.register import list_algorithms
+        from algoprint.store import open_store
+
+        db = ctx.params.get("db") if ctx.params else None
+        with open_store(load_settings({"db": db}).db) as store:
+            slugs = [(a.slug, a.name) for a in list_algorithms(store)]
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    return [CompletionItem(s, help=n) for s, n in slugs if s.startswith(incomplete)]
+
+
+def complete_measures(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Shell completion of the seven measure codes (``mon-06``, ...)."""
+    from click.shell_completion import CompletionItem
+
+    from algoprint.kader.catalogue import MEASURE_CODES
+
+    return [CompletionItem(c) for c in MEASURE_CODES if c.startswith(incomplete)]

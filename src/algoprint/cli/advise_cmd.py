@@ -15,7 +15,7 @@ import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options, resolve_cli_location
-from algoprint.cli._options import lang_option
+from algoprint.cli._options import complete_algorithms, lang_option
 from algoprint.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,6 +53,7 @@ def _common(func: F) -> F:
             "--algorithm",
             "-a",
             metavar="SLUG",
+            shell_complete=complete_algorithms,
             help="Store the result as evidence for this algorithm.",
         ),
         click.option("--encode", is_flag=True, help="One-hot encode text columns of a file."),
@@ -365,7 +366,13 @@ def _pair(spec: str, option: str) -> tuple[Any, Any]:
     metavar="PCT",
     help="Accepted loss increase against the fp32 reference, in %.",
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the result for this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the result for this algorithm.",
+)
 @_LANG
 @db_option
 @json_option

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
-from algoprint.cli._options import location_options, wrote
+from algoprint.cli._options import complete_algorithms, location_options, wrote
 from algoprint.cli.report_cmd import settings_extra
 from algoprint.errors import InputError
 
@@ -37,7 +37,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
         func
     )
     func = click.option("--period", "-p", metavar="PERIOD", help="2026, 2026-Q3, FROM..TO.")(func)
-    func = click.option("--algorithm", "-a", metavar="SLUG", help="Only this algorithm.")(func)
+    func = click.option(
+        "--algorithm",
+        "-a",
+        metavar="SLUG",
+        shell_complete=complete_algorithms,
+        help="Only this algorithm.",
+    )(func)
     return db_option(func)
 
 
@@ -136,12 +142,19 @@ def runs(
     )
 
 
+AMT_ALIAS_NOTE = (
+    "algoprint: note: this is an alias of `algoprint amt export`, the one AMT export command; "
+    "use that one"
+)
+
+
 @export.command("amt")
 @_common
 def amt(algorithm: str | None, period: str | None, output: str | None, db: str | None) -> None:
-    """The measures in the AMT (Algoritmekader Management Tool) shape, as JSON."""
+    """Alias of `algoprint amt export`: the measures in the AMT shape, as JSON."""
     from algoprint.exchange.amt import export_amt
 
+    click.echo(AMT_ALIAS_NOTE, err=True)
     if period is not None:
         raise InputError("the AMT export has no period", hint="leave out --period")
     store, _ = settings_extra(db)

@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import lang_option, wrote
+from algoprint.cli._options import (
+    StateChoice,
+    complete_algorithms,
+    complete_measures,
+    lang_option,
+    wrote,
+)
 
 _LANG = lang_option
 
@@ -26,7 +32,14 @@ def kader() -> None:
 
 
 @kader.command("status")
-@click.option("--algorithm", "-a", metavar="SLUG", default=None, help="Only this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    default=None,
+    help="Only this algorithm.",
+)
 @_LANG
 @db_option
 @json_option
@@ -55,7 +68,7 @@ def status(algorithm: str | None, lang: str, db: str | None, as_json: bool) -> N
 
 
 @kader.command("show")
-@click.argument("measure_code", metavar="MEASURE")
+@click.argument("measure_code", metavar="MEASURE", shell_complete=complete_measures)
 @_LANG
 @json_option
 def show(measure_code: str, lang: str, as_json: bool) -> None:
@@ -70,9 +83,15 @@ def show(measure_code: str, lang: str, as_json: bool) -> None:
 
 
 @kader.command("set")
-@click.argument("algorithm")
-@click.argument("measure_code", metavar="MEASURE")
-@click.option("--state", default=None, help="te-doen, in-uitvoering, ter-review, gereed, ...")
+@click.argument("algorithm", shell_complete=complete_algorithms)
+@click.argument("measure_code", metavar="MEASURE", shell_complete=complete_measures)
+@click.option(
+    "--state",
+    type=StateChoice(),
+    default=None,
+    help="New state; English labels (to-do, in-progress, in-review, done, not-applicable) "
+    "and AMT's not-implemented work too.",
+)
 @click.option("--note", default=None, help="Explanation (replaces the current one).")
 @click.option("--reason", default=None, help="Why the measure does not apply (required then).")
 @click.option("--responsible", default=None, help="Who carries it out.")
@@ -127,13 +146,18 @@ def set_(
 
 
 @kader.command("history")
-@click.argument("algorithm")
-@click.argument("measure_code", metavar="[MEASURE]", required=False)
+@click.argument("algorithm", shell_complete=complete_algorithms)
+@click.argument(
+    "measure_code", metavar="[MEASURE]", required=False, shell_complete=complete_measures
+)
+@_LANG
 @db_option
 @json_option
-def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: bool) -> None:
+def history_(
+    algorithm: str, measure_code: str | None, lang: str, db: str | None, as_json: bool
+) -> None:
     """The changes of ALGORITHM's assessments (of one MEASURE), oldest first."""
-    from algoprint.kader.assessments import history
+    from algoprint.kader.assessments import history, state_label
 
     store = open_store_for(db)
     entries = history(store, algorithm, measure_code)
@@ -149,7 +173,8 @@ def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: 
     if not entries:
         click.echo("No changes recorded yet.")
     for e in entries:
-        move = f"{e.old_state or '-'} -> {e.new_state}"
+        old = state_label(e.old_state, lang) if e.old_state else "-"
+        move = f"{old} -> {state_label(e.new_state, lang)}"
         fields = ", ".join(sorted(e.changes))
         click.echo(f"{e.changed_at[:19]}  {e.measure:<7} {move:<36} by {e.changed_by} ({fields})")
     for f in files:
@@ -160,14 +185,25 @@ def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: 
 @click.option(
     "--format", "fmt", type=click.Choice(["amt", "task-registry"]), default="amt", show_default=True
 )
-@click.option("--algorithm", "-a", metavar="SLUG", default=None, help="Only this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    default=None,
+    help="Only this algorithm.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @db_option
 def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None) -> None:
-    """Export the assessments as AMT system-card measures or task-registry JSON."""
+    """Export the assessments as task-registry JSON (--format amt: an alias of
+    `algoprint amt export`)."""
+    from algoprint.cli.export_cmd import AMT_ALIAS_NOTE
     from algoprint.exchange.amt import export_amt
     from algoprint.exchange.task_registry import export_task_registry
 
+    if fmt == "amt":
+        click.echo(AMT_ALIAS_NOTE, err=True)
     store = open_store_for(db)
     doc = (export_amt if fmt == "amt" else export_task_registry)(store, algorithm=algorithm)
     if output is None:
@@ -245,7 +281,7 @@ def goals(organisation: str | None, year: int | None, db: str | None, as_json: b
 
 
 @kader.command("register-text")
-@click.argument("algorithm")
+@click.argument("algorithm", shell_complete=complete_algorithms)
 @click.option("--year", type=int, default=None, help="Year to describe (default: latest).")
 @db_option
 @json_option

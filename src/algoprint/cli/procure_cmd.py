@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import default_lang, lang_option, wrote
+from algoprint.cli._options import complete_algorithms, default_lang, lang_option, wrote
 from algoprint.errors import InputError
 
 KINDS = ("saas", "ai-model", "custom-development", "hosting")
@@ -62,7 +62,13 @@ def procure() -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file (default: stdout).",
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the set as owp-12 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the set as owp-12 evidence.",
+)
 @db_option
 @json_option
 def requirements(
@@ -147,7 +153,13 @@ def questionnaire(kind: str, output: Path) -> None:
     metavar="ANSWERS...",
 )
 @lang_option
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the evaluation as owp-12 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the evaluation as owp-12 evidence.",
+)
 @db_option
 @json_option
 def evaluate(

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
-from algoprint.cli._options import lang_option, location_options, wrote
+from algoprint.cli._options import complete_algorithms, lang_option, location_options, wrote
 
 _FORMATS = ("html", "pdf", "md", "json", "csv")
 
@@ -31,7 +31,13 @@ def default_output(stem: str, period: str | None, fmt: str) -> str:
 
 
 @click.command("report")
-@click.option("--algorithm", "-a", metavar="SLUG", help="Report on one algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Report on one algorithm.",
+)
 @click.option(
     "--organisation",
     metavar="NAME",

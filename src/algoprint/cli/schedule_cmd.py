@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import complete_algorithms
 from algoprint.errors import InputError
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
@@ -92,7 +93,13 @@ def parse_deadline(text: str, now: datetime) -> datetime:
     metavar="N",
     help="Expected energy of the run, to state the CO2e saving in grams.",
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the advice as owk-06 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the advice as owk-06 evidence.",
+)
 @db_option
 @json_option
 def schedule(

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import lang_option
+from algoprint.cli._options import complete_algorithms, lang_option
 from algoprint.errors import InputError
 
 DAY_S = 86400.0
@@ -114,6 +114,7 @@ def _claims(name: str, extra: Mapping[str, Any], year: int | None) -> Any:
     "--algorithm",
     "-a",
     metavar="SLUG",
+    shell_complete=complete_algorithms,
     help="Take the yearly energy from this algorithm's stored runs (and store the comparison "
     "as its dat-06 evidence).",
 )
