@@ -17,7 +17,7 @@ from algoprint.report.charts import (
     pareto_chart,
 )
 from algoprint.report.i18n import Formatter, scale_factor
-from algoprint.report.labels import IMPACT_LABELS
+from algoprint.report.labels import IMPACT_LABELS, METER_METHOD_LABELS, RUN_PHASE_LABELS
 from algoprint.report.model import AnalysisItem, Bucket, Figure, ReportData
 
 __all__ = ["View", "make_view"]
@@ -38,6 +38,18 @@ class View:
     def label(self, key: str) -> str:
         """Translated label of an impact key."""
         return self._(IMPACT_LABELS[key]) if key in IMPACT_LABELS else key
+
+    def run_phase(self, phase: str | None) -> str:
+        """The phase a run recorded, translated when it is a known one."""
+        if not phase:
+            return "-"
+        return self._(RUN_PHASE_LABELS[phase]) if phase in RUN_PHASE_LABELS else phase
+
+    def meter_methods(self, methods: list[str]) -> str:
+        """How the energy was obtained, in words."""
+        return ", ".join(
+            self._(METER_METHOD_LABELS[m]) if m in METER_METHOD_LABELS else m for m in methods
+        )
 
     def figure(self, fig: Figure) -> str:
         """A summed figure with interval, or *not available*."""
@@ -197,7 +209,7 @@ class View:
                             self.fmt.scaled(c.energy_j, "J"),
                             self.fmt.integer(c.runs_counted),
                             self.fmt.integer(c.runs_gap),
-                            ", ".join(c.methods),
+                            self.meter_methods(list(c.methods)),
                         ]
                         for c in fp.components
                     ],
