@@ -86,7 +86,7 @@ def test_no_text_overflows_a_cell_or_the_page(pdf: Path) -> None:
     problems = []
     for number, (width, words) in enumerate(pages(pdf), start=1):
         assert words, f"page {number} has no text"
-        for x0, y0, x1, _y1, text in words:
+        for x0, _y0, x1, _y1, text in words:
             if x0 < MARGIN_X_PT - 2 or x1 > width - MARGIN_X_PT + 2:
                 problems.append(
                     f"page {number}: {text!r} outside the margins (x {x0:.0f}-{x1:.0f})"
