@@ -62,3 +62,17 @@ def test_report_and_export_take_the_shared_zone_option(db: str, tmp_path: Path) 
 def test_a_country_name_suggests_its_code(db: str) -> None:
     rc, _, err = algoprint("algorithm", "add", "nieuw", "--location", "Netherlands")
     assert rc == 2 and "did you mean NL?" in err and "Traceback" not in err
+
+
+def test_no_location_notice_once_per_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    new_user(tmp_path, monkeypatch)
+    notice = "no location configured"
+    rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
+    assert rc == 0 and notice in err
+    rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
+    assert rc == 0 and notice not in err  # said once for this store
+    monkeypatch.setenv("ALGOPRINT_DB", str(tmp_path / "other.sqlite"))
+    rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
+    assert notice in err  # a new store hears it once too

@@ -136,7 +136,7 @@ def ask_or_default(settings_extra: Mapping[str, Any]) -> LocationProfile:
         profile = _ask(settings_extra)
         memo["algoprint.asked_zone"] = profile.zone
         return profile
-    if not memo.get("algoprint.said_default"):
+    if not memo.get("algoprint.said_default") and not _said_for_store("no-location"):
         memo["algoprint.said_default"] = True
         click.echo(
             f"algoprint: no location configured; impacts use the default zone {DEFAULT_ZONE} "
@@ -145,6 +145,21 @@ def ask_or_default(settings_extra: Mapping[str, Any]) -> LocationProfile:
         )
         click.echo(f"  set yours with {HOW_TO_SET}", err=True)
     return default_location(DEFAULT_ZONE)
+
+
+def _said_for_store(key: str) -> bool:
+    """Whether notice ``key`` was shown before for the store of this command line."""
+    from algoprint.cli._notices import said_before
+    from algoprint.config import load_settings
+    from algoprint.store import resolve_url
+
+    ctx = click.get_current_context(silent=True)
+    db = ctx.params.get("db") if ctx is not None else None
+    try:
+        store = resolve_url(load_settings({"db": db}).db)
+    except AlgoprintError:
+        return False
+    return said_before(store, key)
 
 
 def _zone_value(text: str) -> str:

@@ -176,6 +176,9 @@ def run_command(
 
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
+    from algoprint.cli._notices import install
+
+    install(str(store.url))
     if algorithm:
         from algoprint.kader.register import ensure_algorithm, registration_notice
 
