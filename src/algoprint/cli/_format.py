@@ -33,5 +33,5 @@ def duration(seconds: float, lang: str = "en") -> str:
     minutes, sec = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {sec:02d} s"
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{sec:02d}s"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +63,14 @@ def status(algorithm: str | None, lang: str, db: str | None, as_json: bool) -> N
             current = r.algorithm.slug
             click.echo(f"\n{r.algorithm.name} ({current})")
         a = r.assessment
-        click.echo(
-            f"  {a.measure:<7} {state_label(a.state, lang):<20} {r.evidence.label(lang):<20} "
-            + "; ".join(e.summary(lang) for e in r.evidence.evidence)
-        )
+        head = f"  {a.measure:<7} {state_label(a.state, lang):<14} {r.evidence.label(lang)}"
+        click.echo(head)
+        detail = "; ".join(e.summary(lang) for e in r.evidence.evidence)
+        if detail:  # wrapped to the terminal, under the measure
+            width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+            click.echo(
+                textwrap.fill(detail, width, initial_indent=" " * 10, subsequent_indent=" " * 10)
+            )
 
 
 @kader.command("show")
