@@ -150,7 +150,7 @@ def test_questionnaire_round_trip_through_evaluate(db: str, tmp_path: Path, suff
     path = tmp_path / f"leverancier.{suffix}"
     rc, out, err = algoprint("procure", "questionnaire", "--kind", "saas", "-o", str(path))
     assert rc == 0, err
-    assert path.exists() and "questions" in out
+    assert path.exists() and f"wrote {path}" in err and "questions" in err
     rc, out, err = algoprint("procure", "evaluate", "--kind", "saas", str(path), "--json")
     assert rc == 0, err
     (supplier,) = json.loads(out)["suppliers"]

@@ -139,7 +139,7 @@ def questionnaire(kind: str, output: Path) -> None:
         path = write_questionnaire(output, kind)
     except OSError as e:
         raise InputError(f"cannot write {output}: {e.strerror}") from None
-    click.echo(f"Wrote {len(questions(kind))} questions to {path}.")
+    wrote(path, f" ({len(questions(kind))} questions)")
     click.echo(f"Send it to each supplier, then: algoprint procure evaluate --kind {kind} FILE...")
 
 
