@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from algoprint import _format
 from algoprint.kader.assessments import NOT_APPLICABLE, STATES, list_assessments
 from algoprint.kader.catalogue import ALGORITMEKADER_VERSION, measure
 from algoprint.kader.register import Algorithm, get_algorithm
@@ -29,11 +30,19 @@ _METHOD_NL = {
 
 
 def _kwh(energy_j: float) -> str:
-    return f"{energy_j / 3.6e6:.3g}".replace(".", ",")
+    """kWh in Dutch notation through the one formatter (never an exponent)."""
+    return _plain(energy_j / 3.6e6)
 
 
 def _kg(grams: float) -> str:
-    return f"{grams / 1000:.3g}".replace(".", ",")
+    """kg in Dutch notation through the one formatter (never an exponent)."""
+    return _plain(grams / 1000)
+
+
+def _plain(value: float) -> str:
+    """``2`` rather than ``2,00``: three significant digits without trailing zeros."""
+    text = _format.number(value, "nl")
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def _measures_text(store: Store, alg: Algorithm) -> str:
@@ -99,6 +108,11 @@ def _footprint_text(
         lines.append(
             f"Met het stroomcontract dat wij hebben is het {_kg(fp.co2e_market_g)} kg CO2."
         )
+        if fp.co2e_market_g == 0:
+            lines.append(
+                "Die 0 betekent alleen dat de stroom is afgedekt met een groen contract of "
+                "certificaten; het stroomnet stootte wel het eerste getal uit."
+            )
     methods = [_METHOD_NL.get(m, m) for m in fp.methods]
     if methods:
         lines.append(f"De stroom is gemeten met {', '.join(methods)}.")
