@@ -115,6 +115,8 @@ class Settings:
     """Measure GPUs when present."""
     lang: str = "nl"
     """Language of every human output (reports, tables, texts): ``nl`` or ``en``."""
+    notices: str = "once"
+    """Repeated notices (no location, unknown CPU): ``once`` per store, or ``always``."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Sections owned by other layers (location, datacentres), validated there."""
 
@@ -134,6 +136,7 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "cgroup_root": str,
     "gpu": _bool("gpu"),
     "lang": _choice("lang", ("nl", "en")),
+    "notices": _choice("notices", ("once", "always")),
 }
 
 # Top-level TOML tables that belong to other layers; passed through in ``extra``.

@@ -372,6 +372,12 @@ def print_run_impacts(
             f"  {LABELS[key]:<22} {quantity(impact.value, impact.unit):>10}  "
             f"({interval(impact.value, impact.low, impact.high, impact.unit)})"
         )
+    market = doc.impacts.get("co2e_market_g")
+    if market is not None and market.value == 0:
+        console.print(
+            "  [dim]market-based 0: the electricity is covered by a renewable contract or "
+            "certificates; the grid still emitted the location-based figure[/dim]"
+        )
     if shown and doc.defaults:
         console.print(
             f"  [dim]{len(doc.defaults)} default(s) used (PUE, WUE or contract); "

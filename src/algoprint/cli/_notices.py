@@ -4,13 +4,13 @@
 the user configures something; saying them every time teaches people to ignore stderr. The CLI
 remembers, per store, which notices it has shown, in ``notices.json`` in the user state folder
 (``$XDG_STATE_HOME/algoprint``). The run records keep every fallback regardless (see
-``algoprint show``), and ``ALGOPRINT_NOTICES=always`` shows them again on every call.
+``algoprint show``), and the setting ``notices = "always"`` (``ALGOPRINT_NOTICES=always``)
+shows them again on every call.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 __all__ = ["install", "said_before"]
@@ -25,7 +25,13 @@ def _path() -> Path:
 def said_before(store: str, key: str) -> bool:
     """Whether notice ``key`` was shown for ``store`` before; records it when not. Never
     raises: an unreadable or unwritable state file only means the notice is shown again."""
-    if os.environ.get("ALGOPRINT_NOTICES") == "always":
+    from algoprint.config import load_settings
+    from algoprint.errors import AlgoprintError
+
+    try:
+        if load_settings().notices == "always":
+            return False
+    except AlgoprintError:
         return False
     path = _path()
     try:
