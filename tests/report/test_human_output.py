@@ -181,3 +181,21 @@ def test_cli_tables_and_register_texts(
     assert rc == 0, err
     lang = "nl" if args in DUTCH_ONLY else "en"  # the other tables are checked for numbers
     assert check(out + err, lang, " ".join(args)) == []  # run summaries go to stderr
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_market_based_zero_always_carries_its_caveat(reports: dict, fmt: str) -> None:  # type: ignore[type-arg]
+    from dataclasses import replace
+
+    data = reports[("algorithm", "nl")]
+
+    def with_market(value: float):  # type: ignore[no-untyped-def]
+        totals = dict(data.footprint.totals)
+        totals["co2e_market_g"] = replace(
+            totals["co2e_market_g"], value=value, low=value, high=value
+        )
+        return replace(data, footprint=replace(data.footprint, totals=totals))
+
+    caveat = "Marktgebonden 0 g CO₂e betekent"
+    assert render(with_market(0.0), fmt).decode().count(caveat) >= 2  # conclusions and totals
+    assert caveat not in render(with_market(12.0), fmt).decode()
