@@ -274,7 +274,8 @@ _NEXT_STEP: dict[str, str] = {
 
 
 def next_steps(view: View) -> list[str]:
-    """The "conclusions and next steps" of the report, one sentence each.
+    """The "conclusions and next steps" of the report, one sentence each (commands in
+    backticks: rendered as code in HTML, plain elsewhere).
 
     First what the period's runs used, then per analysis its advice, then per measure without
     evidence the command that provides it, and a warning for a market-based 0.
@@ -306,7 +307,9 @@ def next_steps(view: View) -> list[str]:
     slug = r.algorithm.slug if r.algorithm else ""
     for m in r.measures:
         if not m.supported and m.code in _NEXT_STEP and m.state != "niet-van-toepassing":
-            lines.append(f"{m.code} {m.title}: " + _(_NEXT_STEP[m.code]) % {"slug": slug})
+            step = _(_NEXT_STEP[m.code]) % {"slug": slug}
+            step = re.sub(r"(algoprint .+)$", r"`\1`", step)  # the command as code (HTML)
+            lines.append(f"{m.code} {m.title}: {step}")
     return lines
 
 
