@@ -28,7 +28,7 @@ def test_demo_measures_analyses_and_reports(tmp_path: Path) -> None:
         kinds = {a.kind for a in store.list_analyses(algorithm=DEMO_SLUG)}
         assert {"simplicity", "data-minimisation", "location", "monitoring-report"} <= kinds
     assert [m.model for m in result.models] == [
-        "logistic-regression",
+        "logistic",
         "random-forest",
         "gradient-boosting",
     ]

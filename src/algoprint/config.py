@@ -113,6 +113,10 @@ class Settings:
     """Where the cgroup filesystem is."""
     gpu: bool = True
     """Measure GPUs when present."""
+    lang: str = "nl"
+    """Language of every human output (reports, tables, texts): ``nl`` or ``en``."""
+    notices: str = "once"
+    """Repeated notices (no location, unknown CPU): ``once`` per store, or ``always``."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Sections owned by other layers (location, datacentres), validated there."""
 
@@ -131,6 +135,8 @@ _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "proc_root": str,
     "cgroup_root": str,
     "gpu": _bool("gpu"),
+    "lang": _choice("lang", ("nl", "en")),
+    "notices": _choice("notices", ("once", "always")),
 }
 
 # Top-level TOML tables that belong to other layers; passed through in ``extra``.

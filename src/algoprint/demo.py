@@ -15,13 +15,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEMO_SLUG", "DemoResult", "breast_cancer", "run_demo"]
+__all__ = ["DEMO_SLUG", "DEMO_STORE", "DemoResult", "breast_cancer", "check_extras", "run_demo"]
 
 DEMO_SLUG = "demo-tumorclassificatie"
 DEMO_ZONE = "NL"
 DEMO_CONTRACT = "groen-gvo"
 YEARLY_PREDICTIONS = 250_000.0
 INFERENCE_REPEATS = 40  # predict the test set this often, so inference is measurable
+DEMO_STORE = "algoprint-demo.sqlite"
+"""The demo's own store, in the output folder, unless ``--db`` or a configured store is given:
+demo runs do not pile up in the user's store."""
+# The models the demo trains: the same ones owp-13 compares (with its simple baselines).
+_MODELS = (
+    ("random-forest", "sklearn.ensemble.RandomForestClassifier(n_estimators=200, random_state=0)"),
+    ("gradient-boosting", "sklearn.ensemble.GradientBoostingClassifier(random_state=0)"),
+)
+
+
+def check_extras() -> None:
+    """Fail before anything is registered or measured when the ``ml`` extra is missing.
+
+    Raises:
+        InputError: scikit-learn or numpy is not installed (names the extra).
+    """
+    import importlib.util
+
+    from algoprint.errors import InputError
+
+    missing = [m for m in ("sklearn", "numpy") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(
+            f"the demo trains scikit-learn models and needs {', '.join(missing)}",
+            hint="pip install 'algoprint[ml]' (and 'algoprint[report]' for the PDF)",
+        )
+
+
+def pdf_available() -> bool:
+    """Whether the PDF report can be written (the ``report`` extra brings typst)."""
+    import importlib.util
+
+    return importlib.util.find_spec("typst") is not None
 
 
 def breast_cancer() -> tuple[Any, Any]:
@@ -51,22 +84,25 @@ class DemoResult:
     models: list[ModelRuns] = field(default_factory=list)
     analyses: dict[str, Any] = field(default_factory=dict)
     reports: dict[str, Path] = field(default_factory=dict)
+    store: str = ""
     board: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     duration_s: float = 0.0
 
 
 def _candidates() -> list[tuple[str, Callable[[], Any]]]:
-    from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+    """The three models the demo trains; owp-13 compares the same three (plus baselines)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return [
-        ("logistic-regression", lambda: make_pipeline(StandardScaler(), LogisticRegression())),
-        ("random-forest", lambda: RandomForestClassifier(n_estimators=200, random_state=0)),
-        ("gradient-boosting", lambda: GradientBoostingClassifier(random_state=0)),
+    from algoprint.advice._candidates import parse_candidate
+
+    models: list[tuple[str, Callable[[], Any]]] = [
+        ("logistic", lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)))
     ]
+    models += [(name, parse_candidate(text, name=name).build) for name, text in _MODELS]
+    return models
 
 
 def _register(store: Any) -> None:
@@ -148,21 +184,26 @@ def run_demo(
     def step(title: str, total: int = 1) -> Callable[[], None]:
         return progress(title, total) if progress else (lambda: None)
 
+    check_extras()
     settings = load_settings({"db": db})
     out = out_dir or Path("algoprint-demo")
     out.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings.db)
-    result = DemoResult(algorithm=DEMO_SLUG)
+    store_url = settings.db or str((out / DEMO_STORE).resolve())
+    store = open_store(store_url)
+    result = DemoResult(algorithm=DEMO_SLUG, store=store_url)
     try:
         _register(store)
-        done = step("register the demo algorithm")
+        done = step(_STEPS[lang]["register"])
         done()
-        advance = step("train and evaluate 3 models (measured)", len(_candidates()))
+        advance = step(_STEPS[lang]["train"], len(_candidates()))
         result.models = _measure_models(store, advance)
-        result.analyses = _analyses(store, settings, step)
-        _board(store, result)
-        advance = step("write the monitoring report (HTML, PDF)", 2)
-        result.reports = _reports(store, out, lang, advance)
+        result.analyses = _analyses(store, settings, step, lang)
+        _board(store, result, lang)
+        formats = ("html", "pdf") if pdf_available() else ("html",)
+        advance = step(_STEPS[lang]["report"] + f" ({', '.join(formats).upper()})", len(formats))
+        result.reports = _reports(store, out, lang, advance, formats)
+        if "pdf" not in formats:
+            result.notes.append(_STEPS[lang]["no_pdf"])
         from algoprint.kader.assessments import board
 
         result.board = board(store, algorithm=DEMO_SLUG, settings_extra=settings.extra)
@@ -172,7 +213,9 @@ def run_demo(
     return result
 
 
-def _analyses(store: Any, settings: Any, step: Callable[..., Callable[[], None]]) -> dict[str, Any]:
+def _analyses(
+    store: Any, settings: Any, step: Callable[..., Callable[[], None]], lang: str
+) -> dict[str, Any]:
     from algoprint.advice.location import Workload, compare_locations
     from algoprint.advice.minimisation import run_data_minimisation
     from algoprint.advice.simplicity import run_simplicity
@@ -180,9 +223,12 @@ def _analyses(store: Any, settings: Any, step: Callable[..., Callable[[], None]]
 
     analyses: dict[str, Any] = {}
     location = default_location(zone=DEMO_ZONE)
-    done = step("owp-13: simplest adequate model")
+    from algoprint.advice._candidates import parse_candidate
+
+    done = step(_STEPS[lang]["owp-13"])
     simplicity = run_simplicity(
         "algoprint.demo:breast_cancer",
+        candidates=[parse_candidate(text, name=name) for name, text in _MODELS],
         folds=3,
         yearly_predictions=YEARLY_PREDICTIONS,
         location=location,
@@ -192,7 +238,7 @@ def _analyses(store: Any, settings: Any, step: Callable[..., Callable[[], None]]
     store.save_analysis(simplicity.to_analysis(DEMO_SLUG))
     analyses["simplicity"] = simplicity
     done()
-    done = step("dat-09: data minimisation")
+    done = step(_STEPS[lang]["dat-09"])
     data = run_data_minimisation(
         "algoprint.demo:breast_cancer",
         folds=3,
@@ -204,7 +250,7 @@ def _analyses(store: Any, settings: Any, step: Callable[..., Callable[[], None]]
     store.save_analysis(data.to_analysis(DEMO_SLUG))
     analyses["data"] = data
     done()
-    done = step("dat-06: where should it run")
+    done = step(_STEPS[lang]["dat-06"])
     yearly_j = _yearly_energy_j(store)
     if yearly_j:
         where = compare_locations(
@@ -231,7 +277,7 @@ def _yearly_energy_j(store: Any) -> float | None:
     return float(min(per_unit)) * YEARLY_PREDICTIONS
 
 
-def _board(store: Any, result: DemoResult) -> None:
+def _board(store: Any, result: DemoResult, lang: str) -> None:
     from algoprint.kader.assessments import get_assessment, set_assessment
 
     current = get_assessment(store, DEMO_SLUG, "mon-06")
@@ -244,20 +290,45 @@ def _board(store: Any, result: DemoResult) -> None:
             note="Voorbeeldstatus, gezet door `algoprint demo` (geen menselijke beoordeling).",
             by="algoprint demo",
         )
-    result.notes.append(
-        "mon-06 was set to 'in uitvoering' by the demo itself; the other states are left to "
-        "people: evidence never changes a state."
-    )
+    result.notes.append(_STEPS[lang]["mon-06"])
 
 
-def _reports(store: Any, out: Path, lang: str, advance: Callable[[], None]) -> dict[str, Path]:
+def _reports(
+    store: Any, out: Path, lang: str, advance: Callable[[], None], formats: tuple[str, ...]
+) -> dict[str, Path]:
     from algoprint.report import build_report, write_report
 
     paths: dict[str, Path] = {}
     report = build_report(store, algorithm=DEMO_SLUG, lang=lang)
-    for fmt in ("html", "pdf"):
+    for fmt in formats:
         path = out / f"{DEMO_SLUG}.{fmt}"
         write_report(report, fmt, path, store=store)
         paths[fmt] = path.resolve()
         advance()
     return paths
+
+
+_STEPS = {
+    "nl": {
+        "register": "demo-algoritme registreren",
+        "train": "3 modellen trainen en evalueren (gemeten)",
+        "owp-13": "owp-13: eenvoudigste passende model",
+        "dat-09": "dat-09: dataminimalisatie",
+        "dat-06": "dat-06: waar kan het draaien",
+        "report": "monitoringsrapport schrijven",
+        "no_pdf": "geen PDF: daarvoor is typst nodig (pip install 'algoprint[report]')",
+        "mon-06": "mon-06 is door de demo zelf op 'in uitvoering' gezet; de andere statussen "
+        "zijn aan mensen: onderbouwing verandert nooit een status.",
+    },
+    "en": {
+        "register": "register the demo algorithm",
+        "train": "train and evaluate 3 models (measured)",
+        "owp-13": "owp-13: simplest adequate model",
+        "dat-09": "dat-09: data minimisation",
+        "dat-06": "dat-06: where should it run",
+        "report": "write the monitoring report",
+        "no_pdf": "no PDF: it needs typst (pip install 'algoprint[report]')",
+        "mon-06": "mon-06 was set to 'in progress' by the demo itself; the other states are "
+        "left to people: evidence never changes a state.",
+    },
+}

@@ -102,7 +102,7 @@ def test_measures_and_analyses(shared_store: Store) -> None:
         "mon-06",
     ]
     mon = r.measures[-1]
-    assert mon.state == "in-uitvoering" and mon.note == "Monthly report to the CIO office"
+    assert mon.state == "in-uitvoering" and mon.note == "Maandelijks rapport aan het CIO-office"
     kinds = {a.kind: a.chart_kind for a in r.analyses}
     assert kinds == {
         "simplicity": "pareto",

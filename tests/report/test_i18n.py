@@ -108,7 +108,8 @@ def test_number_format_follows_the_language(lang: str, value: float | None, text
     [
         (3.6e6, "J", "1,00 kWh"),
         (7.2e9, "J", "2,00 MWh"),
-        (1800.0, "J", "500 mWh"),
+        (1800.0, "J", "0,500 Wh"),
+        (1.0, "J", "< 0,001 Wh"),
         (2500.0, "g", "2,50 kg CO₂e"),
         (0.0, "g", "0 g CO₂e"),
         (2.0e6, "g", "2,00 t CO₂e"),

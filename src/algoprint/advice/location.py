@@ -342,16 +342,17 @@ _WORDS: dict[str, dict[str, Any]] = {
 }
 
 
-def _num(value: float) -> str:
-    """Three significant digits without exponent noise for small figures (0.0021, 12.3, 4,560)."""
-    if value == 0 or abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}" if abs(value) >= 1e-3 else f"{value:.2e}"
+def _num(value: float, lang: str = "en") -> str:
+    """Three significant digits, never an exponent, separators of ``lang`` (the one formatter
+    of every human output, :mod:`algoprint._format`)."""
+    from algoprint import _format
+
+    return _format.number(value, lang)
 
 
-def _kg(r: CandidateResult, key: str) -> str:
+def _kg(r: CandidateResult, key: str, lang: str = "en") -> str:
     v = r.value(key)
-    return "—" if v is None else _num(v / 1000)
+    return "—" if v is None else _num(v / 1000, lang)
 
 
 def _explain(res: WhereResult, lang: str) -> str:
@@ -363,37 +364,40 @@ def _explain(res: WhereResult, lang: str) -> str:
         )
     best, worst = ranked[0], ranked[-1]
     key = RANK_METRICS[res.rank_by]
-    kwh = _num(res.workload.energy_kwh_per_year)
+    kwh = _num(res.workload.energy_kwh_per_year, lang)
     emb = best.value("embodied_gwp_g")
     n_flags = len(res.all_flags())
     if lang == "nl":
         text = (
             f"Gerangschikt op {words[res.rank_by]} voor {kwh} kWh IT-energie per jaar "
             f"(netjaar {res.year}): het best scoort {best.candidate.label} "
-            f"({_kg(best, key)} kg; location-based {_kg(best, 'co2e_location_g')} kg, "
-            f"market-based {_kg(best, 'co2e_market_g')} kg, water "
-            f"{_num(best.value('water_l') or 0)} L)"
+            f"({_kg(best, key, lang)} kg; location-based {_kg(best, 'co2e_location_g', lang)} kg, "
+            f"market-based {_kg(best, 'co2e_market_g', lang)} kg, water "
+            f"{_num(best.value('water_l') or 0, lang)} L)"
         )
         if worst is not best:
-            text += f", het slechtst {worst.candidate.label} ({_kg(worst, key)} kg)"
+            text += f", het slechtst {worst.candidate.label} ({_kg(worst, key, lang)} kg)"
         text += "."
         if emb is not None:
             text += (
-                f" De productie-uitstoot van de hardware ({_num(emb / 1000)} kg) is overal gelijk."
+                f" De productie-uitstoot van de hardware ({_num(emb / 1000, lang)} kg) is "
+                "overal gelijk."
             )
         return text + f" {n_flags} signalering(en)."
     text = (
         f"Ranked by {words[res.rank_by]} for {kwh} kWh of IT energy a year (grid year "
-        f"{res.year}): best is {best.candidate.label} ({_kg(best, key)} kg; location-based "
-        f"{_kg(best, 'co2e_location_g')} kg, market-based {_kg(best, 'co2e_market_g')} kg, water "
-        f"{_num(best.value('water_l') or 0)} L)"
+        f"{res.year}): best is {best.candidate.label} ({_kg(best, key, lang)} kg; location-based "
+        f"{_kg(best, 'co2e_location_g', lang)} kg, "
+        f"market-based {_kg(best, 'co2e_market_g', lang)} kg, water "
+        f"{_num(best.value('water_l') or 0, lang)} L)"
     )
     if worst is not best:
-        text += f", worst is {worst.candidate.label} ({_kg(worst, key)} kg)"
+        text += f", worst is {worst.candidate.label} ({_kg(worst, key, lang)} kg)"
     text += "."
     if emb is not None:
         text += (
-            f" The embodied share of the hardware ({_num(emb / 1000)} kg) is the same everywhere."
+            f" The embodied share of the hardware ({_num(emb / 1000, lang)} kg) is the same "
+            "everywhere."
         )
     return text + f" {n_flags} flag(s)."
 
@@ -411,9 +415,10 @@ def _render(res: WhereResult, lang: str) -> list[str]:
         water = r.value("water_l")
         lines.append(
             f"{'—' if r.rank is None else r.rank:>4} {r.candidate.label[:22]:<22} "
-            f"{p.zone or '—':<5} {'—' if pue is None else f'{pue:.2f}':<5} "
-            f"{_kg(r, 'co2e_location_g'):>12} {_kg(r, 'co2e_market_g'):>12} "
-            f"{'—' if water is None else f'{water:,.0f}':>11} {_kg(r, 'embodied_gwp_g'):>10}"
+            f"{p.zone or '—':<5} {'—' if pue is None else _num(pue, lang):<5} "
+            f"{_kg(r, 'co2e_location_g', lang):>12} {_kg(r, 'co2e_market_g', lang):>12} "
+            f"{'—' if water is None else _num(water, lang):>11} "
+            f"{_kg(r, 'embodied_gwp_g', lang):>10}"
         )
     flags = res.all_flags()
     lines += ["", words["flags"]]

@@ -9,7 +9,34 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["main"]
+__all__ = ["EXTRAS", "main", "missing_extra"]
+
+EXTRAS: dict[str, tuple[str, str]] = {
+    # top-level module: (extra, what needs it)
+    "typst": ("report", "the PDF report"),
+    "babel": ("report", "compiling edited translation catalogues"),
+    "sklearn": ("ml", "the model analyses (advise simplicity/minimisation, demo)"),
+    "numpy": ("ml", "the model analyses (advise simplicity/minimisation, demo)"),
+    "scipy": ("ml", "the model analyses"),
+    "openpyxl": ("xlsx", "Excel questionnaires"),
+    "torch": ("train", "training analyses"),
+    "lightning": ("train", "training analyses"),
+    "transformers": ("train", "training analyses"),
+    "keras": ("train", "training analyses"),
+    "pynvml": ("nvidia", "NVIDIA GPU energy"),
+    "psycopg": ("postgres", "a PostgreSQL store"),
+}
+"""Optional modules and the extra that brings each (README: "Extras")."""
+
+
+def missing_extra(error: ModuleNotFoundError) -> str | None:
+    """The one-line message for an optional dependency that is not installed, or ``None`` when
+    the missing module is no optional dependency (then it is a bug and shows as one)."""
+    top = (error.name or "").split(".")[0]
+    if top not in EXTRAS:
+        return None
+    extra, purpose = EXTRAS[top]
+    return f"{purpose} needs {top}: pip install 'algoprint[{extra}]'"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"algoprint: error: {e.message}", file=sys.stderr)
         if e.hint:
             print(f"  hint: {e.hint}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as e:
+        message = missing_extra(e)
+        if message is None:
+            raise
+        print(f"algoprint: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("algoprint: interrupted", file=sys.stderr)

@@ -9,7 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
+from algoprint.cli._options import json_option
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["db_option", "json_option", "open_store_for", "print_json"]
 
 
 def db_option(func: F) -> F:
@@ -19,11 +23,6 @@ def db_option(func: F) -> F:
         metavar="URL_OR_PATH",
         help="Run store: SQLite path or database URL (default: $ALGOPRINT_DB or user data dir).",
     )(func)
-
-
-def json_option(func: F) -> F:
-    """``--json``: print machine-readable JSON on stdout."""
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
 
 
 def print_json(data: Any) -> None:

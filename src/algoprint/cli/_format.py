@@ -1,43 +1,37 @@
-"""Formatting of figures for people (the only place where joules become Wh/kWh)."""
+"""Figures in CLI tables: a thin layer over :mod:`algoprint._format` (the one formatter of
+every human output), in the output language of the command (``--lang``)."""
 
 from __future__ import annotations
 
-J_PER_WH = 3600.0
+from algoprint import _format
 
 
-def energy(energy_j: float | None) -> str:
-    """``12.3 kJ (3.42 Wh)``-style text; ``n/a`` for a gap."""
+def energy(energy_j: float | None, lang: str = "en") -> str:
+    """``3,42 Wh``-style text (Wh/kWh/MWh, never joules or an exponent); not available for a
+    gap."""
     if energy_j is None:
-        return "n/a (not measured)"
-    wh = energy_j / J_PER_WH
-    if wh >= 1000:
-        unit = f"{wh / 1000:.3g} kWh"
-    elif wh >= 1:
-        unit = f"{wh:.3g} Wh"
-    else:
-        unit = f"{wh * 1000:.3g} mWh"
-    if energy_j >= 1e6:
-        joules = f"{energy_j / 1e6:.3g} MJ"
-    elif energy_j >= 1e3:
-        joules = f"{energy_j / 1e3:.3g} kJ"
-    else:
-        joules = f"{energy_j:.3g} J"
-    return f"{joules} ({unit})"
+        return "n.v.t. (niet gemeten)" if lang == "nl" else "n/a (not measured)"
+    return _format.quantity(energy_j, "J", lang)
 
 
-def interval(energy_j: float | None, uncertainty_rel: float | None) -> str:
+def mass(co2e_g: float | None, lang: str = "en") -> str:
+    """``1,31 kg CO₂e``-style text."""
+    return _format.quantity(co2e_g, "g", lang)
+
+
+def interval(energy_j: float | None, uncertainty_rel: float | None, lang: str = "en") -> str:
     """``± 12 %`` text for a relative uncertainty."""
     if energy_j is None or uncertainty_rel is None:
         return ""
-    return f"± {uncertainty_rel * 100:.0f} %"
+    return f"± {_format.number(uncertainty_rel * 100, lang, 2)} %"
 
 
-def duration(seconds: float) -> str:
-    """``1 h 02 min``, ``3.2 s`` style text."""
+def duration(seconds: float, lang: str = "en") -> str:
+    """``1 h 02 min``, ``3,2 s`` style text."""
     if seconds < 60:
-        return f"{seconds:.2f} s"
+        return f"{_format.number(seconds, lang)} s"
     minutes, sec = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min"
-    return f"{minutes} min {sec:02d} s"
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{sec:02d}s"

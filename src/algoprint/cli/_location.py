@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from algoprint import _format
 from algoprint.errors import AlgoprintError, ConfigError, ImpactError
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def ask_or_default(settings_extra: Mapping[str, Any]) -> LocationProfile:
         profile = _ask(settings_extra)
         memo["algoprint.asked_zone"] = profile.zone
         return profile
-    if not memo.get("algoprint.said_default"):
+    if not memo.get("algoprint.said_default") and not _said_for_store("no-location"):
         memo["algoprint.said_default"] = True
         click.echo(
             f"algoprint: no location configured; impacts use the default zone {DEFAULT_ZONE} "
@@ -145,6 +146,21 @@ def ask_or_default(settings_extra: Mapping[str, Any]) -> LocationProfile:
         )
         click.echo(f"  set yours with {HOW_TO_SET}", err=True)
     return default_location(DEFAULT_ZONE)
+
+
+def _said_for_store(key: str) -> bool:
+    """Whether notice ``key`` was shown before for the store of this command line."""
+    from algoprint.cli._notices import said_before
+    from algoprint.config import load_settings
+    from algoprint.store import resolve_url
+
+    ctx = click.get_current_context(silent=True)
+    db = ctx.params.get("db") if ctx is not None else None
+    try:
+        store = resolve_url(load_settings({"db": db}).db)
+    except AlgoprintError:
+        return False
+    return said_before(store, key)
 
 
 def _zone_value(text: str) -> str:
@@ -267,46 +283,18 @@ def impact_fields(doc: ImpactDocument, profile: LocationProfile | None) -> dict[
     }
 
 
-_SCALES: dict[str, list[tuple[float, str]]] = {
-    "g": [(1e6, "t"), (1e3, "kg"), (1.0, "g"), (1e-3, "mg"), (1e-6, "µg")],
-    "L": [(1e3, "m³"), (1.0, "L"), (1e-3, "mL"), (1e-6, "µL")],
-    "J": [(3.6e6, "kWh"), (3.6e3, "Wh"), (1.0, "J")],
-    "g Sb eq": [(1e3, "kg Sb eq"), (1.0, "g Sb eq"), (1e-3, "mg Sb eq"), (1e-6, "µg Sb eq")],
-    "g/unit": [(1e3, "kg/unit"), (1.0, "g/unit"), (1e-3, "mg/unit"), (1e-6, "µg/unit")],
-}
-
-
-def _scale(value: float, unit: str) -> tuple[float, str]:
-    for factor, name in _SCALES.get(unit, []):
-        if abs(value) >= factor:
-            return factor, name
-    scales = _SCALES.get(unit)
-    return (scales[-1][0], scales[-1][1]) if scales else (1.0, unit)
-
-
-def number(x: float) -> str:
-    """Three significant digits, without exponent notation for large numbers."""
-    if x == 0:
-        return "0"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 1e-3:
-        return f"{x:.3g}"
-    return f"{x:.2e}"
-
-
 def quantity(value: float, unit: str) -> str:
-    """``12.3 kg``-style text, scaled to a readable unit (3 significant digits)."""
-    factor, name = _scale(value, unit)
-    return f"{number(value / factor)} {name}"
+    """``12.3 kg CO₂e``-style text in a unit people know, through the one formatter of every
+    human output (:mod:`algoprint._format`; never joules or an exponent)."""
+    return _format.quantity(value, unit, "en")
 
 
 def interval(value: float, low: float, high: float, unit: str) -> str:
-    """``9.8–15.1 kg``: the ~95 % interval in the unit chosen for ``value``."""
-    factor, name = _scale(value, unit)
+    """``9.80–15.1 kg CO₂e``: the ~95 % interval in the unit chosen for ``value``."""
     if low == high == value:
         return "exact"
-    return f"{number(low / factor)}–{number(high / factor)} {name}"
+    factor, name = _format.scale_factor(value or max(abs(low), abs(high)), unit)
+    return f"{_format.number(low * factor, 'en')}–{_format.number(high * factor, 'en')} {name}"
 
 
 LABELS = {
@@ -384,6 +372,12 @@ def print_run_impacts(
         console.print(
             f"  {LABELS[key]:<22} {quantity(impact.value, impact.unit):>10}  "
             f"({interval(impact.value, impact.low, impact.high, impact.unit)})"
+        )
+    market = doc.impacts.get("co2e_market_g")
+    if market is not None and market.value == 0:
+        console.print(
+            "  [dim]market-based 0: the electricity is covered by a renewable contract or "
+            "certificates; the grid still emitted the location-based figure[/dim]"
         )
     if shown and doc.defaults:
         console.print(

@@ -82,16 +82,24 @@ def components_table(record: RunRecord) -> Table:
 
 
 def runs_table(records: Sequence[RunRecord]) -> Table:
-    table = Table(show_edge=False, pad_edge=False)
-    for col in ("run", "started (UTC)", "algorithm", "phase", "status", "duration", "energy"):
-        table.add_column(col, justify="right" if col in ("duration", "energy") else "left")
+    """Runs in 80 columns: full 12-character ids (never cut), start as ``MM-DD HH:MM`` (UTC;
+    the full time is in ``--json``), long names wrapped rather than truncated."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("run", no_wrap=True, min_width=12)
+    table.add_column("started", no_wrap=True)
+    table.add_column("algorithm", overflow="fold")
+    table.add_column("phase", overflow="fold")
+    table.add_column("status", overflow="fold")
+    table.add_column("duration", justify="right", no_wrap=True)
+    table.add_column("energy", justify="right", no_wrap=True)
     for r in records:
+        exit_text = _exit(r) if r.exit_code not in (None, 0) else ""
         table.add_row(
             r.run_id[:12],
-            r.started_at[:19].replace("T", " "),
+            r.started_at[5:16].replace("T", " "),
             r.algorithm or "-",
             r.phase or "-",
-            r.status.value + _exit(r),
+            r.status.value + exit_text,
             fmt.duration(r.duration_s),
             fmt.energy(r.energy_j),
         )

@@ -15,17 +15,12 @@ import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options, resolve_cli_location
+from algoprint.cli._options import complete_algorithms, lang_option
 from algoprint.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_LANG = click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default="en",
-    show_default=True,
-    help="Language of the explanation.",
-)
+_LANG = lang_option
 
 
 def _common(func: F) -> F:
@@ -58,6 +53,7 @@ def _common(func: F) -> F:
             "--algorithm",
             "-a",
             metavar="SLUG",
+            shell_complete=complete_algorithms,
             help="Store the result as evidence for this algorithm.",
         ),
         click.option("--encode", is_flag=True, help="One-hot encode text columns of a file."),
@@ -370,7 +366,13 @@ def _pair(spec: str, option: str) -> tuple[Any, Any]:
     metavar="PCT",
     help="Accepted loss increase against the fp32 reference, in %.",
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the result for this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the result for this algorithm.",
+)
 @_LANG
 @db_option
 @json_option
@@ -399,16 +401,15 @@ def training(
     algoprint advise training --model exp:make_model --data exp:load_data --batch-size 32 \\
         --batch-size 256 --loss cross_entropy
     """
+    from algoprint.advice.training._store import require
     from algoprint.advice.training.experiments import PRECISIONS, advise_training
 
+    torch = require("torch", what="advise training")  # before importing the user's code
     factory = _import(model_spec, "--model")
     train = _pair(data_spec, "--data")
     evaluation = _pair(eval_data, "--eval-data") if eval_data else None
     loss_fn = None
     if loss in {"cross_entropy", "mse"}:
-        from algoprint.advice.training._store import require
-
-        torch = require("torch", what="advise training")
         loss_fn = getattr(torch.nn.functional, "cross_entropy" if loss != "mse" else "mse_loss")
     else:
         loss_fn = _import(loss, "--loss")

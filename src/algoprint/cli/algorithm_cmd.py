@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import complete_algorithms, lang_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +80,7 @@ def algorithm() -> None:
 
 
 @algorithm.command("add")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_algorithms)
 @_field_options
 @db_option
 @json_option
@@ -100,7 +101,7 @@ def add(slug: str, db: str | None, as_json: bool, **values: Any) -> None:
 
 
 @algorithm.command("edit")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_algorithms)
 @_field_options
 @db_option
 @json_option
@@ -156,7 +157,7 @@ def _set_status(slug: str, db: str | None, as_json: bool, archive: bool) -> None
 
 
 @algorithm.command("archive")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_algorithms)
 @db_option
 @json_option
 def archive(slug: str, db: str | None, as_json: bool) -> None:
@@ -165,7 +166,7 @@ def archive(slug: str, db: str | None, as_json: bool) -> None:
 
 
 @algorithm.command("unarchive")
-@click.argument("slug")
+@click.argument("slug", shell_complete=complete_algorithms)
 @db_option
 @json_option
 def unarchive(slug: str, db: str | None, as_json: bool) -> None:
@@ -174,8 +175,8 @@ def unarchive(slug: str, db: str | None, as_json: bool) -> None:
 
 
 @algorithm.command("show")
-@click.argument("slug")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.argument("slug", shell_complete=complete_algorithms)
+@lang_option
 @db_option
 @json_option
 def show(slug: str, lang: str, db: str | None, as_json: bool) -> None:

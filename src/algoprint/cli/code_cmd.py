@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, print_json
+from algoprint.cli._options import complete_algorithms
 from algoprint.errors import InputError
 
 
@@ -22,7 +23,13 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
 @click.command("profile", context_settings={"allow_interspersed_args": False})
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Write a flame graph here.")
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True)
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the profile as owk-05 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the profile as owk-05 evidence.",
+)
 @db_option
 @json_option
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
@@ -66,7 +73,13 @@ def profile_cmd(
     "--order", type=click.Choice(["alternate", "random"]), default="alternate", show_default=True
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --order random.")
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the comparison as owk-05 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the comparison as owk-05 evidence.",
+)
 @db_option
 @json_option
 @click.argument("commands", nargs=-1, type=click.UNPROCESSED)

@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
+from algoprint.cli._options import complete_algorithms, location_options, wrote
 from algoprint.cli.amt_cmd import amt_export_options, export_amt_command
-from algoprint.cli.report_cmd import location_options, settings_extra
+from algoprint.cli.report_cmd import settings_extra
 from algoprint.errors import InputError
 
 
@@ -28,7 +29,7 @@ def _emit(data: bytes, output: str | None) -> None:
             f"cannot write {target}: {e.strerror or e}",
             hint="choose a writable path with -o PATH (does its folder exist?)",
         ) from None
-    click.echo(f"Written to {target}", err=True)
+    wrote(target)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,7 +37,13 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
         func
     )
     func = click.option("--period", "-p", metavar="PERIOD", help="2026, 2026-Q3, FROM..TO.")(func)
-    func = click.option("--algorithm", "-a", metavar="SLUG", help="Only this algorithm.")(func)
+    func = click.option(
+        "--algorithm",
+        "-a",
+        metavar="SLUG",
+        shell_complete=complete_algorithms,
+        help="Only this algorithm.",
+    )(func)
     return db_option(func)
 
 
@@ -171,6 +178,12 @@ def runs(
         ),
         output,
     )
+
+
+AMT_ALIAS_NOTE = (
+    "algoprint: note: this is an alias of `algoprint amt export`, the one AMT export command; "
+    "use that one"
+)
 
 
 @export.command("amt")

@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from algoprint import _format
 from algoprint.cli._common import json_option, print_json
 from algoprint.cli._location import (
     location_options,
@@ -22,6 +23,18 @@ from algoprint.cli._location import (
     where_text,
 )
 from algoprint.errors import ImpactError, InputError
+
+
+def _n(value: float, sig: int = 3) -> str:
+    """A figure for the table: the one formatter (never an exponent), English separators."""
+    return _format.number(value, "en", sig)
+
+
+def _g(value: float) -> str:
+    """A figure as short as it can be (``3``, ``1.5``), never an exponent."""
+    text = _format.number(value, "en", 6)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 KINDS = ("grid", "water", "embodied", "pue", "cloud", "market", "datacentre", "llm")
 _ZONED = {"grid", "water", "cloud", "datacentre"}
@@ -40,7 +53,7 @@ def _console() -> Console:
 def _range(f: Any) -> str:
     if f.low == f.high == f.value:
         return "exact"
-    return f"{f.low:.3g}–{f.high:.3g}"
+    return f"{_n(f.low)}–{_n(f.high)}"
 
 
 Row = tuple[dict[str, Any], list[str], str]
@@ -81,7 +94,7 @@ def _water_rows(zone: str | None) -> list[Row]:
         rows.append(
             (
                 {"zone": z, **dataclasses.asdict(w)},
-                [z, f"{w.value:.3g}", _range(w), w.note or ""],
+                [z, f"{_n(w.value)}", _range(w), w.note or ""],
                 f"{w.source} ({w.licence})",
             )
         )
@@ -96,13 +109,13 @@ def _pue_rows() -> list[Row]:
         p = factors.pue_default(key)
         try:
             w = factors.wue_default(key)
-            wue, wue_range, wue_json = f"{w.value:.3g}", _range(w), dataclasses.asdict(w)
+            wue, wue_range, wue_json = f"{_n(w.value)}", _range(w), dataclasses.asdict(w)
         except ImpactError:
             wue, wue_range, wue_json = "—", "no sourced WUE", None
         rows.append(
             (
                 {"key": key, "pue": dataclasses.asdict(p), "wue_l_per_kwh": wue_json},
-                [key, f"{p.value:.3g}", _range(p), wue, wue_range],
+                [key, f"{_n(p.value)}", _range(p), wue, wue_range],
                 f"{p.source} ({p.licence})",
             )
         )
@@ -145,9 +158,9 @@ def _market_rows(year: int | None) -> list[Row]:
                 },
                 [
                     f"{key}: {meaning}",
-                    f"{m.value:.3g}",
+                    _n(m.value),
                     _range(m),
-                    "—" if wtt is None else f"{wtt:.3g}",
+                    "—" if wtt is None else _n(wtt),
                     m.note or "",
                 ],
                 f"{m.source} ({m.licence})",
@@ -164,7 +177,7 @@ def _cloud_rows(zone: str | None) -> list[Row]:
         if zone and (r.zone or "").upper() != zone:
             continue
         grid = "—" if r.grid_g_per_kwh is None else f"{r.grid_g_per_kwh:.4g}"
-        cfe = "—" if r.cfe_pct is None else f"{r.cfe_pct:g} %"
+        cfe = "—" if r.cfe_pct is None else f"{_g(r.cfe_pct)} %"
         rows.append(
             (
                 dataclasses.asdict(r),
@@ -179,7 +192,7 @@ def _datacentre_rows(zone: str | None, extra: Mapping[str, Any]) -> list[Row]:
     from algoprint.impact import factors
 
     def num(v: Any) -> str:
-        return "—" if v is None else f"{v:g}"
+        return "—" if v is None else f"{_g(v)}"
 
     rows: list[Row] = []
     for name, table in sorted((extra.get("datacentres") or {}).items()):
@@ -218,8 +231,8 @@ def _embodied_rows() -> list[Row]:
                     e.component,
                     e.parameter,
                     e.basis,
-                    f"{e.gwp_kg.value:.3g}",
-                    f"{e.lifetime_years:g}",
+                    f"{_n(e.gwp_kg.value)}",
+                    f"{_g(e.lifetime_years)}",
                 ],
                 f"{e.source} ({e.licence})",
             )
@@ -231,7 +244,7 @@ def _llm_rows() -> list[Row]:
     from algoprint.impact import factors
 
     def span(a: float, b: float) -> str:
-        return f"{a:g}" if a == b else f"{a:g}–{b:g}"
+        return f"{_g(a)}" if a == b else f"{_g(a)}–{_g(b)}"
 
     rows: list[Row] = []
     for m in factors.llm_models():
@@ -379,7 +392,7 @@ def factors_command(
         source = f"{f['source']}" + (f" ({f['licence']})" if f.get("licence") else "")
         if source not in sources:
             sources.append(source)
-        rng = "exact" if f["low"] == f["high"] == f["value"] else f"{f['low']:.3g}–{f['high']:.3g}"
+        rng = "exact" if f["low"] == f["high"] == f["value"] else f"{_n(f['low'])}–{_n(f['high'])}"
         table.add_row(
             name,
             f"{f['value']:.4g}",

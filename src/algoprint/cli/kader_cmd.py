@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-
-_LANG = click.option(
-    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
+from algoprint.cli._options import (
+    StateChoice,
+    complete_algorithms,
+    complete_measures,
+    lang_option,
+    wrote,
 )
+
+_LANG = lang_option
 
 
 def _extra() -> Any:
@@ -27,7 +34,14 @@ def kader() -> None:
 
 
 @kader.command("status")
-@click.option("--algorithm", "-a", metavar="SLUG", default=None, help="Only this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    default=None,
+    help="Only this algorithm.",
+)
 @_LANG
 @db_option
 @json_option
@@ -49,14 +63,18 @@ def status(algorithm: str | None, lang: str, db: str | None, as_json: bool) -> N
             current = r.algorithm.slug
             click.echo(f"\n{r.algorithm.name} ({current})")
         a = r.assessment
-        click.echo(
-            f"  {a.measure:<7} {state_label(a.state, lang):<20} {r.evidence.label(lang):<20} "
-            + "; ".join(e.summary(lang) for e in r.evidence.evidence)
-        )
+        head = f"  {a.measure:<7} {state_label(a.state, lang):<14} {r.evidence.label(lang)}"
+        click.echo(head)
+        detail = "; ".join(e.summary(lang) for e in r.evidence.evidence)
+        if detail:  # wrapped to the terminal, under the measure
+            width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+            click.echo(
+                textwrap.fill(detail, width, initial_indent=" " * 10, subsequent_indent=" " * 10)
+            )
 
 
 @kader.command("show")
-@click.argument("measure_code", metavar="MEASURE")
+@click.argument("measure_code", metavar="MEASURE", shell_complete=complete_measures)
 @_LANG
 @json_option
 def show(measure_code: str, lang: str, as_json: bool) -> None:
@@ -71,9 +89,15 @@ def show(measure_code: str, lang: str, as_json: bool) -> None:
 
 
 @kader.command("set")
-@click.argument("algorithm")
-@click.argument("measure_code", metavar="MEASURE")
-@click.option("--state", default=None, help="te-doen, in-uitvoering, ter-review, gereed, ...")
+@click.argument("algorithm", shell_complete=complete_algorithms)
+@click.argument("measure_code", metavar="MEASURE", shell_complete=complete_measures)
+@click.option(
+    "--state",
+    type=StateChoice(),
+    default=None,
+    help="New state; English labels (to-do, in-progress, in-review, done, not-applicable) "
+    "and AMT's not-implemented work too.",
+)
 @click.option("--note", default=None, help="Explanation (replaces the current one).")
 @click.option("--reason", default=None, help="Why the measure does not apply (required then).")
 @click.option("--responsible", default=None, help="Who carries it out.")
@@ -128,13 +152,18 @@ def set_(
 
 
 @kader.command("history")
-@click.argument("algorithm")
-@click.argument("measure_code", metavar="[MEASURE]", required=False)
+@click.argument("algorithm", shell_complete=complete_algorithms)
+@click.argument(
+    "measure_code", metavar="[MEASURE]", required=False, shell_complete=complete_measures
+)
+@_LANG
 @db_option
 @json_option
-def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: bool) -> None:
+def history_(
+    algorithm: str, measure_code: str | None, lang: str, db: str | None, as_json: bool
+) -> None:
     """The changes of ALGORITHM's assessments (of one MEASURE), oldest first."""
-    from algoprint.kader.assessments import history
+    from algoprint.kader.assessments import history, state_label
 
     store = open_store_for(db)
     entries = history(store, algorithm, measure_code)
@@ -150,7 +179,8 @@ def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: 
     if not entries:
         click.echo("No changes recorded yet.")
     for e in entries:
-        move = f"{e.old_state or '-'} -> {e.new_state}"
+        old = state_label(e.old_state, lang) if e.old_state else "-"
+        move = f"{old} -> {state_label(e.new_state, lang)}"
         fields = ", ".join(sorted(e.changes))
         click.echo(f"{e.changed_at[:19]}  {e.measure:<7} {move:<36} by {e.changed_by} ({fields})")
     for f in files:
@@ -161,7 +191,14 @@ def history_(algorithm: str, measure_code: str | None, db: str | None, as_json: 
 @click.option(
     "--format", "fmt", type=click.Choice(["amt", "task-registry"]), default="amt", show_default=True
 )
-@click.option("--algorithm", "-a", metavar="SLUG", default=None, help="Only this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    default=None,
+    help="Only this algorithm.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @db_option
 def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None) -> None:
@@ -179,7 +216,7 @@ def export(fmt: str, algorithm: str | None, output: Path | None, db: str | None)
         print_json(doc)
         return
     output.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    click.echo(f"wrote {output}")
+    wrote(output)
 
 
 @kader.command("import")
@@ -244,7 +281,7 @@ def goals(organisation: str | None, year: int | None, db: str | None, as_json: b
 
 
 @kader.command("register-text")
-@click.argument("algorithm")
+@click.argument("algorithm", shell_complete=complete_algorithms)
 @click.option("--year", type=int, default=None, help="Year to describe (default: latest).")
 @db_option
 @json_option

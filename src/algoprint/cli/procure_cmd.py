@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import complete_algorithms, default_lang, lang_option, wrote
 from algoprint.errors import InputError
 
 KINDS = ("saas", "ai-model", "custom-development", "hosting")
@@ -39,10 +40,12 @@ def procure() -> None:
 @_KIND
 @click.option(
     "--lang",
+    "-l",
     type=click.Choice(["nl", "en", "nl+en"]),
-    default="nl+en",
-    show_default=True,
-    help="Dutch, English, or Dutch with the English below it.",
+    default=None,
+    callback=lambda _ctx, _param, value: value or default_lang(),
+    help="Dutch, English, or Dutch with the English below it (nl+en); default: the lang "
+    "setting (ALGOPRINT_LANG), else nl.",
 )
 @click.option(
     "--format",
@@ -59,7 +62,13 @@ def procure() -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write to this file (default: stdout).",
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the set as owp-12 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the set as owp-12 evidence.",
+)
 @db_option
 @json_option
 def requirements(
@@ -102,7 +111,7 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as e:
         raise InputError(f"cannot write {output}: {e.strerror}") from None
-    click.echo(f"algoprint: wrote {output}", err=True)
+    wrote(output)
 
 
 @procure.command("questionnaire")
@@ -130,7 +139,7 @@ def questionnaire(kind: str, output: Path) -> None:
         path = write_questionnaire(output, kind)
     except OSError as e:
         raise InputError(f"cannot write {output}: {e.strerror}") from None
-    click.echo(f"Wrote {len(questions(kind))} questions to {path}.")
+    wrote(path, f" ({len(questions(kind))} questions)")
     click.echo(f"Send it to each supplier, then: algoprint procure evaluate --kind {kind} FILE...")
 
 
@@ -143,8 +152,14 @@ def questionnaire(kind: str, output: Path) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     metavar="ANSWERS...",
 )
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the evaluation as owp-12 evidence.")
+@lang_option
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the evaluation as owp-12 evidence.",
+)
 @db_option
 @json_option
 def evaluate(

@@ -9,20 +9,9 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option
+from algoprint.cli._options import complete_algorithms, lang_option, location_options, wrote
 
 _FORMATS = ("html", "pdf", "md", "json", "csv")
-
-
-def location_options(func: Any) -> Any:
-    """``--location/--cloud/--region/--datacentre`` overrides for every run's impacts."""
-    for name, text in (
-        ("--datacentre", "Datacentre profile name for every run (overrides the register)."),
-        ("--region", "Cloud region for every run (with --cloud)."),
-        ("--cloud", "Cloud provider for every run (gcp, aws, azure; with --region)."),
-        ("--location", "Grid zone (ISO country code) for every run, e.g. NL."),
-    ):
-        func = click.option(name, metavar="NAME", help=text)(func)
-    return func
 
 
 def settings_extra(db: str | None) -> tuple[Any, dict[str, Any]]:
@@ -42,7 +31,13 @@ def default_output(stem: str, period: str | None, fmt: str) -> str:
 
 
 @click.command("report")
-@click.option("--algorithm", "-a", metavar="SLUG", help="Report on one algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Report on one algorithm.",
+)
 @click.option(
     "--organisation",
     metavar="NAME",
@@ -61,8 +56,11 @@ def default_output(stem: str, period: str | None, fmt: str) -> str:
     metavar="|".join(_FORMATS),
     help="Output format.",
 )
-@click.option("--lang", "-l", default="nl", show_default=True, metavar="nl|en")
+@lang_option
 @click.option("--output", "-o", metavar="PATH", help="Output file ('-' for stdout).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the report document as JSON on stdout."
+)
 @db_option
 @location_options
 def report(
@@ -72,6 +70,7 @@ def report(
     fmt: str,
     lang: str,
     output: str | None,
+    as_json: bool,
     db: str | None,
     location: str | None,
     cloud: str | None,
@@ -86,6 +85,8 @@ def report(
     from algoprint.report.i18n import check_lang
     from algoprint.report.render import check_format
 
+    if as_json:
+        fmt, output = "json", "-"
     check_format(fmt)
     check_lang(lang)
     store, extra = settings_extra(db)
@@ -108,5 +109,4 @@ def report(
         return
     stem = algorithm or organisation or "all"
     path = write_report(data, fmt, output or default_output(stem, period, fmt), store=store)
-    note = " (no runs in this period)" if data.empty else ""
-    click.echo(f"Report written to {path}{note}", err=True)
+    wrote(path, " (no runs in this period)" if data.empty else "")

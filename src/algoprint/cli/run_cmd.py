@@ -23,6 +23,7 @@ import click
 
 from algoprint.cli._common import db_option, print_json
 from algoprint.cli._location import location_options
+from algoprint.cli._options import complete_algorithms
 from algoprint.errors import InputError
 
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
@@ -81,7 +82,13 @@ class _Forwarder:
     "run",
     context_settings={"ignore_unknown_options": False, "allow_interspersed_args": False},
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Algorithm this run belongs to.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Algorithm this run belongs to.",
+)
 @click.option(
     "--phase",
     "-p",
@@ -172,6 +179,9 @@ def run_command(
 
     store = open_store(settings.db)
     store.recover_stale_runs(stale_after_s=0)
+    from algoprint.cli._notices import install
+
+    install(str(store.url))
     if algorithm:
         from algoprint.kader.register import ensure_algorithm, registration_notice
 

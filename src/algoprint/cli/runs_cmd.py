@@ -9,10 +9,17 @@ from rich.console import Console
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options
+from algoprint.cli._options import complete_algorithms
 
 
 @click.command("runs")
-@click.option("--algorithm", "-a", metavar="SLUG", help="Only runs of this algorithm.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Only runs of this algorithm.",
+)
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
 @db_option
 @json_option

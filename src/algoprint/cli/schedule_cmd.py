@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import complete_algorithms
 from algoprint.errors import InputError
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
@@ -129,7 +130,13 @@ def parse_deadline(text: str, now: datetime, local: tzinfo | None = None) -> dat
     metavar="TIME",
     help="Advise as if it were TIME (ISO 8601; without offset: the zone's local time).",
 )
-@click.option("--algorithm", "-a", metavar="SLUG", help="Store the advice as owk-06 evidence.")
+@click.option(
+    "--algorithm",
+    "-a",
+    metavar="SLUG",
+    shell_complete=complete_algorithms,
+    help="Store the advice as owk-06 evidence.",
+)
 @db_option
 @json_option
 def schedule(

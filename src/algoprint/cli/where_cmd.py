@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import complete_algorithms, lang_option
 from algoprint.errors import InputError
 
 DAY_S = 86400.0
@@ -113,6 +114,7 @@ def _claims(name: str, extra: Mapping[str, Any], year: int | None) -> Any:
     "--algorithm",
     "-a",
     metavar="SLUG",
+    shell_complete=complete_algorithms,
     help="Take the yearly energy from this algorithm's stored runs (and store the comparison "
     "as its dat-06 evidence).",
 )
@@ -129,7 +131,7 @@ def _claims(name: str, extra: Mapping[str, Any], year: int | None) -> Any:
     metavar="NAME",
     help="Check one datacentre or region profile for greenwashing instead of comparing.",
 )
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="en", show_default=True)
+@lang_option
 @db_option
 @json_option
 def where(

@@ -126,6 +126,32 @@ def _yearly_drift(series: Mapping[int, Mapping[str, str]]) -> float:
     return max(mean, GRID_MIN_YEARLY_DRIFT)
 
 
+COUNTRY_NAMES: dict[str, str] = {
+    # English and Dutch names people type instead of the code (lookup key: norm(name)).
+    **dict.fromkeys(("netherlands", "thenetherlands", "nederland", "holland"), "NL"),
+    **dict.fromkeys(("germany", "duitsland", "deutschland"), "DE"),
+    **dict.fromkeys(("belgium", "belgie", "belgië"), "BE"),
+    **dict.fromkeys(("france", "frankrijk"), "FR"),
+    **dict.fromkeys(("sweden", "zweden"), "SE"),
+    **dict.fromkeys(("norway", "noorwegen"), "NO"),
+    **dict.fromkeys(("denmark", "denemarken"), "DK"),
+    **dict.fromkeys(("finland",), "FI"),
+    **dict.fromkeys(("ireland", "ierland"), "IE"),
+    **dict.fromkeys(("poland", "polen"), "PL"),
+    **dict.fromkeys(("spain", "spanje"), "ES"),
+    **dict.fromkeys(("italy", "italie", "italië"), "IT"),
+    **dict.fromkeys(("portugal",), "PT"),
+    **dict.fromkeys(("austria", "oostenrijk"), "AT"),
+    **dict.fromkeys(("switzerland", "zwitserland"), "CH"),
+    **dict.fromkeys(("luxembourg", "luxemburg"), "LU"),
+    **dict.fromkeys(("unitedkingdom", "uk", "greatbritain", "verenigdkoninkrijk"), "GB"),
+    **dict.fromkeys(("unitedstates", "usa", "verenigdestaten"), "US"),
+    **dict.fromkeys(("europe", "europa", "europeanunion", "europeseunie"), "EU"),
+    **dict.fromkeys(("world", "wereld"), "WORLD"),
+}
+"""Country names mapped to their zone code, for the "did you mean" of an unknown zone."""
+
+
 def grid_intensity(zone: str, year: int | None = None) -> GridFactor:
     """Lifecycle grid carbon intensity of ``zone`` in ``year``, in gCO2e/kWh.
 
@@ -144,6 +170,12 @@ def grid_intensity(zone: str, year: int | None = None) -> GridFactor:
     """
     key = zone.strip().upper()
     series = _grid().get(key)
+    if series is None and norm(zone) in COUNTRY_NAMES:
+        code = COUNTRY_NAMES[norm(zone)]
+        raise ImpactError(
+            f"unknown grid zone {zone!r}: zones are country codes; did you mean {code}?",
+            hint=f"use --location {code} (ISO 3166-1 alpha-2, or EU/WORLD)",
+        )
     if series is None:
         raise unknown_error(
             "grid zone",

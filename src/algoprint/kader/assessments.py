@@ -47,6 +47,7 @@ __all__ = [
     "list_assessments",
     "parse_state",
     "set_assessment",
+    "state_choices",
     "state_label",
 ]
 
@@ -66,6 +67,8 @@ STATE_LABELS: Mapping[str, Mapping[str, str]] = {
     "gereed": {"nl": "gereed", "en": "done"},
     "niet-van-toepassing": {"nl": "niet van toepassing", "en": "not applicable"},
 }
+STATE_ALIASES: Mapping[str, str] = {"not-implemented": "niet-van-toepassing"}
+"""Other accepted spellings: AMT calls a measure that does not apply ``not implemented``."""
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 """Largest file that can be attached (5 MiB): evidence documents, not datasets."""
 
@@ -81,6 +84,7 @@ def parse_state(text: str) -> str:
         InputError: not a known state (the message lists them).
     """
     key = _norm(text)
+    key = STATE_ALIASES.get(key, key)
     for slug, labels in STATE_LABELS.items():
         if key in {slug, _norm(labels["nl"]), _norm(labels["en"])}:
             return slug
@@ -88,6 +92,13 @@ def parse_state(text: str) -> str:
         f"unknown assessment state {text!r}",
         hint=f"use one of {', '.join(STATES)} (Dutch labels with spaces work too)",
     )
+
+
+def state_choices() -> list[str]:
+    """Every accepted spelling of a state for choices and completion: the slugs, then the
+    English labels and aliases (``to-do``, ``not-implemented``, ...)."""
+    english = [_norm(labels["en"]) for labels in STATE_LABELS.values()]
+    return [*STATES, *english, *STATE_ALIASES]
 
 
 def state_label(state: str, lang: str = "nl") -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
@@ -183,10 +184,20 @@ def check_gpu_intervals(counter_interval_s: float, power_interval_s: float) -> N
 
 _said: set[str] = set()
 _said_lock = threading.Lock()
+_said_before: Callable[[str], bool] | None = None
+
+
+def set_said_before(check: Callable[[str], bool] | None) -> None:
+    """Let the caller remember warnings beyond this process (the CLI remembers them per store,
+    so "CPU model not in the table" is said once, not on every call). ``check(key)`` returns
+    True when ``key`` was said before (and records it otherwise); it must never raise."""
+    global _said_before  # noqa: PLW0603
+    _said_before = check
 
 
 def warn_once(key: str, message: str) -> bool:
-    """Log ``message`` as a warning the first time ``key`` is seen in this process.
+    """Log ``message`` as a warning the first time ``key`` is seen in this process (and, when
+    :func:`set_said_before` installed a check, the first time for that check).
 
     Returns:
         True when the message was logged now, False when it had been said before.
@@ -195,5 +206,7 @@ def warn_once(key: str, message: str) -> bool:
         if key in _said:
             return False
         _said.add(key)
+    if _said_before is not None and _said_before(key):
+        return False
     log.warning(message if message.startswith("algoprint") else f"algoprint: {message}")
     return True

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from algoprint.report._readable import UNIT_TEXT, Readable, Sources, plain_markdown
 from algoprint.report._view import View
 from algoprint.report.labels import ORIGIN_LABELS, STATUS_LABELS
 
 __all__ = ["tables"]
 
 
-def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
-    """Rows of every table in the report, by name (``totals_rows``, ``run_table_rows``, ...)."""
+def tables(
+    view: View, run_limit: int, readable: Readable, sources: Sources
+) -> dict[str, list[list[str]]]:
+    """Rows of every table in the report, by name (``totals_rows``, ``run_table_rows``, ...).
+
+    Sources are cited by number (``sources`` collects the reference list); remarks go through
+    ``readable`` (translated, or kept for the appendix).
+    """
     r, fmt, _ = view.report, view.fmt, view._
     out: dict[str, list[list[str]]] = {}
     totals = []
@@ -21,7 +28,7 @@ def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
         elif f.partial:
             coverage = view.coverage(f)
         else:
-            reason = next(iter(f.missing_reasons), "")
+            reason = readable.remark(next(iter(f.missing_reasons), "")) or ""
             coverage = _("not available") + (f": {reason}" if reason else "")
         totals.append([view.label(key), view.figure(f), coverage])
     out["totals_rows"] = totals
@@ -29,7 +36,7 @@ def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
         [
             row.run_id[:12],
             fmt.short_datetime(row.started_at),
-            row.phase or "-",
+            view.run_phase(row.phase),
             _(STATUS_LABELS.get(row.status, row.status)),
             fmt.scaled(row.energy_j, "J"),
             view.value(row.impacts.get("co2e_location_g"), "g"),
@@ -38,10 +45,14 @@ def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
         for row in r.footprint.run_rows[:run_limit]
     ]
     out["method_rows"] = [
-        [view.label(m["key"]), "; ".join(m["methods"]), "; ".join(m["sources"]) or "-"]
+        [
+            view.label(m["key"]),
+            "; ".join(readable.method(x) for x in m["methods"]),
+            sources.cite("; ".join(m["sources"])),
+        ]
         for m in r.methods.impact_methods
     ]
-    out["factor_rows"] = [_factor_row(view, f) for f in r.methods.factors]
+    out["factor_rows"] = [_factor_row(view, f, readable, sources) for f in r.methods.factors]
     out["location_rows"] = [
         [
             str(loc["label"]),
@@ -52,11 +63,22 @@ def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
         for loc in r.methods.locations
     ]
     out["gap_rows"] = [
-        [view.label(key) if key != "*" else _("all figures"), reason, fmt.integer(n)]
+        [
+            view.label(key) if key != "*" else _("all figures"),
+            readable.remark(reason) or _("see the technical messages"),
+            fmt.integer(n),
+        ]
         for key, reason, n in r.gaps.missing
     ]
     out["degradation_rows"] = [
-        [str(d["source"]), str(d["message"]), str(d["hint"] or "-"), fmt.integer(d["runs"])]
+        [
+            str(d["source"]),
+            readable.remark(str(d["message"])) or _("see the technical messages"),
+            (readable.remark(str(d["hint"])) or _("see the technical messages"))
+            if d["hint"]
+            else "-",
+            fmt.integer(d["runs"]),
+        ]
         for d in r.gaps.degradations
     ]
     out["measure_rows"] = [
@@ -64,7 +86,7 @@ def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
             f"{m.code} {m.title}",
             m.state_label + (f": {m.reason}" if m.reason else ""),
             ("✓ " if m.supported else "○ ") + m.evidence_label + ". " + " ".join(m.evidence),
-            m.note or "",
+            plain_markdown(m.note),
         ]
         for m in r.measures
     ]
@@ -100,21 +122,24 @@ def tables(view: View, run_limit: int) -> dict[str, list[list[str]]]:
     return out
 
 
-def _factor_row(view: View, f: dict[str, Any]) -> list[str]:
+def _factor_row(view: View, f: dict[str, Any], readable: Readable, sources: Sources) -> list[str]:
+    """Name, value with range and unit, cited source(s), licence, vintage: short cells (the
+    factor's note stays in the JSON output)."""
     fmt = view.fmt
     value = fmt.number(f.get("value"))
     low, high = f.get("low"), f.get("high")
     if low is not None and high is not None and low != high:
         value += f" ({fmt.number(low)}–{fmt.number(high)})"
-    source = str(f.get("source") or "-")
-    if f.get("note"):
-        source += f" — {f['note']}"
+    unit = str(f.get("unit") or "")
+    unit = UNIT_TEXT.get(unit, unit)
+    if f.get("unit") == "1" and f.get("name") == "embodied_allocation":
+        value, unit = fmt.percent(f.get("value"), decimals=4), ""
     return [
-        str(f["name"]),
-        f"{value} {f.get('unit', '')}".strip(),
-        source,
-        str(f.get("licence") or "-"),
-        str(f.get("vintage") or "-"),
+        readable.factor_name(str(f["name"])),
+        f"{value} {unit}".strip(),
+        sources.cite(str(f.get("source") or "")),
+        readable.licence(str(f.get("licence") or "")),
+        readable.vintage(str(f.get("vintage") or "")),
     ]
 
 

@@ -17,7 +17,7 @@ from algoprint.report.charts import (
     pareto_chart,
 )
 from algoprint.report.i18n import Formatter, scale_factor
-from algoprint.report.labels import IMPACT_LABELS
+from algoprint.report.labels import IMPACT_LABELS, METER_METHOD_LABELS, RUN_PHASE_LABELS
 from algoprint.report.model import AnalysisItem, Bucket, Figure, ReportData
 
 __all__ = ["View", "make_view"]
@@ -38,6 +38,18 @@ class View:
     def label(self, key: str) -> str:
         """Translated label of an impact key."""
         return self._(IMPACT_LABELS[key]) if key in IMPACT_LABELS else key
+
+    def run_phase(self, phase: str | None) -> str:
+        """The phase a run recorded, translated when it is a known one."""
+        if not phase:
+            return "-"
+        return self._(RUN_PHASE_LABELS[phase]) if phase in RUN_PHASE_LABELS else phase
+
+    def meter_methods(self, methods: list[str]) -> str:
+        """How the energy was obtained, in words."""
+        return ", ".join(
+            self._(METER_METHOD_LABELS[m]) if m in METER_METHOD_LABELS else m for m in methods
+        )
 
     def figure(self, fig: Figure) -> str:
         """A summed figure with interval, or *not available*."""
@@ -83,8 +95,11 @@ class View:
             )
         return bars
 
+    def _described(self, chart: Chart) -> Chart:
+        return described(chart, self._("Values"))
+
     def _add(self, chart: Chart) -> None:
-        self.charts[chart.chart_id] = chart
+        self.charts[chart.chart_id] = described(chart, self._("Values"))
 
     def build(self) -> View:
         """Draw every chart the report has data for."""
@@ -197,7 +212,7 @@ class View:
                             self.fmt.scaled(c.energy_j, "J"),
                             self.fmt.integer(c.runs_counted),
                             self.fmt.integer(c.runs_gap),
-                            ", ".join(c.methods),
+                            self.meter_methods(list(c.methods)),
                         ]
                         for c in fp.components
                     ],
@@ -379,33 +394,35 @@ class View:
                 fmt_y=self.fmt.tick,
             )
             yes, no = _("yes"), _("no")
-            self.analysis_charts[item.analysis_id] = Chart(
-                cid,
-                title,
-                "",
-                svg,
-                [
-                    _("Model"),
-                    str(item.chart["y"]),
-                    _("Energy per year"),
-                    _("Pareto front"),
-                    _("Recommended"),
-                ],
-                [
+            self.analysis_charts[item.analysis_id] = self._described(
+                Chart(
+                    cid,
+                    title,
+                    "",
+                    svg,
                     [
-                        p["name"],
-                        self.fmt.number(p["quality"])
-                        + (
-                            f" ± {self.fmt.number(p['quality_std'])}"
-                            if p["quality_std"] is not None
-                            else ""
-                        ),
-                        self.fmt.scaled(p["energy_j"], "J"),
-                        yes if p["on_front"] else no,
-                        yes if p["recommended"] else no,
-                    ]
-                    for p in pts
-                ],
+                        _("Model"),
+                        str(item.chart["y"]),
+                        _("Energy per year"),
+                        _("Pareto front"),
+                        _("Recommended"),
+                    ],
+                    [
+                        [
+                            p["name"],
+                            self.fmt.number(p["quality"])
+                            + (
+                                f" ± {self.fmt.number(p['quality_std'])}"
+                                if p["quality_std"] is not None
+                                else ""
+                            ),
+                            self.fmt.scaled(p["energy_j"], "J"),
+                            yes if p["on_front"] else no,
+                            yes if p["recommended"] else no,
+                        ]
+                        for p in pts
+                    ],
+                )
             )
         elif item.chart_kind == "learning-curve" and item.chart is not None:
             pts = item.chart["points"]
@@ -428,27 +445,51 @@ class View:
                 fmt_x=self.fmt.percent,
                 fmt_y=self.fmt.tick,
             )
-            self.analysis_charts[item.analysis_id] = Chart(
-                cid,
-                title,
-                "",
-                svg,
-                [
-                    _("Share of the training data"),
-                    str(item.chart["metric"]),
-                    _("Standard deviation"),
-                    _("Fit energy"),
-                ],
-                [
+            self.analysis_charts[item.analysis_id] = self._described(
+                Chart(
+                    cid,
+                    title,
+                    "",
+                    svg,
                     [
-                        self.fmt.percent(p["fraction"]),
-                        self.fmt.number(p["score_mean"]),
-                        self.fmt.number(p["score_std"]),
-                        self.fmt.scaled(p["fit_energy_j"], "J"),
-                    ]
-                    for p in pts
-                ],
+                        _("Share of the training data"),
+                        str(item.chart["metric"]),
+                        _("Standard deviation"),
+                        _("Fit energy"),
+                    ],
+                    [
+                        [
+                            self.fmt.percent(p["fraction"]),
+                            self.fmt.number(p["score_mean"]),
+                            self.fmt.number(p["score_std"]),
+                            self.fmt.scaled(p["fit_energy_j"], "J"),
+                        ]
+                        for p in pts
+                    ],
+                )
             )
+
+
+def described(chart: Chart, values_word: str, limit: int = 8) -> Chart:
+    """``chart`` whose text alternative (the SVG ``desc``) also states what it shows: the
+    first ``limit`` rows of its data table as ``label: value``, so a screen reader or a PDF
+    reader without images gets the figures, not only the kind of chart."""
+    import html
+    import re
+
+    if not chart.rows:
+        return chart
+    counts = all(re.fullmatch(r"[\d.,]+", row[1]) for row in chart.rows)
+    column = 2 if counts and len(chart.head) > 2 else 1  # skip a "Runs" count column
+    shown = "; ".join(f"{row[0]}: {row[column]}" for row in chart.rows[:limit])
+    more = " …" if len(chart.rows) > limit else ""
+    summary = f" {values_word} ({chart.head[column]}): {shown}{more}."
+    match = re.search(r'(<desc id="[^"]+">)(.*?)(</desc>)', chart.svg, flags=re.S)
+    if match:
+        svg = chart.svg[: match.end(2)] + html.escape(summary) + chart.svg[match.end(2) :]
+        chart = Chart(chart.chart_id, chart.title, chart.desc, svg, chart.head, chart.rows)
+    desc = (chart.desc + summary) if chart.desc else summary.strip()
+    return Chart(chart.chart_id, chart.title, desc, chart.svg, chart.head, chart.rows)
 
 
 def make_view(report: ReportData) -> View:

@@ -12,8 +12,10 @@ __all__ = [
     "ANALYSIS_KIND_LABELS",
     "DOMAIN_LABELS",
     "IMPACT_LABELS",
+    "METER_METHOD_LABELS",
     "ORIGIN_LABELS",
     "PHASE_LABELS",
+    "RUN_PHASE_LABELS",
     "STATUS_LABELS",
     "SUMMARY_KEYS",
     "UNIT_KIND",
@@ -107,3 +109,25 @@ ORIGIN_LABELS: dict[str, str] = {
     "default": N_("default: nothing configured"),
 }
 """Where a run's location profile came from."""
+
+RUN_PHASE_LABELS: dict[str, str] = {
+    "training": N_("training"),
+    "fine-tuning": N_("fine-tuning"),
+    "retraining": N_("retraining"),
+    "inference": N_("inference"),
+    "prediction": N_("prediction"),
+    "scoring": N_("scoring"),
+    "serving": N_("serving"),
+    "evaluation": N_("evaluation"),
+}
+"""The phase a run recorded, as shown in the runs table (other names are shown as given)."""
+
+METER_METHOD_LABELS: dict[str, str] = {
+    "counter": N_("energy counter"),
+    "power-integration": N_("power readings"),
+    "model": N_("model (estimate)"),
+    "constant": N_("constant power"),
+    "user": N_("given by the user"),
+    "none": N_("not measured"),
+}
+"""How a component's energy was obtained."""

@@ -99,6 +99,12 @@ def environment(kind: str, lang: str) -> Environment:
 
 def _context(report: ReportData, view: View) -> dict[str, Any]:
     from algoprint.impact.equivalents import EQUIVALENTS
+    from algoprint.report._readable import (
+        Sources,
+        markdown_html,
+        plain_markdown,
+        readable_context,
+    )
 
     fmt, _ = view.fmt, view._
     p = report.period
@@ -114,8 +120,15 @@ def _context(report: ReportData, view: View) -> dict[str, Any]:
         if fig is None or fig.value is None or not fig.complete:
             continue
         label = eq.label_nl if report.lang == "nl" else eq.label_en
-        equivalents.append(f"≈ {fmt.number(fig.value / eq.amount)} {label} ({eq.source})")
-    sections: list[tuple[str, str]] = [("summary", _("Summary"))]
+        amount = fig.value / eq.amount
+        if amount < 1:  # "0,3 household days" helps nobody: only from one whole unit
+            continue
+        equivalents.append(f"≈ {fmt.number(amount)} {label} ({eq.source})")
+    readable = readable_context(view)
+    sections: list[tuple[str, str]] = [
+        ("conclusions", _("Conclusions and next steps")),
+        ("summary", _("Summary")),
+    ]
     if "phases" in view.charts:
         sections.append(("phases", _("Training and use")))
     if "energy-time" in view.charts:
@@ -142,12 +155,23 @@ def _context(report: ReportData, view: View) -> dict[str, Any]:
         ("runs", _("Runs")),
         ("methods", _("Methods and sources")),
         ("gaps", _("What could not be measured, and why")),
+        ("references", _("References")),
     ]
     from algoprint.kader.catalogue import ATTRIBUTION_EN, ATTRIBUTION_NL
     from algoprint.report._tables import tables
 
+    sources = Sources()
+    table_rows = tables(view, MAX_RUN_ROWS, readable["readable"], sources)
+    appendix = readable["readable"].appendix
+    if appendix:
+        sections.append(("appendix", _("Appendix: technical messages")))
     return {
-        **tables(view, MAX_RUN_ROWS),
+        **table_rows,
+        **readable,
+        "sources": sources.entries,
+        "appendix": appendix,
+        "note_html": markdown_html,
+        "plain": plain_markdown,
         "raw": lambda value: TypstCode(str(value)),
         "phase_name": functools.partial(_phase_name, report.lang),
         "r": report,

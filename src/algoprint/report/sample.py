@@ -120,7 +120,7 @@ def fill_sample_store(
                 slug="fraude-risico",
                 name="Fraude-risicomodel",
                 organisation="Gemeente Voorbeeld",
-                description="Risk score for benefit applications (sample data)",
+                description="Risicoscore voor aanvragen van uitkeringen (voorbeelddata)",
                 lifecycle_phase="monitoring-en-beheer",
                 datacentre="rijks-dc",
                 functional_unit="voorspelling",
@@ -183,7 +183,7 @@ def fill_sample_store(
             "fraude-risico",
             "mon-06",
             state="in-uitvoering",
-            note="Monthly report to the CIO office",
+            note="Maandelijks rapport aan het CIO-office",
             responsible="Team Data",
             by="sample",
         )

@@ -1,0 +1,78 @@
+"""One CLI: shared options, one language default, state aliases, helpful zone errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from algoprint.report.sample import fill_sample_store
+from algoprint.store import open_store
+from tests.cli._invoke import algoprint, new_user
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = new_user(tmp_path, monkeypatch)
+    (tmp_path / "algoprint.toml").write_text(
+        '[datacentres.rijks-dc]\nzone = "NL"\npue = 1.3\ncontract = "groen-gvo"\n'
+    )
+    with open_store(path) as store:
+        fill_sample_store(store, runs=8, analyses=False)
+    return path
+
+
+def test_lang_default_comes_from_the_setting(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    rc, out, _ = algoprint("kader", "status")
+    assert rc == 0 and "te doen" in out
+    monkeypatch.setenv("ALGOPRINT_LANG", "en")
+    rc, out, _ = algoprint("kader", "status")
+    assert rc == 0 and "to do" in out and "te doen" not in out
+    rc, out, _ = algoprint("kader", "status", "--lang", "nl")
+    assert "te doen" in out
+    monkeypatch.setenv("ALGOPRINT_LANG", "de")
+    rc, _, err = algoprint("kader", "status")
+    assert rc == 2 and "lang must be one of nl, en" in err
+
+
+@pytest.mark.parametrize("state", ["not implemented", "niet van toepassing", "Not-Applicable"])
+def test_state_accepts_english_and_amt_spellings(db: str, state: str) -> None:
+    rc, out, err = algoprint(
+        "kader", "set", "fraude-risico", "owp-13", "--state", state, "--reason", "n.v.t."
+    )
+    assert rc == 0, err
+    assert "niet van toepassing" in out
+
+
+def test_state_is_a_fixed_choice_listing_the_aliases(db: str) -> None:
+    rc, _, err = algoprint("kader", "set", "fraude-risico", "owp-13", "--state", "klaar")
+    assert rc == 2 and "'to-do'" in err and "'not-implemented'" in err
+
+
+def test_report_and_export_take_the_shared_zone_option(db: str, tmp_path: Path) -> None:
+    rc, out, err = algoprint("report", "-a", "fraude-risico", "--zone", "SE", "--json")
+    assert rc == 0, err
+    assert '"zone": "SE"' in json.dumps(json.loads(out)["methods"])
+    rc, out, err = algoprint("export", "runs", "--zone", "SE", "-o", str(tmp_path / "r.csv"))
+    assert rc == 0, err
+    assert err.strip().endswith(f"wrote {tmp_path / 'r.csv'}")
+
+
+def test_a_country_name_suggests_its_code(db: str) -> None:
+    rc, _, err = algoprint("algorithm", "add", "nieuw", "--location", "Netherlands")
+    assert rc == 2 and "did you mean NL?" in err and "Traceback" not in err
+
+
+def test_no_location_notice_once_per_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    new_user(tmp_path, monkeypatch)
+    notice = "no location configured"
+    rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
+    assert rc == 0 and notice in err
+    rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
+    assert rc == 0 and notice not in err  # said once for this store
+    monkeypatch.setenv("ALGOPRINT_DB", str(tmp_path / "other.sqlite"))
+    rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
+    assert notice in err  # a new store hears it once too
