@@ -23,7 +23,7 @@ def _load(tmp_path: Path, **kw: object) -> Settings:
 
 def test_defaults(tmp_path: Path) -> None:
     s = _load(tmp_path)
-    assert s.scope == "machine" and s.interval_s == 1.0 and s.db is None
+    assert s.scope == "auto" and s.interval_s == 1.0 and s.db is None
 
 
 def test_precedence_arguments_env_project_user(tmp_path: Path) -> None:
@@ -42,8 +42,8 @@ def test_precedence_arguments_env_project_user(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "match"),
     [
-        ("interval_s = 0\n", "interval_s must be > 0"),
-        ("interval_s = -1\n", "interval_s must be > 0"),
+        ("interval_s = 0\n", "interval_s must be a number > 0"),
+        ("interval_s = -1\n", "interval_s must be a number > 0"),
         ('interval_s = "fast"\n', "must be a number"),
         ('scope = "galaxy"\n', "scope must be one of machine, process"),
         ("colour = 1\n", "unknown setting 'colour'"),

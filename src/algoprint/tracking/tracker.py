@@ -4,7 +4,9 @@ A tracker owns one :class:`~algoprint.tracking.sampler.Sampler` from ``start()``
 Window energy (the whole run, each named phase) is the difference of two snapshots of the
 meters' cumulative totals, taken synchronously at the window edges. Tracking never raises into
 the user's code after ``start()``: faults are logged, recorded on the run and the workload goes
-on. Invalid explicit settings fail loudly at construction, before any work starts.
+on. Invalid explicit settings (the call's own arguments) fail loudly at construction, before
+any work starts; a bad environment variable or config file is recorded on the run, said once,
+and its default used.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
-from algoprint.config import Settings, load_settings
-from algoprint.errors import TrackingError
+from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
+from algoprint.errors import ConfigError, TrackingError
 from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, warn_once
+from algoprint.tracking._fallback_spool import SafeSink
 from algoprint.tracking.attribution import ProcessTree
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
 from algoprint.tracking.sampler import Sampler, Snapshot
@@ -129,7 +132,9 @@ class Tracker:
         command: the command line, when tracking a wrapped program.
 
     Raises:
-        ConfigError: an explicit argument or setting is invalid (before anything runs).
+        ConfigError: an explicit argument or setting is invalid (before anything runs). A bad
+            ``ALGOPRINT_*`` variable or config file never raises: it is recorded on the run as
+            a ``config`` degradation, warned once, and the default applies.
     """
 
     def __init__(
@@ -148,14 +153,19 @@ class Tracker:
         command: Sequence[str] | None = None,
         **overrides: Any,
     ) -> None:
+        problems: list[ConfigError] = []
         if settings is None:
-            settings = load_settings({"scope": scope, "db": db, **overrides})
+            settings = load_settings({"scope": scope, "db": db, **overrides}, problems=problems)
         elif scope is not None or db is not None or overrides:
             from algoprint.config import replace
 
             settings = replace(
                 settings, **{k: v for k, v in {"scope": scope, "db": db}.items() if v}, **overrides
             )
+        if settings.scope == AUTO_SCOPE:
+            from algoprint.config import replace as replace_settings
+
+            settings = replace_settings(settings, scope=context_scope())
         self.settings = settings
         self.algorithm = algorithm
         self.phase_label = phase
@@ -178,7 +188,10 @@ class Tracker:
         self._sampler: Sampler | None = None
         self._start: Snapshot | None = None
         self._store_failed = False
+        self._fallback_said = False
         self._run = Run(self)
+        for problem in problems:
+            self._degradations.append(_config_degradation(problem))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -207,7 +220,19 @@ class Tracker:
             self._sampler.start()
             self._start = self._sampler.snapshot()
             self.state = TrackerState.RUNNING
+            if self._store_enabled:
+                # Saved at start, so a run killed in its first second is still found.
+                self._save(self._build(self._start, RunStatus.RUNNING, None))
+        if self._store_enabled:
+            from algoprint.tracking import _signals
+
+            _signals.register(id(self), self._interrupted)
         return self._run
+
+    def _interrupted(self) -> None:
+        """Stop as ``interrupted`` (a terminating signal; see :mod:`._signals`)."""
+        if self.state is TrackerState.RUNNING:
+            self.stop(status=RunStatus.INTERRUPTED)
 
     def _discover(self) -> list[Meter]:
         if self._explicit_meters is not None:
@@ -252,6 +277,9 @@ class Tracker:
             self.record = self._build(end, final, exit_code)
             self.state = TrackerState.STOPPED
         if self._store_enabled:
+            from algoprint.tracking import _signals
+
+            _signals.unregister(id(self))
             self._save(self.record)
         return self.record
 
@@ -427,11 +455,13 @@ class Tracker:
         if record.status is not RunStatus.RUNNING:
             record.status = self._degraded(record.status)
         try:
-            if self._sink is None:
-                from algoprint.tracking.spool import SpoolSink
-
-                self._sink = SpoolSink(self.settings.db)
+            if not isinstance(self._sink, SafeSink):
+                self._sink = SafeSink(
+                    self._sink, db=self.settings.db, spool_first=self._sink is not None
+                )
             self._sink.save(record, durable=record.status is not RunStatus.RUNNING)
+            if self._sink.fallback is not None and not self._fallback_said:
+                self._fell_back(record, *self._sink.fallback)
         except Exception as e:
             message = f"the run could not be stored: {e}"
             problem = Degradation(
@@ -446,9 +476,32 @@ class Tracker:
                 record.degradations.append(problem)
             warn_once(f"store:{self.settings.db}", f"algoprint: {message}")
 
+    def _fell_back(self, record: RunRecord, reason: str, directory: object) -> None:
+        self._fallback_said = True
+        problem = Degradation(
+            source="store",
+            message=f"the store could not be written ({reason}); the run was spooled to "
+            f"{directory} instead",
+            hint="it is moved into the store when a command next opens it (algoprint runs)",
+            kind="fallback",
+        )
+        with self._lock:
+            self._degradations.append(problem)
+        if record.status is not RunStatus.RUNNING and problem not in record.degradations:
+            record.degradations.append(problem)
+            with contextlib.suppress(Exception):
+                self._sink.save(record, durable=True)  # type: ignore[union-attr]
+        warn_once(f"store-fallback:{directory}", f"algoprint: {problem.message}; {problem.hint}")
+
     @property
     def run(self) -> Run:
         return self._run
+
+
+def _config_degradation(problem: ConfigError) -> Degradation:
+    message = f"setting ignored, its default applies: {problem.message}"
+    warn_once(f"config:{problem.message}", f"algoprint: {message}")
+    return Degradation(source="config", message=message, hint=problem.hint, kind="fallback")
 
 
 class track(contextlib.ContextDecorator):
