@@ -2,14 +2,19 @@
 
 ``main()`` is the console-script entry point; it turns every :class:`AlgoprintError` into one
 line (plus a hint line) on stderr and exit status 2, so users never see a traceback for a
-problem they can fix.
+problem they can fix. ``algoprint run`` exits with its command's status, so its own errors
+(bad options, ``--strict`` refusals) use :data:`WRAPPER_ERROR_EXIT` instead, like ``env``,
+``timeout`` and ``docker run`` do.
 """
 
 from __future__ import annotations
 
 import sys
 
-__all__ = ["main"]
+__all__ = ["WRAPPER_ERROR_EXIT", "main"]
+
+WRAPPER_ERROR_EXIT = 125
+"""Exit status of ``algoprint run`` when algoprint itself fails before the command ran."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,8 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     from algoprint.cli.app import cli
     from algoprint.errors import AlgoprintError
 
+    args = sys.argv[1:] if argv is None else argv
+    # `run` passes its command's status on; its own failures must not look like the command's.
+    error_exit = WRAPPER_ERROR_EXIT if args[:1] == ["run"] else 2
     try:
-        result = cli.main(args=argv, prog_name="algoprint", standalone_mode=False)
+        result = cli.main(args=args, prog_name="algoprint", standalone_mode=False)
     except click.exceptions.Abort:
         print("algoprint: aborted", file=sys.stderr)
         return 130
@@ -28,12 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.exit_code)
     except click.ClickException as e:
         e.show()
-        return e.exit_code
+        return error_exit if e.exit_code == 2 else e.exit_code
     except AlgoprintError as e:
         print(f"algoprint: error: {e.message}", file=sys.stderr)
         if e.hint:
             print(f"  hint: {e.hint}", file=sys.stderr)
-        return 2
+        return error_exit
     except KeyboardInterrupt:
         print("algoprint: interrupted", file=sys.stderr)
         return 130
