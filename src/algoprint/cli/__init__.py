@@ -21,9 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit status (also used by ``python -m algoprint``)."""
     import click
 
+    from algoprint.cli._encoding import safe_streams
     from algoprint.cli.app import cli
     from algoprint.errors import AlgoprintError
 
+    safe_streams()
     args = sys.argv[1:] if argv is None else argv
     # `run` passes its command's status on; its own failures must not look like the command's.
     error_exit = WRAPPER_ERROR_EXIT if args[:1] == ["run"] else 2

@@ -80,8 +80,10 @@ def insert_algorithm(conn: Connection, row: Mapping[str, Any]) -> None:
         InputError: the slug is already registered.
     """
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(algorithms).values(**row).on_conflict_do_nothing(
-        index_elements=[algorithms.c.slug]
+    stmt = (
+        dialect.insert(algorithms)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=[algorithms.c.slug])
     )
     if conn.execute(stmt).rowcount == 0:
         raise InputError(
