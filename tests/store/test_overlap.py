@@ -28,9 +28,10 @@ def _run(
     algorithm: str = "a",
 ) -> RunRecord:
     started = T0 + timedelta(seconds=start_s)
+    ended = started + timedelta(seconds=duration_s)
     return RunRecord(
         run_id=run_id, algorithm=algorithm, phase="use", status=RunStatus.COMPLETED,
-        started_at=started.isoformat(), ended_at=(started + timedelta(seconds=duration_s)).isoformat(),
+        started_at=started.isoformat(), ended_at=ended.isoformat(),
         duration_s=duration_s, scope=scope, energy_j=energy_j, machine_energy_j=energy_j,
         process_energy_j=energy_j / 10, measured_energy_j=energy_j, uncertainty_rel=0.1,
         components=[ComponentRecord("cpu", "cpu-model", energy_j, "model", 0.1, energy_j / 10)],
