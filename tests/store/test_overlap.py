@@ -100,3 +100,33 @@ def test_report_and_goals_count_the_machine_once(store: Store) -> None:
     assert any(d.get("source") == "overlap" for d in report.gaps.degradations)
     summary = organisation_summary(store, year=2026)
     assert summary.years[-1].energy_it_j == pytest.approx(609 + 500 + 50)
+
+
+def test_second_machine_scope_run_warns_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from tests.tracking._fakes import ConstantPowerMeter
+
+    from algoprint.tracking import Tracker
+    from algoprint.tracking._machine_runs import active_runs
+
+    db = str(tmp_path / "w.db")
+    first = Tracker(
+        db=db, scope="machine", algorithm="train", meters=[ConstantPowerMeter(power_w=1)]
+    )
+    second = Tracker(
+        db=db, scope="machine", algorithm="idle", meters=[ConstantPowerMeter(power_w=1)]
+    )
+    first.start()
+    with caplog.at_level(logging.WARNING, logger="algoprint"):
+        second.start()
+    assert len(active_runs()) == 2
+    second_rec = second.stop()
+    first_rec = first.stop()
+    assert active_runs() == []
+    [note] = [d for d in second_rec.degradations if d.source == "overlap"]
+    assert first.run_id[:8] in note.message and "train" in note.message
+    assert any("another machine-scope run" in r.getMessage() for r in caplog.records)
+    assert not [d for d in first_rec.degradations if d.source == "overlap"]

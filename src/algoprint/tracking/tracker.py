@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
@@ -189,6 +190,7 @@ class Tracker:
         self._start: Snapshot | None = None
         self._store_failed = False
         self._fallback_said = False
+        self._registration: Path | None = None
         self._run = Run(self)
         for problem in problems:
             self._degradations.append(_config_degradation(problem))
@@ -227,7 +229,36 @@ class Tracker:
             from algoprint.tracking import _signals
 
             _signals.register(id(self), self._interrupted)
+            if self.settings.scope == "machine":
+                self._announce_machine_run()
         return self._run
+
+    def _announce_machine_run(self) -> None:
+        """Warn when another machine-scope run is active on this host (both measure the whole
+        machine; totals split the overlap), and register this one (:mod:`._machine_runs`)."""
+        from algoprint.tracking import _machine_runs
+
+        others = _machine_runs.active_runs()
+        self._registration = _machine_runs.register(
+            self.run_id, {"algorithm": self.algorithm, "command": self.command}
+        )
+        if not others:
+            return
+        shown = ", ".join(
+            f"run {str(o.get('run_id'))[:8]} (pid {o.get('pid')}"
+            + (f", {o['algorithm']})" if o.get("algorithm") else ")")
+            for o in others[:3]
+        )
+        problem = Degradation(
+            source="overlap",
+            message=f"another machine-scope run is active on this host: {shown}; both measure "
+            "the whole machine, and totals count the overlap once (split pro rata by time)",
+            hint="use --scope process (scope='process') to attribute by process instead",
+            kind="fallback",
+        )
+        with self._lock:
+            self._degradations.append(problem)
+        log.warning("algoprint: %s (%s)", problem.message, problem.hint)
 
     def _interrupted(self) -> None:
         """Stop as ``interrupted`` (a terminating signal; see :mod:`._signals`)."""
@@ -277,9 +308,10 @@ class Tracker:
             self.record = self._build(end, final, exit_code)
             self.state = TrackerState.STOPPED
         if self._store_enabled:
-            from algoprint.tracking import _signals
+            from algoprint.tracking import _machine_runs, _signals
 
             _signals.unregister(id(self))
+            _machine_runs.unregister(self._registration)
             self._save(self.record)
         return self.record
 
