@@ -17,7 +17,7 @@ from algoprint.store import open_store
 from algoprint.tracking import RunStatus
 from tests.resilience._progs import PY, env_for
 
-WRAPPER_ERROR_EXIT = 125  # algoprint.cli.WRAPPER_ERROR_EXIT, documented in docs/cli-run.md
+WRAPPER_ERROR_EXIT = 125  # algoprint.cli.WRAPPER_ERROR_EXIT, documented in README and cli.md
 SLEEPER = "import os, time; print(os.getpid(), flush=True); time.sleep(60)"
 
 

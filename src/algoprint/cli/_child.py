@@ -15,7 +15,7 @@ and unowned (once for 85 s). On Linux the child therefore asks the kernel, betwe
   with any process (a command that must take them along should use a process group).
 
 Elsewhere (macOS, BSD) there is no parent-death signal; the command is started plainly and the
-limitation is documented in docs/cli-run.md.
+limitation is documented in docs/store.md (*Signals and the wrapped command*).
 """
 
 from __future__ import annotations

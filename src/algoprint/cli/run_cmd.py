@@ -152,6 +152,12 @@ def run_command(
     (location- and market-based) and water, computed from the measured energy for the
     location given by --location/--cloud/--region/--datacentre, the algorithm's registered
     location, ALGOPRINT_LOCATION or [location] in algoprint.toml (in that order).
+
+    Exit status: the command's own; 128+N when it was killed by signal N; 127/126 when it
+    cannot be found/executed; 125 when algoprint itself fails before the command runs (bad
+    options, --strict refusals). A broken store or config does not stop the command: the
+    problem is reported and the run spooled until the store works. The command is killed
+    with algoprint, even by SIGKILL.
     """
     if not command:
         raise InputError(
