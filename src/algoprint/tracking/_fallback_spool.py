@@ -17,9 +17,7 @@ Standard library (and platformdirs) only: this runs in the user's process.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Protocol
 
@@ -49,6 +47,9 @@ def store_url(db: str | None) -> str:
 
 def fallback_dirs(url: str) -> list[Path]:
     """The fallback spool directories of the store at ``url``, in the order they are tried."""
+    import hashlib  # here, not at import: only a failing store needs them
+    import tempfile
+
     from platformdirs import user_cache_dir
 
     key = hashlib.sha256(url.encode()).hexdigest()[:16]

@@ -17,17 +17,15 @@ import os
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
 from algoprint.errors import ConfigError, TrackingError
-from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, warn_once
-from algoprint.tracking._fallback_spool import SafeSink
+from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus
+from algoprint.tracking._writer import RunSink, RunWriter, config_degradation
 from algoprint.tracking.attribution import ProcessTree
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
 from algoprint.tracking.sampler import Sampler, Snapshot
@@ -40,12 +38,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # The first checkpoint comes soon after start, so a run killed early is still found.
 FIRST_CHECKPOINT_S = 1.0
-
-
-class RunSink(Protocol):
-    """Where a tracker writes its run (checkpoints and the final record)."""
-
-    def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
 
 
 def _iso(wall_s: float) -> str:
@@ -170,13 +162,12 @@ class Tracker:
         self.settings = settings
         self.algorithm = algorithm
         self.phase_label = phase
-        self.run_id = uuid.uuid4().hex
+        self.run_id = os.urandom(16).hex()  # 128 random bits, as uuid4 (without its import)
         self.tags: dict[str, str] = dict(tags or {})
         self.command = list(command) if command is not None else None
         self.state = TrackerState.NEW
         self.record: RunRecord | None = None
         self._store_enabled = store or sink is not None
-        self._sink = sink
         self._explicit_meters = list(meters) if meters is not None else None
         self._tree = ProcessTree(pids)
         self._lock = threading.RLock()
@@ -188,12 +179,10 @@ class Tracker:
         self._host: dict[str, Any] = {}
         self._sampler: Sampler | None = None
         self._start: Snapshot | None = None
-        self._store_failed = False
-        self._fallback_said = False
-        self._registration: Path | None = None
+        self._writer = RunWriter(sink, db=settings.db, record_problem=self._record_problem)
         self._run = Run(self)
         for problem in problems:
-            self._degradations.append(_config_degradation(problem))
+            self._degradations.append(config_degradation(problem))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -230,35 +219,8 @@ class Tracker:
 
             _signals.register(id(self), self._interrupted)
             if self.settings.scope == "machine":
-                self._announce_machine_run()
+                self._writer.announce_machine_run(self.run_id, self.algorithm, self.command)
         return self._run
-
-    def _announce_machine_run(self) -> None:
-        """Warn when another machine-scope run is active on this host (both measure the whole
-        machine; totals split the overlap), and register this one (:mod:`._machine_runs`)."""
-        from algoprint.tracking import _machine_runs
-
-        others = _machine_runs.active_runs()
-        self._registration = _machine_runs.register(
-            self.run_id, {"algorithm": self.algorithm, "command": self.command}
-        )
-        if not others:
-            return
-        shown = ", ".join(
-            f"run {str(o.get('run_id'))[:8]} (pid {o.get('pid')}"
-            + (f", {o['algorithm']})" if o.get("algorithm") else ")")
-            for o in others[:3]
-        )
-        problem = Degradation(
-            source="overlap",
-            message=f"another machine-scope run is active on this host: {shown}; both measure "
-            "the whole machine, and totals count the overlap once (split pro rata by time)",
-            hint="use --scope process (scope='process') to attribute by process instead",
-            kind="fallback",
-        )
-        with self._lock:
-            self._degradations.append(problem)
-        log.warning("algoprint: %s (%s)", problem.message, problem.hint)
 
     def _interrupted(self) -> None:
         """Stop as ``interrupted`` (a terminating signal; see :mod:`._signals`)."""
@@ -308,10 +270,10 @@ class Tracker:
             self.record = self._build(end, final, exit_code)
             self.state = TrackerState.STOPPED
         if self._store_enabled:
-            from algoprint.tracking import _machine_runs, _signals
+            from algoprint.tracking import _signals
 
             _signals.unregister(id(self))
-            _machine_runs.unregister(self._registration)
+            self._writer.release()
             self._save(self.record)
         return self.record
 
@@ -486,54 +448,15 @@ class Tracker:
     def _save(self, record: RunRecord) -> None:
         if record.status is not RunStatus.RUNNING:
             record.status = self._degraded(record.status)
-        try:
-            if not isinstance(self._sink, SafeSink):
-                self._sink = SafeSink(
-                    self._sink, db=self.settings.db, spool_first=self._sink is not None
-                )
-            self._sink.save(record, durable=record.status is not RunStatus.RUNNING)
-            if self._sink.fallback is not None and not self._fallback_said:
-                self._fell_back(record, *self._sink.fallback)
-        except Exception as e:
-            message = f"the run could not be stored: {e}"
-            problem = Degradation(
-                source="store",
-                message=message,
-                hint="check --db / ALGOPRINT_DB; the run document is still returned",
-            )
-            if not self._store_failed:
-                self._store_failed = True
-                self._degradations.append(problem)
-            if record.status is not RunStatus.RUNNING and problem not in record.degradations:
-                record.degradations.append(problem)
-            warn_once(f"store:{self.settings.db}", f"algoprint: {message}")
+        self._writer.save(record)
 
-    def _fell_back(self, record: RunRecord, reason: str, directory: object) -> None:
-        self._fallback_said = True
-        problem = Degradation(
-            source="store",
-            message=f"the store could not be written ({reason}); the run was spooled to "
-            f"{directory} instead",
-            hint="it is moved into the store when a command next opens it (algoprint runs)",
-            kind="fallback",
-        )
+    def _record_problem(self, problem: Degradation) -> None:
         with self._lock:
             self._degradations.append(problem)
-        if record.status is not RunStatus.RUNNING and problem not in record.degradations:
-            record.degradations.append(problem)
-            with contextlib.suppress(Exception):
-                self._sink.save(record, durable=True)  # type: ignore[union-attr]
-        warn_once(f"store-fallback:{directory}", f"algoprint: {problem.message}; {problem.hint}")
 
     @property
     def run(self) -> Run:
         return self._run
-
-
-def _config_degradation(problem: ConfigError) -> Degradation:
-    message = f"setting ignored, its default applies: {problem.message}"
-    warn_once(f"config:{problem.message}", f"algoprint: {message}")
-    return Degradation(source="config", message=message, hint=problem.hint, kind="fallback")
 
 
 class track(contextlib.ContextDecorator):
