@@ -84,8 +84,9 @@ def insert_algorithm(conn: Connection, row: Mapping[str, Any]) -> None:
         dialect.insert(algorithms)
         .values(**row)
         .on_conflict_do_nothing(index_elements=[algorithms.c.slug])
+        .returning(algorithms.c.slug)  # rowcount is not reliable here on every driver
     )
-    if conn.execute(stmt).rowcount == 0:
+    if conn.execute(stmt).first() is None:
         raise InputError(
             f"algorithm {row['slug']!r} is already registered",
             hint=f"change it with: algoprint algorithm edit {row['slug']} ...",
