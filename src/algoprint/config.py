@@ -306,9 +306,13 @@ def context_scope() -> str:
     """
     import sys
 
-    if hasattr(sys, "ps1") or sys.flags.interactive or "ipykernel" in sys.modules:
+    if hasattr(sys, "ps1") or sys.flags.interactive:
         return "process"
-    if "IPython" in sys.modules:
+    # Libraries import IPython for display helpers; only a running shell (a notebook kernel
+    # or the IPython REPL) makes this a shared interpreter.
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    if get_ipython is not None and get_ipython() is not None:
         return "process"
     return "machine"
 

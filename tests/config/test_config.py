@@ -73,3 +73,22 @@ def test_every_setting_is_documented() -> None:
     for name in settings_fields():
         assert f"`{name}`" in doc, f"setting {name} is not documented in docs/configuration.md"
         assert f"`ALGOPRINT_{name.upper()}`" in doc
+
+
+def test_scope_by_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from algoprint.config import context_scope
+
+    monkeypatch.delattr(sys, "ps1", raising=False)
+    assert context_scope() == "machine"  # a script or job
+    shell = types.ModuleType("IPython")
+    shell.get_ipython = lambda: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", shell)
+    assert context_scope() == "machine"  # IPython imported by a library, no shell running
+    shell.get_ipython = object  # type: ignore[attr-defined]
+    assert context_scope() == "process"  # a notebook kernel or the IPython REPL
+    monkeypatch.delitem(sys.modules, "IPython")
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
+    assert context_scope() == "process"  # the Python REPL
