@@ -49,3 +49,41 @@ def test_concurrent_new_algorithm_runs_all_run_and_land(postgres_url: str, tmp_p
         assert sorted(slugs) == [f"nieuw-{r}" for r in range(ROUNDS)]
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_registration_racing_an_uncommitted_insert_is_refused_cleanly(postgres_url: str) -> None:
+    """Deterministic form of the race: the second insert waits for the first transaction and
+    then sees "already registered" (an InputError), never a duplicate-key StoreError."""
+    import threading
+    from datetime import UTC, datetime
+
+    from algoprint.errors import InputError
+    from algoprint.kader.register import Algorithm
+    from algoprint.store._register import insert_algorithm
+
+    store = open_store(postgres_url)
+    try:
+        now = datetime(2026, 12, 1, tzinfo=UTC).isoformat()
+        row = Algorithm(slug="racer", name="racer", created_at=now, updated_at=now).to_row()
+        engine = store._get_engine()
+        outcome: list[BaseException | None] = []
+
+        def second() -> None:
+            try:
+                with engine.begin() as conn:
+                    insert_algorithm(conn, row)
+                outcome.append(None)
+            except BaseException as e:  # the test inspects it
+                outcome.append(e)
+
+        with engine.begin() as first:
+            insert_algorithm(first, row)
+            racer = threading.Thread(target=second)
+            racer.start()
+            racer.join(timeout=1.0)
+            assert racer.is_alive()  # blocked on the uncommitted row
+        racer.join(timeout=30)
+        assert len(outcome) == 1 and isinstance(outcome[0], InputError), outcome
+    finally:
+        store.close()
