@@ -56,8 +56,15 @@ def _private_user_dirs(
     """Point the user data, cache and config dirs at a temporary folder for every test, so
     tests never read or write the real user's store, spool, cache or config."""
     home = tmp_path_factory.mktemp("xdg")
-    for name in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+    for name in (
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "XDG_CONFIG_HOME",
+        "XDG_STATE_HOME",
+        "XDG_RUNTIME_DIR",
+    ):
         monkeypatch.setenv(name, str(home / name.lower()))
+    (home / "xdg_runtime_dir").mkdir()
     monkeypatch.delenv("ALGOPRINT_DB", raising=False)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -23,19 +22,34 @@ from algoprint.errors import ConfigError
 __all__ = ["Settings", "load_settings", "user_config_path"]
 
 SCOPES = ("machine", "process")
+AUTO_SCOPE = "auto"
+"""The default ``scope``: resolved per context by the tracker (see :func:`context_scope`)."""
+
+# Upper bounds of the numeric settings: far above any real value, low enough that arithmetic
+# on them stays finite (``cpu_tdp_w = 1e308`` once overflowed into a 0 J run).
+_MAXIMA: dict[str, float] = {
+    "interval_s": 3600.0,
+    "counter_interval_s": 3600.0,
+    "checkpoint_interval_s": 86400.0,
+    "cpu_tdp_w": 2000.0,
+    "memory_w_per_gb": 10.0,
+}
 
 
 def _positive(name: str) -> Callable[[Any], float]:
+    maximum = _MAXIMA.get(name, math.inf)
+    accepted = f"a number > 0 and <= {maximum:g}" if math.isfinite(maximum) else "a number > 0"
+
     def check(value: Any) -> float:
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(
-                f"{name} must be a number, got {value!r}", hint=f"set {name} to a value > 0"
+                f"{name} must be a number, got {value!r}", hint=f"set {name} to {accepted}"
             ) from None
-        if not math.isfinite(number) or number <= 0:
+        if not math.isfinite(number) or number <= 0 or number > maximum:
             raise ConfigError(
-                f"{name} must be > 0, got {value!r}", hint=f"set {name} to a value > 0"
+                f"{name} must be {accepted}, got {value!r}", hint=f"set {name} to {accepted}"
             )
         return number
 
@@ -82,6 +96,27 @@ def _optional_str(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+def _db(value: Any) -> str | None:
+    # An empty store setting is refused, never read as "the default store": a variable that
+    # expanded to nothing (ALGOPRINT_DB=$UNSET) would otherwise write somewhere unexpected.
+    if value is None:
+        return None
+    text = str(value)
+    if not text.strip():
+        raise ConfigError(
+            "db is empty",
+            hint="give a SQLite path or a database URL, or leave db / ALGOPRINT_DB unset",
+        )
+    return text
+
+
+def _scope(value: Any) -> str:
+    text = str(value)
+    if text == AUTO_SCOPE:
+        return text
+    return _choice("scope", SCOPES)(value)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """All settings, validated. Build with :func:`load_settings`; fields are documented in
@@ -93,10 +128,12 @@ class Settings:
     """Sampling interval of the utilisation models (seconds)."""
     counter_interval_s: float = 10.0
     """Longest gap between two reads of an energy counter (seconds)."""
-    checkpoint_interval_s: float = 10.0
-    """How often a running run is written to the store (seconds)."""
-    scope: str = "machine"
-    """Which figure is the headline: ``machine`` or ``process``."""
+    checkpoint_interval_s: float = 2.0
+    """How often a running run is written to the store (seconds): the most a killed run can
+    lose (docs/store.md)."""
+    scope: str = AUTO_SCOPE
+    """Which figure is the headline: ``machine`` or ``process``; ``auto`` (default) picks by
+    context (:func:`context_scope`)."""
     cpu_tdp_w: float | None = None
     """Override the CPU power (W, per socket) for the CPU model."""
     cpu_model: str | None = None
@@ -122,11 +159,11 @@ class Settings:
 
 
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
-    "db": _optional_str,
+    "db": _db,
     "interval_s": _positive("interval_s"),
     "counter_interval_s": _positive("counter_interval_s"),
     "checkpoint_interval_s": _positive("checkpoint_interval_s"),
-    "scope": _choice("scope", SCOPES),
+    "scope": _scope,
     "cpu_tdp_w": _optional_positive("cpu_tdp_w"),
     "cpu_model": _optional_str,
     "memory_w_per_gb": _optional_positive("memory_w_per_gb"),
@@ -159,35 +196,57 @@ def user_config_path() -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when a config file exists
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path} is not valid TOML: {e}", hint="fix the file or remove it") from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {e.start}: {e.reason})",
+            hint="a config file is TOML in UTF-8; fix the file or remove it",
+        ) from e
     except OSError as e:
         raise ConfigError(f"cannot read config file {path}: {e.strerror}") from e
 
 
 def _apply(
-    values: dict[str, Any], extra: dict[str, Any], data: Mapping[str, Any], source: str
+    values: dict[str, Any],
+    extra: dict[str, Any],
+    data: Mapping[str, Any],
+    source: str,
+    problems: list[ConfigError] | None = None,
 ) -> None:
+    """Validate ``data`` into ``values``/``extra``. With ``problems``, a bad key is skipped
+    and its error appended instead of raised (the tracker's lenient mode)."""
     for key, value in data.items():
-        if key in EXTRA_SECTIONS:
-            if not isinstance(value, Mapping):
-                raise ConfigError(f"[{key}] in {source} must be a table")
-            merged = dict(extra.get(key, {}))
-            merged.update(value)
-            extra[key] = merged
-            continue
-        if key not in _VALIDATORS:
-            known = ", ".join(sorted([*_VALIDATORS, *EXTRA_SECTIONS]))
-            raise ConfigError(
-                f"unknown setting {key!r} in {source}", hint=f"known settings: {known}"
-            )
         try:
-            values[key] = _VALIDATORS[key](value)
+            _apply_one(values, extra, key, value, source)
         except ConfigError as e:
-            raise ConfigError(f"{e.message} (from {source})", hint=e.hint) from None
+            if problems is None:
+                raise
+            problems.append(e)
+
+
+def _apply_one(
+    values: dict[str, Any], extra: dict[str, Any], key: str, value: Any, source: str
+) -> None:
+    if key in EXTRA_SECTIONS:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"[{key}] in {source} must be a table")
+        merged = dict(extra.get(key, {}))
+        merged.update(value)
+        extra[key] = merged
+        return
+    if key not in _VALIDATORS:
+        known = ", ".join(sorted([*_VALIDATORS, *EXTRA_SECTIONS]))
+        raise ConfigError(f"unknown setting {key!r} in {source}", hint=f"known settings: {known}")
+    try:
+        values[key] = _VALIDATORS[key](value)
+    except ConfigError as e:
+        raise ConfigError(f"{e.message} (from {source})", hint=e.hint) from None
 
 
 _FLEET_ENV = {"prometheus_url", "job_id", "node_id", "job_dir"}
@@ -200,6 +259,7 @@ def load_settings(
     env: Mapping[str, str] | None = None,
     project_file: Path | None = None,
     user_file: Path | None = None,
+    problems: list[ConfigError] | None = None,
 ) -> Settings:
     """Build the settings from defaults, files, environment and explicit overrides.
 
@@ -208,6 +268,9 @@ def load_settings(
         env: environment to read ``ALGOPRINT_*`` from (default ``os.environ``).
         project_file: project config (default ``./algoprint.toml`` when it exists).
         user_file: user config (default :func:`user_config_path` when it exists).
+        problems: lenient mode (the tracker, ``algoprint run``): an unreadable file, an
+            unknown variable or a bad value in a file or the environment is appended here and
+            skipped (its default applies) instead of raised. Explicit ``overrides`` still raise.
 
     Raises:
         ConfigError: an unknown key or invalid value, naming where it came from.
@@ -219,7 +282,14 @@ def load_settings(
     project = project_file if project_file is not None else Path.cwd() / "algoprint.toml"
     for path in (user, project):
         if path.is_file():
-            _apply(values, extra, _read_toml(path), str(path))
+            try:
+                data = _read_toml(path)
+            except ConfigError as e:
+                if problems is None:
+                    raise
+                problems.append(e)
+                continue
+            _apply(values, extra, data, str(path), problems)
     env_values: dict[str, Any] = {}
     for name, raw in env.items():
         if not name.startswith("ALGOPRINT_"):
@@ -240,13 +310,37 @@ def load_settings(
             continue
         else:
             known = ", ".join("ALGOPRINT_" + k.upper() for k in sorted(_VALIDATORS))
-            raise ConfigError(f"unknown environment variable {name}", hint=f"known: {known}")
-    _apply(values, extra, env_values, "environment")
+            problem = ConfigError(f"unknown environment variable {name}", hint=f"known: {known}")
+            if problems is None:
+                raise problem
+            problems.append(problem)
+    _apply(values, extra, env_values, "environment", problems)
     _apply(
         values, extra, {k: v for k, v in (overrides or {}).items() if v is not None}, "arguments"
     )
     values["extra"] = extra
     return Settings(**values)
+
+
+def context_scope() -> str:
+    """The headline scope when none was set (``scope = "auto"``).
+
+    ``process`` inside an interactive or shared interpreter (a REPL, a Jupyter kernel, IPython):
+    other work shares the machine there, and counting all of it would charge one cell with the
+    whole machine. ``machine`` otherwise: a dedicated job (a script, ``algoprint run``) owns the
+    machine while it runs, and overlapping machine-scope runs are split by the store.
+    """
+    import sys
+
+    if hasattr(sys, "ps1") or sys.flags.interactive:
+        return "process"
+    # Libraries import IPython for display helpers; only a running shell (a notebook kernel
+    # or the IPython REPL) makes this a shared interpreter.
+    ipython = sys.modules.get("IPython")
+    get_ipython = getattr(ipython, "get_ipython", None)
+    if get_ipython is not None and get_ipython() is not None:
+        return "process"
+    return "machine"
 
 
 def settings_fields() -> list[str]:

@@ -302,7 +302,7 @@ def test_run_with_a_wrong_location_fails_before_the_command(db: str, tmp_path: P
         "run", "--location", "XX", "--", sys.executable, "-c", f"open({str(marker)!r}, 'w')",
         db=db,
     )  # fmt: skip
-    assert proc.returncode == 2 and "unknown zone 'XX'" in proc.stderr
+    assert proc.returncode == 125 and "unknown zone 'XX'" in proc.stderr
     assert "Traceback" not in proc.stderr and not marker.exists()
 
 

@@ -23,7 +23,7 @@ def _load(tmp_path: Path, **kw: object) -> Settings:
 
 def test_defaults(tmp_path: Path) -> None:
     s = _load(tmp_path)
-    assert s.scope == "machine" and s.interval_s == 1.0 and s.db is None
+    assert s.scope == "auto" and s.interval_s == 1.0 and s.db is None
 
 
 def test_precedence_arguments_env_project_user(tmp_path: Path) -> None:
@@ -42,8 +42,8 @@ def test_precedence_arguments_env_project_user(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "match"),
     [
-        ("interval_s = 0\n", "interval_s must be > 0"),
-        ("interval_s = -1\n", "interval_s must be > 0"),
+        ("interval_s = 0\n", "interval_s must be a number > 0"),
+        ("interval_s = -1\n", "interval_s must be a number > 0"),
         ('interval_s = "fast"\n', "must be a number"),
         ('scope = "galaxy"\n', "scope must be one of machine, process"),
         ("colour = 1\n", "unknown setting 'colour'"),
@@ -73,3 +73,22 @@ def test_every_setting_is_documented() -> None:
     for name in settings_fields():
         assert f"`{name}`" in doc, f"setting {name} is not documented in docs/configuration.md"
         assert f"`ALGOPRINT_{name.upper()}`" in doc
+
+
+def test_scope_by_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from algoprint.config import context_scope
+
+    monkeypatch.delattr(sys, "ps1", raising=False)
+    assert context_scope() == "machine"  # a script or job
+    shell = types.ModuleType("IPython")
+    shell.get_ipython = lambda: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "IPython", shell)
+    assert context_scope() == "machine"  # IPython imported by a library, no shell running
+    shell.get_ipython = object  # type: ignore[attr-defined]
+    assert context_scope() == "process"  # a notebook kernel or the IPython REPL
+    monkeypatch.delitem(sys.modules, "IPython")
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
+    assert context_scope() == "process"  # the Python REPL

@@ -360,3 +360,15 @@ def test_meter_warn_false_stays_quiet(tmp_path: Path, caplog: pytest.LogCaptureF
         )
     assert meter.model.basis == "default"
     assert not [r for r in caplog.records if "Testium" in r.getMessage()]
+
+
+def test_tdp_override_takes_effect_on_a_vm_with_unknown_socket_size(tmp_path: Path) -> None:
+    # The unknown-CPU warning tells users to set cpu_tdp_w; on a VM without a core count the
+    # override once cancelled out (cores estimated as TDP / W per core) and changed nothing.
+    proc = _proc(tmp_path, "AMD EPYC")
+    low = _resolve(proc, tdp_w=100.0)
+    high = _resolve(proc, tdp_w=200.0)
+    assert low.basis == high.basis == "override"
+    assert low.threads_per_socket == 4  # the guest's siblings
+    assert low.max_power_w == pytest.approx(100 * 4 / 4)
+    assert high.max_power_w == pytest.approx(2 * low.max_power_w)

@@ -68,7 +68,14 @@ def profile_cmd(
 
 
 @click.command("compare", context_settings={"allow_interspersed_args": False})
-@click.option("--repeats", "-n", type=int, default=5, show_default=True, help="Runs per command.")
+@click.option(
+    "--repeats",
+    "-n",
+    type=click.IntRange(1, 1000),
+    default=5,
+    show_default=True,
+    help="Runs per command.",
+)
 @click.option(
     "--order", type=click.Choice(["alternate", "random"]), default="alternate", show_default=True
 )

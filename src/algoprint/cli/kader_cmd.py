@@ -243,7 +243,7 @@ def import_(
 
 @kader.command("goals")
 @click.option("--organisation", default=None, help="Only this organisation's algorithms.")
-@click.option("--year", type=int, default=None, help="Only this year.")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="Only this year.")
 @db_option
 @json_option
 def goals(organisation: str | None, year: int | None, db: str | None, as_json: bool) -> None:
@@ -282,7 +282,12 @@ def goals(organisation: str | None, year: int | None, db: str | None, as_json: b
 
 @kader.command("register-text")
 @click.argument("algorithm", shell_complete=complete_algorithms)
-@click.option("--year", type=int, default=None, help="Year to describe (default: latest).")
+@click.option(
+    "--year",
+    type=click.IntRange(1990, 2100),
+    default=None,
+    help="Year to describe (default: latest).",
+)
 @db_option
 @json_option
 def register_text(algorithm: str, year: int | None, db: str | None, as_json: bool) -> None:

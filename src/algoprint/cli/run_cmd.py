@@ -7,6 +7,13 @@ child, and a second SIGINT would interrupt its clean-up). algoprint exits with t
 code, or 128+N when the child was killed by signal N (like a shell), or 127/126 when the
 command cannot be found/executed. The run summary goes to stderr so the child's stdout stays
 clean; ``--json`` prints the run document on stdout after the child ends.
+
+Never in the way: a broken store, config file or environment variable does not stop the
+command. The problem is said on stderr and recorded on the run, which goes to a spool (see
+:mod:`algoprint.tracking._fallback_spool`) and reaches the store when it next opens. ``--strict``
+restores refusing to start. Errors of algoprint itself (bad options, ``--strict`` refusals)
+exit with :data:`~algoprint.cli.WRAPPER_ERROR_EXIT` (125), a status commands rarely use. The
+command dies with the wrapper, even on SIGKILL (:mod:`algoprint.cli._child`).
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ import click
 from algoprint.cli._common import db_option, print_json
 from algoprint.cli._location import location_options
 from algoprint.cli._options import complete_algorithms
-from algoprint.errors import InputError
+from algoprint.cli._run_setup import prepare as _prepare
+from algoprint.errors import AlgoprintError, InputError
 
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
 
@@ -110,7 +118,12 @@ class _Forwarder:
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run document as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but the command's own output.")
-@click.option("--strict", is_flag=True, help="Fail instead of falling back to a less direct meter.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail instead of falling back: a less direct meter, a broken store or config file, "
+    "an unregistered algorithm (exit 125 before the command runs).",
+)
 @click.option(
     "--cpu-tdp",
     type=float,
@@ -146,6 +159,12 @@ def run_command(
     (location- and market-based) and water, computed from the measured energy for the
     location given by --location/--cloud/--region/--datacentre, the algorithm's registered
     location, ALGOPRINT_LOCATION or [location] in algoprint.toml (in that order).
+
+    Exit status: the command's own; 128+N when it was killed by signal N; 127/126 when it
+    cannot be found/executed; 125 when algoprint itself fails before the command runs (bad
+    options, --strict refusals). A broken store or config does not stop the command: the
+    problem is reported and the run spooled until the store works. The command is killed
+    with algoprint, even by SIGKILL.
     """
     if not command:
         raise InputError(
@@ -161,50 +180,53 @@ def run_command(
         import logging
 
         logging.getLogger("algoprint").setLevel(logging.ERROR)
-    from algoprint.config import load_settings
     from algoprint.tracking import Tracker
     from algoprint.tracking.record import Degradation, RunStatus
 
-    settings = load_settings(
-        {
-            "scope": scope,
-            "interval_s": interval,
-            "db": db,
-            "strict": strict or None,
-            "cpu_tdp_w": cpu_tdp,
-        }
-    )
-    # Fail before the command runs when the store cannot be opened: nothing is lost yet.
-    from algoprint.store import StoreSink, open_store
-
-    store = open_store(settings.db)
-    store.recover_stale_runs(stale_after_s=0)
-    from algoprint.cli._notices import install
-
-    install(str(store.url))
     if algorithm:
-        from algoprint.kader.register import ensure_algorithm, registration_notice
+        from algoprint.kader.register import validate_slug
 
-        # An unknown slug is registered (or refused under --strict) before anything runs.
-        _, created = ensure_algorithm(store, algorithm, strict=strict)
-        if created and not quiet:
-            print(f"algoprint: {registration_notice(algorithm)}", file=sys.stderr)
+        validate_slug(algorithm)  # an explicit argument: refused before anything runs
+    explicit = {
+        "scope": scope,
+        "interval_s": interval,
+        "db": db,
+        "strict": strict or None,
+        "cpu_tdp_w": cpu_tdp,
+    }
+    setup = _prepare(explicit, algorithm, quiet=quiet, strict=strict)
+    settings, store = setup.settings, setup.store
+    if store is not None:
+        from algoprint.cli._notices import install
+
+        install(str(store.url))  # repeated notices once per store
     # Resolve the location before the command runs too: a wrong --location fails early.
     profile = None
     if as_json or not quiet:
         from algoprint.cli._location import registered_location, resolve_cli_location
 
-        profile = resolve_cli_location(
-            settings.extra,
-            location=location,
-            cloud=cloud,
-            region=region,
-            datacentre=datacentre,
-            registered=registered_location(store, algorithm, settings.extra),
-        )
+        given = any(v is not None for v in (location, cloud, region, datacentre))
+        try:
+            profile = resolve_cli_location(
+                settings.extra,
+                location=location,
+                cloud=cloud,
+                region=region,
+                datacentre=datacentre,
+                registered=registered_location(store, algorithm, settings.extra)
+                if store is not None
+                else None,
+            )
+        except AlgoprintError as e:
+            if given or strict:
+                raise
+            setup.problem("location", f"impacts not computed: {e.message}", e.hint)
+
+    from algoprint.cli._child import spawn
+    from algoprint.store import StoreSink
 
     tracker = Tracker(
-        sink=StoreSink(store),
+        sink=StoreSink(store) if store is not None else None,
         algorithm=algorithm,
         phase=phase,
         settings=settings,
@@ -212,11 +234,15 @@ def run_command(
         tags=tag_map,
         command=list(command),
     )
-    tracker.start()
+    for problem in setup.problems:
+        tracker.add_degradation(problem)
     exit_code: int
     with _Forwarder() as fwd:
+        # Started inside the forwarder: the tracker then sees algoprint's own handlers and
+        # leaves the signals to it (tracking/_signals.py only takes default dispositions).
+        tracker.start()
         try:
-            child = subprocess.Popen(list(command))
+            child = spawn(command)
         except OSError as e:
             # Like a shell: 127 when the command does not exist, 126 when it cannot run.
             exit_code = 127 if isinstance(e, FileNotFoundError) else 126
@@ -232,7 +258,10 @@ def run_command(
     exit_code = 128 - returncode if returncode < 0 else returncode
     status = RunStatus.INTERRUPTED if fwd.received is not None else None
     tracker.stop(exit_code=exit_code, status=status)
-    _finish(tracker, as_json, quiet, profile)
+    try:
+        _finish(tracker, as_json, quiet, profile)
+    except Exception as e:  # the command's exit code is worth more than our summary
+        print(f"algoprint: the run summary could not be shown: {e}", file=sys.stderr)
     return exit_code
 
 

@@ -11,6 +11,9 @@ from algoprint.cli._common import db_option, json_option, open_store_for, print_
 from algoprint.cli._location import location_options
 from algoprint.cli._options import complete_algorithms
 
+MAX_LIST = 1_000_000
+"""Most runs one listing shows (bounds -n: the database cannot take arbitrary integers)."""
+
 
 @click.command("runs")
 @click.option(
@@ -20,7 +23,9 @@ from algoprint.cli._options import complete_algorithms
     shell_complete=complete_algorithms,
     help="Only runs of this algorithm.",
 )
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option(
+    "--limit", "-n", type=click.IntRange(min=1, max=MAX_LIST), default=50, show_default=True
+)
 @db_option
 @json_option
 def runs(algorithm: str | None, limit: int, db: str | None, as_json: bool) -> None:

@@ -230,6 +230,9 @@ def organisation_summary(
     else:
         algs = list_algorithms(store, include_archived=True)
         runs = store.list_runs()
+    from algoprint.store import count_overlaps_once
+
+    runs = count_overlaps_once(store, runs)  # overlapping machine-scope runs counted once
     by_slug: dict[str, Algorithm] = {a.slug: a for a in algs}
     default_profile, default_text = _default(extra)
     profiles: dict[str | None, LocationProfile | None] = {}
@@ -389,7 +392,10 @@ def algorithm_footprint(
     alg = get_algorithm(store, slug)
     extra = dict(settings_extra or {})
     when = datetime.now(UTC) if now is None else now
-    runs = [r for r in store.list_runs(algorithm=alg.slug) if r.status != RunStatus.RUNNING]
+    from algoprint.store import count_overlaps_once
+
+    runs = count_overlaps_once(store, store.list_runs(algorithm=alg.slug))
+    runs = [r for r in runs if r.status != RunStatus.RUNNING]
     if year is None and runs:
         year = max(int(r.started_at[:4]) for r in runs)
     runs = [r for r in runs if int(r.started_at[:4]) == year]

@@ -190,6 +190,15 @@ def resolve_cpu_power(
     elif info.siblings and not info.hypervisor:
         threads = info.siblings
         how = f"{threads:g} threads per socket (/proc/cpuinfo siblings)"
+    elif info.siblings and basis == "override":
+        # A VM whose host socket size is unknown: the given TDP is read as the power of the
+        # socket the guest sees. (Estimating the cores as TDP / W-per-core here made the
+        # override cancel out, so --cpu-tdp had no effect although the warning asked for it.)
+        threads = info.siblings
+        how = (
+            f"{threads:g} threads per virtual socket as this VM reports them (/proc/cpuinfo "
+            "siblings): cpu_tdp_w is read as the power of that socket"
+        )
     else:
         threads = tdp / per_core * smt
         how = (

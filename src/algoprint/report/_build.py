@@ -32,6 +32,13 @@ __all__ = ["build_report", "compute_runs"]
 _DAY_TIMELINE_MAX_DAYS = 62
 
 
+def _counted_once(store: Store, runs: list[RunRecord]) -> list[RunRecord]:
+    """Overlapping machine-scope runs split so the machine is counted once (store/_overlap)."""
+    from algoprint.store import count_overlaps_once
+
+    return count_overlaps_once(store, runs)
+
+
 def build_report(
     store: Store,
     *,
@@ -196,7 +203,13 @@ def _algorithm_report(
     name = alg.name if alg is not None else slug
     title = gettext("Monitoring report: %(name)s") % {"name": name}
     report, items = _base(
-        "algorithm", title, lang=lang, span=span, when=when, runs=runs, engine=engine
+        "algorithm",
+        title,
+        lang=lang,
+        span=span,
+        when=when,
+        runs=_counted_once(store, runs),
+        engine=engine,
     )
     report.algorithm = _info(slug, alg, engine)
     report.sci = _sci(items, alg)
@@ -334,7 +347,13 @@ def _organisation_report(
         slugs = set(registered)
         title = gettext("Monitoring report: all algorithms")
     report, items = _base(
-        "organisation", title, lang=lang, span=span, when=when, runs=runs, engine=engine
+        "organisation",
+        title,
+        lang=lang,
+        span=span,
+        when=when,
+        runs=_counted_once(store, runs),
+        engine=engine,
     )
     none_label = gettext("(no algorithm)")
 
@@ -510,5 +529,6 @@ def compute_runs(
         ]
     else:
         runs = store.list_runs(since=span.since, until=span.until)
+    runs = _counted_once(store, runs)  # overlapping machine-scope runs counted once
     finished = sorted((r for r in runs if r.status.value != "running"), key=lambda r: r.started_at)
     return [engine.compute(r) for r in finished], engine, span, registered

@@ -17,6 +17,7 @@ Failure modes, all :class:`~algoprint.errors.StoreError` naming the store and th
 
 from __future__ import annotations
 
+from algoprint.store._overlap import count_overlaps_once, overlap_shares
 from algoprint.store._sink import StoreSink
 from algoprint.store._spool import ingest as ingest_spool
 from algoprint.store._store import MIN_PREFIX, Store
@@ -27,9 +28,11 @@ __all__ = [
     "MIN_PREFIX",
     "Store",
     "StoreSink",
+    "count_overlaps_once",
     "default_db_path",
     "ingest_spool",
     "open_store",
+    "overlap_shares",
     "resolve_url",
 ]
 

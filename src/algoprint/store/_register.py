@@ -72,16 +72,25 @@ def algorithm_row(conn: Connection, slug: str, where: str) -> dict[str, Any]:
 def insert_algorithm(conn: Connection, row: Mapping[str, Any]) -> None:
     """Add a new algorithm.
 
+    ``INSERT ... ON CONFLICT (slug) DO NOTHING`` on both dialects: when many processes register
+    the same new slug at once (16 ``algoprint run --algorithm new`` in one CI job), the losers
+    see "already registered" instead of a duplicate-key error from the database.
+
     Raises:
         InputError: the slug is already registered.
     """
-    exists = conn.execute(select(algorithms.c.slug).where(algorithms.c.slug == row["slug"]))
-    if exists.first() is not None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(algorithms)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=[algorithms.c.slug])
+        .returning(algorithms.c.slug)  # rowcount is not reliable here on every driver
+    )
+    if conn.execute(stmt).first() is None:
         raise InputError(
             f"algorithm {row['slug']!r} is already registered",
             hint=f"change it with: algoprint algorithm edit {row['slug']} ...",
         )
-    conn.execute(insert(algorithms).values(**row))
 
 
 def update_algorithm(

@@ -49,10 +49,19 @@ def _claimable(directory: Path) -> list[Path]:
 
 
 def ingest(store: Store) -> int:
-    """Move every spooled run of ``store`` into it; returns how many were saved."""
-    directory = spool_dir_for_url(store.url)
-    if not directory.is_dir():
-        return 0
+    """Move every spooled run of ``store`` into it, from its spool and from the fallback
+    spools trackers used when the store could not be written (:mod:`algoprint.tracking.
+    _fallback_spool`); returns how many were saved."""
+    from algoprint.tracking._fallback_spool import fallback_dirs
+
+    saved = 0
+    for directory in (spool_dir_for_url(store.url), *fallback_dirs(store.url)):
+        if directory.is_dir():
+            saved += _ingest_dir(store, directory)
+    return saved
+
+
+def _ingest_dir(store: Store, directory: Path) -> int:
     saved = 0
     for path in _claimable(directory):
         base = path.name.split(CLAIM, 1)[0]

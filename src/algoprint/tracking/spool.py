@@ -8,25 +8,59 @@ processes track at once. The next command that opens the store (``algoprint runs
 ``report``, ``show``...) ingests the spool: it claims each file by renaming it, upserts the run
 (never replacing a newer checkpoint with an older one) and deletes the claim. A file that
 cannot be ingested stays where it is, so nothing is lost.
+
+When the spool cannot be written (read-only directory, full disk), the tracker falls back to
+:mod:`algoprint.tracking._fallback_spool`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import threading
 from pathlib import Path
 
 from algoprint._dburl import resolve_url, spool_dir_for_url
 from algoprint.tracking.record import RunRecord
 
-__all__ = ["SpoolSink", "spool_dir"]
+__all__ = ["SpoolSink", "spool_dir", "write_spooled"]
 
 SUFFIX = ".run.json"
+_counter = itertools.count()
 
 
 def spool_dir(db: str | None) -> Path:
     """The spool directory of the store named by the ``db`` setting."""
     return spool_dir_for_url(resolve_url(db))
+
+
+def write_spooled(directory: Path, record: RunRecord, *, durable: bool = False) -> Path:
+    """Write ``record`` atomically as ``<run_id>.run.json`` in ``directory`` (created).
+
+    The document goes to a temporary file named after this process and thread (no
+    ``tempfile`` import on the tracker's path), which then replaces the target; ``durable``
+    also fsyncs it (the final record).
+
+    Raises:
+        OSError: the directory cannot be created or written (read-only, disk full, too big).
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(record.to_dict(), separators=(",", ":")).encode()
+    tmp = directory / f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_counter)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        target = directory / f"{record.run_id}{SUFFIX}"
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 class SpoolSink:
@@ -51,22 +85,6 @@ class SpoolSink:
 
         Raises:
             OSError: the spool directory cannot be created or written.
+            StoreError: the default store directory cannot be created.
         """
-        directory = self.directory
-        directory.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(record.to_dict(), separators=(",", ":")).encode()
-        import tempfile  # on the sampler thread, not at import
-
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                if durable:
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            target = directory / f"{record.run_id}{SUFFIX}"
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_spooled(self.directory, record, durable=durable)

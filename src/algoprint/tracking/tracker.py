@@ -4,7 +4,9 @@ A tracker owns one :class:`~algoprint.tracking.sampler.Sampler` from ``start()``
 Window energy (the whole run, each named phase) is the difference of two snapshots of the
 meters' cumulative totals, taken synchronously at the window edges. Tracking never raises into
 the user's code after ``start()``: faults are logged, recorded on the run and the workload goes
-on. Invalid explicit settings fail loudly at construction, before any work starts.
+on. Invalid explicit settings (the call's own arguments) fail loudly at construction, before
+any work starts; a bad environment variable or config file is recorded on the run, said once,
+and its default used.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ import os
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
-from algoprint.config import Settings, load_settings
-from algoprint.errors import TrackingError
-from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, warn_once
+from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
+from algoprint.errors import ConfigError, TrackingError
+from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus
+from algoprint.tracking._writer import RunSink, RunWriter, config_degradation
 from algoprint.tracking.attribution import ProcessTree
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
 from algoprint.tracking.sampler import Sampler, Snapshot
@@ -36,12 +38,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # The first checkpoint comes soon after start, so a run killed early is still found.
 FIRST_CHECKPOINT_S = 1.0
-
-
-class RunSink(Protocol):
-    """Where a tracker writes its run (checkpoints and the final record)."""
-
-    def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
 
 
 def _iso(wall_s: float) -> str:
@@ -149,7 +145,9 @@ class Tracker:
         command: the command line, when tracking a wrapped program.
 
     Raises:
-        ConfigError: an explicit argument or setting is invalid (before anything runs).
+        ConfigError: an explicit argument or setting is invalid (before anything runs). A bad
+            ``ALGOPRINT_*`` variable or config file never raises: it is recorded on the run as
+            a ``config`` degradation, warned once, and the default applies.
     """
 
     def __init__(
@@ -168,24 +166,28 @@ class Tracker:
         command: Sequence[str] | None = None,
         **overrides: Any,
     ) -> None:
+        problems: list[ConfigError] = []
         if settings is None:
-            settings = load_settings({"scope": scope, "db": db, **overrides})
+            settings = load_settings({"scope": scope, "db": db, **overrides}, problems=problems)
         elif scope is not None or db is not None or overrides:
             from algoprint.config import replace
 
             settings = replace(
                 settings, **{k: v for k, v in {"scope": scope, "db": db}.items() if v}, **overrides
             )
+        if settings.scope == AUTO_SCOPE:
+            from algoprint.config import replace as replace_settings
+
+            settings = replace_settings(settings, scope=context_scope())
         self.settings = settings
         self.algorithm = algorithm
         self.phase_label = phase
-        self.run_id = uuid.uuid4().hex
+        self.run_id = os.urandom(16).hex()  # 128 random bits, as uuid4 (without its import)
         self.tags: dict[str, str] = dict(tags or {})
         self.command = list(command) if command is not None else None
         self.state = TrackerState.NEW
         self.record: RunRecord | None = None
         self._store_enabled = store or sink is not None
-        self._sink = sink
         self._explicit_meters = list(meters) if meters is not None else None
         self._tree = ProcessTree(pids)
         self._lock = threading.RLock()
@@ -197,8 +199,10 @@ class Tracker:
         self._host: dict[str, Any] = {}
         self._sampler: Sampler | None = None
         self._start: Snapshot | None = None
-        self._store_failed = False
+        self._writer = RunWriter(sink, db=settings.db, record_problem=self._record_problem)
         self._run = Run(self)
+        for problem in problems:
+            self._degradations.append(config_degradation(problem))
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -227,7 +231,21 @@ class Tracker:
             self._sampler.start()
             self._start = self._sampler.snapshot()
             self.state = TrackerState.RUNNING
+            if self._store_enabled:
+                # Saved at start, so a run killed in its first second is still found.
+                self._save(self._build(self._start, RunStatus.RUNNING, None))
+        if self._store_enabled:
+            from algoprint.tracking import _signals
+
+            _signals.register(id(self), self._interrupted)
+            if self.settings.scope == "machine":
+                self._writer.announce_machine_run(self.run_id, self.algorithm, self.command)
         return self._run
+
+    def _interrupted(self) -> None:
+        """Stop as ``interrupted`` (a terminating signal; see :mod:`._signals`)."""
+        if self.state is TrackerState.RUNNING:
+            self.stop(status=RunStatus.INTERRUPTED)
 
     def _discover(self) -> list[Meter]:
         if self._explicit_meters is not None:
@@ -272,6 +290,10 @@ class Tracker:
             self.record = self._build(end, final, exit_code)
             self.state = TrackerState.STOPPED
         if self._store_enabled:
+            from algoprint.tracking import _signals
+
+            _signals.unregister(id(self))
+            self._writer.release()
             self._save(self.record)
         _after_stop(self.record)
         return self.record
@@ -458,31 +480,17 @@ class Tracker:
     def _save(self, record: RunRecord) -> None:
         if record.status is not RunStatus.RUNNING:
             record.status = self._degraded(record.status)
-        try:
-            if self._sink is None:
-                from algoprint.tracking.spool import SpoolSink
-
-                self._sink = SpoolSink(self.settings.db)
-            self._sink.save(record, durable=record.status is not RunStatus.RUNNING)
-        except Exception as e:
-            message = f"the run could not be stored: {e}"
-            problem = Degradation(
-                source="store",
-                message=message,
-                hint="check --db / ALGOPRINT_DB; the run document is still returned",
-            )
-            if not self._store_failed:
-                self._store_failed = True
-                self._degradations.append(problem)
-            if record.status is not RunStatus.RUNNING and problem not in record.degradations:
-                record.degradations.append(problem)
-            warn_once(f"store:{self.settings.db}", f"algoprint: {message}")
+        self._writer.save(record)
         if record.status is not RunStatus.RUNNING and (
             "server" in self.settings.extra or os.environ.get("ALGOPRINT_SERVER")
         ):
             from algoprint.tracking.upload import submit  # stdlib only; never raises
 
             submit(record.to_dict(), self.settings.extra)
+
+    def _record_problem(self, problem: Degradation) -> None:
+        with self._lock:
+            self._degradations.append(problem)
 
     @property
     def run(self) -> Run:
