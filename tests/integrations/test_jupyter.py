@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,12 @@ def test_cell_magic_measures_the_cell_and_prints_a_summary(
     assert result.success
     assert shell.user_ns["total"] == sum(i * i for i in range(200_000))  # the cell really ran
     out = capsys.readouterr().out
-    assert "algoprint · training ·" in out and "(process)" in out and "CO2e" in out
+    assert "algoprint · training ·" in out and "(process)" in out and "CO₂e" in out
     assert "per training sample" in out
-    assert "e-0" not in out  # no exponent notation for people
+    # energy in watt-hours with its interval in the same unit; no exponent notation for people
+    assert re.search(r"\d mWh \([\d.]+–[\d.]+\) \(process\)", out), out
+    assert re.search(r"\d mg CO₂e \([\d.]+–[\d.]+\)", out), out
+    assert not re.search(r"\d[eE][-+]?\d|× 10|\^| J\b", out), out
     (run,) = open_store(str(tmp_path / "runs.sqlite")).list_runs()
     assert run.algorithm == "nb-model" and run.phase == "training" and run.scope == "process"
     assert run.units == 1000 and run.tags["functional_unit"] == "training-samples"
@@ -61,6 +65,19 @@ def test_failing_cell_is_stored_failed_and_summary_lists_cells(
     assert statuses == ["completed", "failed"]
 
 
+def test_dutch_summaries(shell: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    shell.run_cell("%%algoprint --lang nl --location NL\nw = sum(range(100_000))\n")
+    out = capsys.readouterr().out
+    assert out.startswith("algoprint · cel · ") and "(proces)" in out
+    assert re.search(r"\d,\d+ mWh \([\d,]+–[\d,]+\)", out), out  # decimal comma
+    shell.run_line_magic("algoprint_summary", "--lang nl")
+    out = capsys.readouterr().out
+    assert "1. cel · " in out and "totaal: " in out and "in 1 cellen" in out
+    assert "(process)" not in out  # one language per output
+    shell.run_line_magic("algoprint_summary", "--lang fr")
+    assert "usage: %algoprint_summary [--lang en|nl]" in capsys.readouterr().out
+
+
 def test_bad_options_are_one_line_and_the_cell_does_not_run(
     shell: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -69,6 +86,8 @@ def test_bad_options_are_one_line_and_the_cell_does_not_run(
     assert "y" not in shell.user_ns
     with pytest.raises(InputError, match=">= 0"):
         _parse("--units -3")
+    with pytest.raises(InputError, match="--lang must be en or nl, got 'de'"):
+        _parse("--lang de")
 
 
 def test_html_repr(shell: Any) -> None:

@@ -182,6 +182,32 @@ def test_sync_uploads_the_local_history_once(
     store.close()
 
 
+def test_an_answer_cut_short_keeps_the_runs_and_never_raises(tmp_path: Path) -> None:
+    """A server that dies mid-reply (fewer bytes than its Content-Length) is a failed attempt
+    like an unreachable one: flush never raises, the runs wait in the outbox."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n{")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    target = upload.ServerTarget(url=f"http://127.0.0.1:{port}", token="apt_x")
+    box = upload.Outbox(target, root=tmp_path / "outbox")
+    box.put(make_run(run_id="cut-1"))
+    result = upload.flush(target, outbox=box, timeout_s=5.0)
+    thread.join(5)
+    listener.close()
+    assert result.error is not None and "cannot reach" in result.error
+    assert result.sent == 0 and result.remaining == 1
+
+
 def test_kill_and_restart_the_server_during_a_stream_of_uploads(
     live: tuple[LiveServer, str, str], tmp_path: Path
 ) -> None:

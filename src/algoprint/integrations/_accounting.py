@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from algoprint.impact.sci import check_units
 from algoprint.meters.common import warn_once
 
-__all__ = ["SERVICES_HINT", "RouteStats", "add_units"]
+if TYPE_CHECKING:
+    from algoprint.tracking.tracker import Tracker
+
+__all__ = ["SERVICES_HINT", "RouteStats", "WindowMeter", "add_units"]
 
 SERVICES_HINT = "pip install 'algoprint[services]'"
 
@@ -61,3 +65,32 @@ class RouteStats:
     share_wall_s: float = 0.0
     wall_s: float = 0.0
     units: float = 0.0
+
+
+class WindowMeter(Protocol):
+    """What closing a window (:func:`algoprint.integrations._window.close_window`) needs of
+    the meter that owns it; :class:`~algoprint.integrations._requests.ServiceMeter` is one.
+
+    Declared here, below both modules, so that ``_window`` never imports ``_requests``.
+
+    Attributes:
+        tracker: the tracker whose snapshots measure the windows (``None`` once stopped).
+        unit: the functional unit (``requests`` or what the handlers count).
+        algorithm: the algorithm the window runs are recorded under.
+        store: whether window runs are stored.
+        integration: ``wsgi`` or ``asgi``.
+        window_s: the window length (s).
+        store_failures: window runs that could not be stored (incremented on failure).
+    """
+
+    tracker: Tracker | None
+    unit: str
+    algorithm: str | None
+    store: bool
+    integration: str
+    window_s: float
+    store_failures: int
+
+    @property
+    def profile(self) -> Any:
+        """The location profile for impacts (``None`` when it could not be resolved)."""

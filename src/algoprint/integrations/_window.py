@@ -31,8 +31,7 @@ from algoprint.tracking.summary import summarise, window
 
 if TYPE_CHECKING:
     from algoprint.impact.model import ImpactDocument
-    from algoprint.integrations._accounting import RouteStats
-    from algoprint.integrations._requests import ServiceMeter
+    from algoprint.integrations._accounting import RouteStats, WindowMeter
     from algoprint.tracking.sampler import Snapshot
 
 __all__ = ["RouteWindow", "ServiceWindow", "close_window"]
@@ -169,7 +168,7 @@ def _split(before: Snapshot, after: Snapshot) -> tuple[float | None, float | Non
 
 
 def close_window(
-    meter: ServiceMeter,
+    meter: WindowMeter,
     stats: dict[str, RouteStats],
     *,
     before: Snapshot,
@@ -318,7 +317,7 @@ def _phases(w: ServiceWindow) -> list[PhaseRecord]:
     return phases
 
 
-def _tags(meter: ServiceMeter, w: ServiceWindow, tracker_run: str) -> dict[str, str]:
+def _tags(meter: WindowMeter, w: ServiceWindow, tracker_run: str) -> dict[str, str]:
     tags = {
         "integration": meter.integration,
         "functional_unit": w.functional_unit,
@@ -332,7 +331,7 @@ def _tags(meter: ServiceMeter, w: ServiceWindow, tracker_run: str) -> dict[str, 
     return tags
 
 
-def _impacts(meter: ServiceMeter, w: ServiceWindow, record: RunRecord) -> None:
+def _impacts(meter: WindowMeter, w: ServiceWindow, record: RunRecord) -> None:
     from algoprint.errors import AlgoprintError
 
     profile = meter.profile
@@ -351,14 +350,14 @@ def _impacts(meter: ServiceMeter, w: ServiceWindow, record: RunRecord) -> None:
         warn_once(f"middleware:impacts:{e.message}", f"algoprint: no impacts per request: {e}")
 
 
-def _window_doc(meter: ServiceMeter, record: RunRecord) -> ImpactDocument:
+def _window_doc(meter: WindowMeter, record: RunRecord) -> ImpactDocument:
     from algoprint.config import load_settings
     from algoprint.impact.compute import impacts_for_run
 
     return impacts_for_run(record, meter.profile, settings_extra=load_settings({}).extra)
 
 
-def _per_route(meter: ServiceMeter, w: ServiceWindow, record: RunRecord, doc: Any) -> None:
+def _per_route(meter: WindowMeter, w: ServiceWindow, record: RunRecord, doc: Any) -> None:
     from algoprint.impact.compute import EnergyInput, compute_from_factors, resolve_factors
     from algoprint.impact.sci import sci_per_unit
 
@@ -387,7 +386,7 @@ def _per_route(meter: ServiceMeter, w: ServiceWindow, record: RunRecord, doc: An
             r.sci_g_per_request = total.interval.scale(share / r.count)
 
 
-def _store(meter: ServiceMeter, w: ServiceWindow, record: RunRecord) -> None:
+def _store(meter: WindowMeter, w: ServiceWindow, record: RunRecord) -> None:
     from algoprint.tracking.spool import SpoolSink
 
     tracker = meter.tracker

@@ -32,51 +32,77 @@ __all__ = ["CellSummary", "SessionSummary", "load_ipython_extension"]
 
 _USAGE = (
     "%%algoprint [--phase PHASE] [--algorithm SLUG] [--scope process|machine] "
-    "[--location ZONE] [--units N --unit NAME] [--no-store]"
+    "[--location ZONE] [--units N --unit NAME] [--lang en|nl] [--no-store]"
 )
 
+# The few words of the summaries; numbers and units come from the report's Formatter.
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "cell": "cell",
+        "gap": "energy n/a (a meter gap)",
+        "process": "process",
+        "machine": "machine",
+        "per": "per",
+        "run": "run",
+        "total": "total: {energy} in {n} cells",
+        "none": "algoprint: no cells measured yet (use %%algoprint)",
+    },
+    "nl": {
+        "cell": "cel",
+        "gap": "energie n.v.t. (een meetgat)",
+        "process": "proces",
+        "machine": "machine",
+        "per": "per",
+        "run": "run",
+        "total": "totaal: {energy} in {n} cellen",
+        "none": "algoprint: nog geen cellen gemeten (gebruik %%algoprint)",
+    },
+}
+LANGUAGES = tuple(_WORDS)
+"""Languages of the summaries (``--lang``); English is the default."""
 
-def _mass(grams: float) -> str:
-    """Grams for people, without exponent notation."""
-    for factor, unit in ((1e3, "kg"), (1.0, "g"), (1e-3, "mg"), (1e-6, "µg")):
-        if grams >= factor or unit == "µg":
-            return f"{grams / factor:.3g} {unit}".replace("e-", " × 10^-")
-    return f"{grams:.3g} g"
 
-
-def _energy(energy_j: float) -> str:
-    from algoprint.cli._format import energy
-
-    return energy(energy_j)
+def _check_lang(lang: str) -> str:
+    if lang not in _WORDS:
+        raise InputError(f"%%algoprint: --lang must be en or nl, got {lang!r}", hint=_USAGE)
+    return lang
 
 
 @dataclass(slots=True)
 class CellSummary:
-    """The summary of one measured cell (text and HTML repr)."""
+    """The summary of one measured cell (text and HTML repr) in ``lang`` (``en`` or ``nl``).
+
+    Energy reads in mWh/Wh/kWh, CO2e in mg/g/kg, each with its ~95 % interval in the same
+    unit, through :class:`algoprint.report.i18n.Formatter` (no exponent notation)."""
 
     record: RunRecord
     figures: RunFigures
+    lang: str = "en"
 
-    def parts(self) -> list[str]:
+    def parts(self, lang: str | None = None) -> list[str]:
+        """The summary's fields as text in ``lang`` (default: the cell's language)."""
+        from algoprint.report.i18n import Formatter
+
+        lang = _check_lang(lang or self.lang)
+        fmt, words = Formatter(lang), _WORDS[lang]
         r, f = self.record, self.figures.figures
-        from algoprint.cli._format import duration
-
-        out = [r.phase or "cell", duration(r.duration_s)]
+        out = [r.phase or words["cell"], fmt.duration(r.duration_s)]
         e = f.get("energy_j")
         if e is None:
-            out.append("energy n/a (a meter gap)")
+            out.append(words["gap"])
         else:
-            out.append(f"{_energy(e.value)} [{e.low:.3g}-{e.high:.3g} J] ({r.scope})")
+            scope = words.get(r.scope, r.scope)
+            out.append(f"{fmt.interval(e.value, e.low, e.high, 'J')} ({scope})")
         co2 = f.get("co2e_location_g")
         if co2 is not None:
-            out.append(f"CO2e {_mass(co2.value)} [{_mass(co2.low)}-{_mass(co2.high)}]")
+            out.append(fmt.interval(co2.value, co2.low, co2.high, "g"))
         sci = f.get("sci_g_per_unit")
         if sci is not None:
             from algoprint.impact.sci import functional_unit
 
             unit = functional_unit(r.tags.get("functional_unit", "units")).singular
-            out.append(f"SCI {_mass(sci.value)} per {unit}")
-        out.append(f"run {r.run_id[:8]}")
+            out.append(f"SCI {fmt.scaled(sci.value, 'g/unit')} {words['per']} {unit}")
+        out.append(f"{words['run']} {r.run_id[:8]}")
         return out
 
     def __repr__(self) -> str:
@@ -89,25 +115,27 @@ class CellSummary:
 
 @dataclass(slots=True)
 class SessionSummary:
-    """All cells measured in this kernel session (``%algoprint_summary``)."""
+    """All cells measured in this kernel session (``%algoprint_summary``), in one language."""
 
     cells: list[CellSummary]
+    lang: str = "en"
 
     def rows(self) -> list[list[str]]:
-        return [c.parts() for c in self.cells]
+        return [c.parts(self.lang) for c in self.cells]
 
     def total_energy_j(self) -> float | None:
         values = [c.record.energy_j for c in self.cells]
         return None if any(v is None for v in values) else sum(v or 0.0 for v in values)
 
     def __repr__(self) -> str:
+        from algoprint.report.i18n import Formatter
+
+        words = _WORDS[_check_lang(self.lang)]
         if not self.cells:
-            return "algoprint: no cells measured yet (use %%algoprint)"
+            return words["none"]
         lines = [f"{i + 1}. " + " · ".join(row) for i, row in enumerate(self.rows())]
-        total = self.total_energy_j()
-        lines.append(
-            f"total: {'n/a' if total is None else _energy(total)} in {len(self.cells)} cells"
-        )
+        total = Formatter(self.lang).scaled(self.total_energy_j(), "J")
+        lines.append(words["total"].format(energy=total, n=len(self.cells)))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -121,8 +149,9 @@ class SessionSummary:
 def _parse(line: str) -> dict[str, Any]:
     words = shlex.split(line)
     opts: dict[str, Any] = {"phase": None, "algorithm": None, "scope": "process"}
-    opts.update({"location": None, "units": None, "unit": None, "store": True})
-    keys = {f"--{k}": k for k in ("phase", "algorithm", "scope", "location", "units", "unit")}
+    opts.update({"location": None, "units": None, "unit": None, "store": True, "lang": "en"})
+    names = ("phase", "algorithm", "scope", "location", "units", "unit", "lang")
+    keys = {f"--{k}": k for k in names}
     i = 0
     while i < len(words):
         word = words[i]
@@ -134,6 +163,7 @@ def _parse(line: str) -> dict[str, Any]:
         else:
             raise InputError(f"%%algoprint: unknown or incomplete option {word!r}", hint=_USAGE)
         i += 1
+    _check_lang(opts["lang"])
     if opts["units"] is not None:
         from algoprint.impact.sci import check_units
 
@@ -173,13 +203,18 @@ class _Magics:
             run.add_units(opts["units"], opts["unit"] or "units")
         error = result.error_in_exec or result.error_before_exec
         record = tracker.stop(error=error)
-        summary = CellSummary(record, run_figures(record, location=opts["location"]))
+        figures = run_figures(record, location=opts["location"])
+        summary = CellSummary(record, figures, opts["lang"])
         self.cells.append(summary)
         _show(summary)
         return None
 
     def summary(self, line: str = "") -> None:
-        _show(SessionSummary(list(self.cells)))
+        words = shlex.split(line)
+        if words and (words[0] != "--lang" or len(words) != 2 or words[1] not in _WORDS):
+            print("algoprint: usage: %algoprint_summary [--lang en|nl]")  # noqa: T201
+            return
+        _show(SessionSummary(list(self.cells), words[1] if words else "en"))
 
 
 def _show(obj: Any) -> None:
@@ -189,7 +224,15 @@ def _show(obj: Any) -> None:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """Register ``%%algoprint`` and ``%algoprint_summary`` (called by ``%load_ext algoprint``)."""
+    """Register ``%%algoprint`` and ``%algoprint_summary`` (called by ``%load_ext algoprint``).
+
+    Without the ``jupyter`` extra's number formatting (Babel) it says so in one line and
+    registers nothing."""
+    try:
+        import algoprint.report.i18n  # noqa: F401 (the summaries' formatter)
+    except ImportError as e:
+        print(f"algoprint: {e.name or e}: pip install 'algoprint[jupyter]'")  # noqa: T201
+        return
     magics = _Magics(ipython)
     ipython.register_magic_function(magics.cell, magic_kind="cell", magic_name="algoprint")
     ipython.register_magic_function(

@@ -8,7 +8,6 @@ runs, ``gaps`` those without an energy total (they add no energy).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from algoprint.kader.evidence import TRAINING_PHASES as _TRAINING
+from algoprint.server._rollup import algorithm_factor_description, apply_deltas, forget_algorithm
 from algoprint.server._schema import (
     agg_algorithm,
     agg_daily,
@@ -40,8 +40,6 @@ __all__ = [
     "top_algorithms",
 ]
 
-_DESCRIPTIONS: dict[tuple[int, int, str], dict[str, Any]] = {}
-_GUARD = threading.Lock()
 TRAINING_PHASES = _TRAINING
 """Run phases counted as training in :func:`phase_split` (the kader's mon-06 set); every other
 phase, and none, is use."""
@@ -63,38 +61,6 @@ class Totals:
     duration_s: float
     co2e_g: float | None
     co2e_market_g: float | None
-
-
-def algorithm_factor_description(
-    ctx: ServerContext, org: Organisation, algorithm: str | None
-) -> dict[str, Any]:
-    """What determines CO2e for runs of ``algorithm``: its registered location, or the
-    default (zone NL) when it is unregistered or has no location. Cached per process."""
-    from algoprint.errors import AlgoprintError
-    from algoprint.kader.register import get_algorithm, location_profile
-    from algoprint.server.factors import factor_description
-
-    key = (id(ctx), org.id, algorithm or "")
-    with _GUARD:
-        found = _DESCRIPTIONS.get(key)
-    if found is not None:
-        return found
-    profile = None
-    if algorithm:
-        try:
-            profile = location_profile(get_algorithm(ctx.stores.get(org.id), algorithm))
-        except AlgoprintError:
-            profile = None
-    description = factor_description(profile)
-    with _GUARD:
-        _DESCRIPTIONS[key] = description
-    return description
-
-
-def forget_algorithm(ctx: ServerContext, org: Organisation, algorithm: str) -> None:
-    """Drop the cached factor description of ``algorithm`` (its location changed)."""
-    with _GUARD:
-        _DESCRIPTIONS.pop((id(ctx), org.id, algorithm), None)
 
 
 def _co2e(table: Any) -> tuple[Any, Any]:
@@ -256,8 +222,6 @@ def rekey_algorithm(ctx: ServerContext, org: Organisation, algorithm: str) -> in
     """Move the runs of ``algorithm`` to the factor set of its current location and rebuild
     its aggregates (after its location changed); returns the runs moved."""
     from sqlalchemy import update
-
-    from algoprint.server.ingest import apply_deltas
 
     forget_algorithm(ctx, org, algorithm)
     description = algorithm_factor_description(ctx, org, algorithm)

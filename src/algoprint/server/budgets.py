@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from algoprint.errors import InputError, NotFound
 from algoprint.server._schema import alerts, budgets
 from algoprint.server.accounts import Organisation
+from algoprint.server.aggregates import period_totals
 from algoprint.server.context import ServerContext
 
 __all__ = [
@@ -157,8 +158,6 @@ def check_budgets(
 ) -> list[Alert]:
     """Check the budgets of the ``(algorithm, YYYY-MM)`` pairs that changed; raise new alerts
     (once per budget and period) and post them to the webhook if configured."""
-    from algoprint.server.aggregates import period_totals
-
     algorithms = {a for a, _ in touched}
     if not algorithms:
         return []

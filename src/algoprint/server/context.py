@@ -14,10 +14,8 @@ from algoprint.server.settings import ServerSettings
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-    from algoprint.server.accounts import Organisation
     from algoprint.server.metrics import Metrics
     from algoprint.server.ratelimit import RateLimiter
-    from algoprint.tracking.record import RunRecord
 
 __all__ = ["ServerContext", "ctx"]
 
@@ -33,45 +31,6 @@ class ServerContext:
     limiter: RateLimiter
     factors: FactorCache = field(default_factory=FactorCache)
     extra: dict[str, object] = field(default_factory=dict)
-
-    def after_ingest(self, org: Organisation, records: list[RunRecord]) -> None:
-        """Update the metrics and check the budgets after ``records`` were ingested. Never
-        raises: the runs are stored already; a failed check is logged."""
-        import contextlib
-        import logging
-
-        from algoprint.server.aggregates import algorithm_factor_description
-        from algoprint.server.budgets import check_budgets
-        from algoprint.server.factors import factor_key
-
-        self.metrics.runs.labels(org.slug).inc(len(records))
-        touched: set[tuple[str, str]] = set()
-        keys: dict[tuple[str, int], str] = {}
-        for r in records:
-            alg, phase = r.algorithm or "", r.phase or ""
-            touched.add((alg, r.started_at[:7]))
-            if r.energy_j is None:
-                continue
-            if r.status.value == "running":
-                if r.duration_s > 0:
-                    self.metrics.power.labels(org.slug, alg).set(r.energy_j / r.duration_s)
-                continue
-            with contextlib.suppress(KeyError):  # the run finished: no longer running
-                self.metrics.power.remove(org.slug, alg)
-            self.metrics.energy.labels(org.slug, alg, phase).inc(r.energy_j)
-            year = int(r.started_at[:4])
-            key = keys.get((alg, year)) or keys.setdefault(
-                (alg, year), factor_key(algorithm_factor_description(self, org, alg), year)
-            )
-            per_j = self.factor_per_joule.get(key)
-            if per_j is None:
-                per_j = self.refresh_factor_cache().get(key)
-            if per_j is not None:
-                self.metrics.co2e.labels(org.slug, alg, phase).inc(r.energy_j * per_j)
-        try:
-            check_budgets(self, org, touched)
-        except Exception:
-            logging.getLogger("algoprint.server").exception("checking budgets failed")
 
     @property
     def factor_per_joule(self) -> dict[str, float]:

@@ -17,31 +17,28 @@ never lost, never counted twice, and never half-written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, any_, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from algoprint.errors import InputError
-from algoprint.server._schema import (
-    agg_algorithm,
-    agg_daily,
-    agg_monthly,
-    agg_org_monthly,
-    run_index,
-)
+from algoprint.server._rollup import algorithm_factor_description, apply_deltas
+from algoprint.server._schema import run_index
 from algoprint.server.accounts import Organisation
+from algoprint.server.budgets import check_budgets
 from algoprint.server.context import ServerContext
+from algoprint.server.factors import factor_key
 from algoprint.tracking.record import RunRecord, RunStatus
 
-__all__ = ["Conflict", "IngestOutcome", "digest", "ingest_runs"]
+__all__ = ["Conflict", "IngestOutcome", "after_ingest", "digest", "ingest_runs"]
 
 _LOCKS: dict[tuple[int, int], threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -173,82 +170,9 @@ def _index_row(org_id: int, item: _Item, factor: str) -> dict[str, Any]:
     }
 
 
-def _contribution(row: Any, sign: int) -> tuple[tuple[str, ...], list[float]]:
-    key = (row["algorithm"], row["day"], row["phase"], row["factor_key"])
-    energy = row["energy_j"]
-    return key, [
-        sign,
-        sign if energy is None else 0,
-        sign * (energy or 0.0),
-        sign * row["duration_s"],
-    ]
-
-
-def apply_deltas(conn: Any, org_id: int, old: Sequence[Any], new: Sequence[Any]) -> None:
-    """Move the aggregates from the ``old`` run-index rows to the ``new`` ones (all four
-    tables: daily, monthly, organisation monthly, algorithm totals)."""
-    daily: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    for rows, sign in ((old, -1), (new, 1)):
-        for row in rows:
-            key, values = _contribution(row, sign)
-            acc = daily[key]
-            for i, v in enumerate(values):
-                acc[i] += v
-    monthly: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    org_monthly: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    per_alg: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
-    for (alg, day, phase, factor), values in daily.items():
-        for target, key in (
-            (monthly, (alg, day[:7], phase, factor)),
-            (org_monthly, (day[:7], phase, factor)),
-            (per_alg, (alg, factor)),
-        ):
-            acc = target[key]
-            for i, v in enumerate(values):
-                acc[i] += v
-    _upsert_agg(conn, agg_daily, ("algorithm", "day", "phase"), org_id, daily)
-    _upsert_agg(conn, agg_monthly, ("algorithm", "month", "phase"), org_id, monthly)
-    _upsert_agg(conn, agg_org_monthly, ("month", "phase"), org_id, org_monthly)
-    _upsert_agg(conn, agg_algorithm, ("algorithm",), org_id, per_alg)
-
-
-def _upsert_agg(
-    conn: Any,
-    table: Any,
-    names: tuple[str, ...],
-    org_id: int,
-    deltas: dict[tuple[str, ...], list[float]],
-) -> None:
-    sums = ("runs", "gaps", "energy_j", "duration_s")
-    values = [
-        {
-            "org_id": org_id,
-            **dict(zip((*names, "factor_key"), key, strict=True)),
-            **{
-                name: (int(x) if name in {"runs", "gaps"} else x)
-                for name, x in zip(sums, v, strict=True)
-            },
-        }
-        for key, v in deltas.items()
-        if any(v)
-    ]
-    if not values:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["org_id", *names, "factor_key"],
-        set_={c: table.c[c] + stmt.excluded[c] for c in sums},
-    )
-    for chunk in range(0, len(values), 1000):
-        conn.execute(stmt, values[chunk : chunk + 1000])
-
-
 def _factor_for(
     ctx: ServerContext, conn: Any, org: Organisation, algorithm: str | None, year: int
 ) -> str:
-    from algoprint.server.aggregates import algorithm_factor_description
-
     description = algorithm_factor_description(ctx, org, algorithm)
     return ctx.factors.ensure(conn, description, year)
 
@@ -306,8 +230,41 @@ def ingest_runs(
                 apply_deltas(conn, org.id, old_rows, new_rows)
 
             ctx.db.write(write, f"indexing {len(changed)} runs")
-            ctx.after_ingest(org, [i.record for i in changed])
+            after_ingest(ctx, org, [i.record for i in changed])
     return IngestOutcome(results)
+
+
+def after_ingest(ctx: ServerContext, org: Organisation, records: list[RunRecord]) -> None:
+    """Update the metrics and check the budgets after ``records`` were ingested. Never
+    raises: the runs are stored already; a failed check is logged."""
+    ctx.metrics.runs.labels(org.slug).inc(len(records))
+    touched: set[tuple[str, str]] = set()
+    keys: dict[tuple[str, int], str] = {}
+    for r in records:
+        alg, phase = r.algorithm or "", r.phase or ""
+        touched.add((alg, r.started_at[:7]))
+        if r.energy_j is None:
+            continue
+        if r.status.value == "running":
+            if r.duration_s > 0:
+                ctx.metrics.power.labels(org.slug, alg).set(r.energy_j / r.duration_s)
+            continue
+        with contextlib.suppress(KeyError):  # the run finished: no longer running
+            ctx.metrics.power.remove(org.slug, alg)
+        ctx.metrics.energy.labels(org.slug, alg, phase).inc(r.energy_j)
+        year = int(r.started_at[:4])
+        key = keys.get((alg, year)) or keys.setdefault(
+            (alg, year), factor_key(algorithm_factor_description(ctx, org, alg), year)
+        )
+        per_j = ctx.factor_per_joule.get(key)
+        if per_j is None:
+            per_j = ctx.refresh_factor_cache().get(key)
+        if per_j is not None:
+            ctx.metrics.co2e.labels(org.slug, alg, phase).inc(r.energy_j * per_j)
+    try:
+        check_budgets(ctx, org, touched)
+    except Exception:
+        logging.getLogger("algoprint.server").exception("checking budgets failed")
 
 
 def _ids_in(ctx: ServerContext, ids: list[str]) -> ColumnElement[bool]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import threading
@@ -247,7 +248,8 @@ def _post(target: ServerTarget, body: bytes, timeout_s: float) -> tuple[int, dic
         except ValueError:
             payload = {}
         return e.code, payload if isinstance(payload, dict) else {}
-    except (OSError, ValueError) as e:  # URLError, timeouts, resets, bad JSON
+    except (OSError, ValueError, http.client.HTTPException) as e:
+        # URLError, timeouts, resets, bad JSON, an answer cut short (server killed mid-reply)
         raise _Stop(f"cannot reach {target.url}: {getattr(e, 'reason', e)}") from None
 
 
