@@ -183,9 +183,10 @@ def interval(
         return na(lang)
     reference = value if value else max(abs(low or 0.0), abs(high or 0.0))
     factor, unit = scale_factor(reference, kind)
-    text = _small(value * factor, unit, lang, plain=False) or (
-        f"{number(value * factor, lang)} {unit}"
-    )
+    small = _small(value * factor, unit, lang, plain=False)
+    if small is not None:
+        return small  # an interval of figures below the table floor says nothing readable
+    text = f"{number(value * factor, lang)} {unit}"
     if low is None or high is None:
         return text
     return f"{text} ({number(low * factor, lang)}–{number(high * factor, lang)})"
