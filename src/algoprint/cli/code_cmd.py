@@ -22,6 +22,13 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
 @click.command("profile", context_settings={"allow_interspersed_args": False})
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Write a flame graph here.")
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True)
+@click.option(
+    "--scope",
+    type=click.Choice(["process", "machine"]),
+    default="process",
+    show_default=True,
+    help="Rank by the process's CPU time (process) or machine-scope energy over wall time.",
+)
 @click.option("--algorithm", "-a", metavar="SLUG", help="Store the profile as owk-05 evidence.")
 @db_option
 @json_option
@@ -29,6 +36,7 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
 def profile_cmd(
     html: str | None,
     top: int,
+    scope: str,
     algorithm: str | None,
     db: str | None,
     as_json: bool,
@@ -48,6 +56,7 @@ def profile_cmd(
     result = profile_command(
         list(command),
         out_html=html,
+        scope=scope,
         algorithm=algorithm,
         store=_store_for(algorithm, db),
     )
