@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import pickle
+import resource
 import subprocess
 import time
 import warnings
@@ -62,6 +63,9 @@ class Window:
     duration_s: float
     run_id: str
     note: str | None = None
+    methods: tuple[str, ...] = ()
+    cpu_s: float | None = None
+    """CPU time of a command's child processes (s); ``None`` for in-process windows."""
 
 
 class BudgetExceeded(Exception):
@@ -116,6 +120,7 @@ class Measurer:
         self.windows = 0
         self.gaps: list[str] = []
         self.run_ids: list[str] = []
+        self.methods: set[str] = set()
 
     def _tracker(self, label: str, pids: Sequence[int] | None = None) -> Any:
         from algoprint.tracking import Tracker
@@ -145,7 +150,13 @@ class Measurer:
             self.spent_j += record.measured_energy_j
         else:
             self.spent_j += record.energy_j
-        return Window(record.energy_j, _uncertainty(record), record.duration_s, record.run_id, note)
+        methods = tuple(
+            sorted({str(c.method) for c in record.components if c.energy_j is not None})
+        )
+        self.methods.update(methods)
+        return Window(
+            record.energy_j, _uncertainty(record), record.duration_s, record.run_id, note, methods
+        )
 
     @contextlib.contextmanager
     def window(self, label: str) -> Iterator[list[Window]]:
@@ -174,6 +185,7 @@ class Measurer:
         self.check_budget()
         tracker = self._tracker(label, pids=())
         tracker.start()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             child = subprocess.Popen(
                 list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -193,7 +205,10 @@ class Measurer:
             record = tracker.stop(exit_code=124)
             return self._finish(label, record), stdout, 124, "timed out"
         record = tracker.stop(exit_code=child.returncode)
-        return self._finish(label, record), stdout, child.returncode, stderr[-500:]
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        window = self._finish(label, record)
+        window.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return window, stdout, child.returncode, stderr[-500:]
 
 
 @dataclass(slots=True)
@@ -211,6 +226,11 @@ class Evaluation:
         uncertainty_rel: relative uncertainty of the energies (the larger of fit/predict).
         model_size_bytes: size of the pickled fitted model.
         train_rows: mean number of training rows per fit.
+        fit_cpu_s: process CPU time (s) of each fit, one per fold (the deciding metric where
+            energy is modelled, :mod:`algoprint.advice._decide`).
+        inference_cpu_s_per_1000: process CPU time (s) of 1,000 predictions.
+        errors_target_units: regression only: root-mean-square error per fold, in the
+            target's own unit.
         warnings: warnings the estimator raised (convergence, ...), deduplicated.
         notes: anything else to say (energy gaps, command output).
     """
@@ -226,6 +246,9 @@ class Evaluation:
     uncertainty_rel: float | None = None
     model_size_bytes: int | None = None
     train_rows: float | None = None
+    fit_cpu_s: list[float] = field(default_factory=list)
+    inference_cpu_s_per_1000: float | None = None
+    errors_target_units: list[float] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -262,6 +285,13 @@ class Evaluation:
             "energy_uncertainty_rel": self.uncertainty_rel,
             "model_size_bytes": self.model_size_bytes,
             "train_rows": self.train_rows,
+            "fit_cpu_s": list(self.fit_cpu_s),
+            "inference_cpu_s_per_1000": self.inference_cpu_s_per_1000,
+            "rmse_target_units": (
+                sum(self.errors_target_units) / len(self.errors_target_units)
+                if self.errors_target_units
+                else None
+            ),
             "warnings": list(self.warnings),
             "notes": list(self.notes),
         }
@@ -280,11 +310,15 @@ def evaluate_estimator(
     folds: Sequence[tuple[Any, Any]],
     scorer: Any,
     measurer: Measurer,
+    serving_batch: int | None = None,
+    regression: bool = False,
 ) -> Evaluation:
     """Cross-validate one estimator candidate, measuring its fits and predict passes.
 
     A candidate that raises while fitting, predicting or scoring is reported as ``failed``
-    with the error, and the analysis goes on.
+    with the error, and the analysis goes on. Each fit's process CPU time is recorded (the
+    deciding metric where energy is modelled). ``serving_batch`` predicts in batches of that
+    many rows, as the model will be served (1: one row at a time); default: the whole fold.
 
     Raises:
         BudgetExceeded: the energy budget was reached before a window (the caller stops).
@@ -295,27 +329,37 @@ def evaluate_estimator(
     # Slice the folds before measuring, so the windows hold only fit and predict.
     train_sets = [(X[tr], y[tr]) for tr, _ in folds]
     test_sets = [(X[te], y[te]) for _, te in folds]
+    batch = serving_batch or max(len(te) for _, te in folds)
     try:
         with warnings.catch_warnings(record=True) as caught_list:
             warnings.simplefilter("always")
             with measurer.window(f"{candidate.name}:fit") as fit_w:
                 for X_train, y_train in train_sets:
+                    cpu0_s = time.process_time()
                     model = candidate.build()
                     model.fit(X_train, y_train)
+                    ev.fit_cpu_s.append(time.process_time() - cpu0_s)
                     models.append(model)
             with measurer.window(f"{candidate.name}:predict") as pred_w:
                 n_pred = 0
-                started = time.monotonic()
+                started, cpu0_s = time.monotonic(), time.process_time()
                 for _ in range(MAX_PREDICT_REPEATS):
                     for model, (X_test, _) in zip(models, test_sets, strict=True):
-                        model.predict(X_test)
+                        for lo in range(0, len(X_test), batch):
+                            model.predict(X_test[lo : lo + batch])
                         n_pred += len(X_test)
                     if time.monotonic() - started >= MIN_PREDICT_S:
                         break
+                pred_cpu_s = time.process_time() - cpu0_s
             ev.scores = [
                 float(scorer(model, X_test, y_test))
                 for model, (X_test, y_test) in zip(models, test_sets, strict=True)
             ]
+            if regression:
+                ev.errors_target_units = [
+                    _rmse(model.predict(X_test), y_test)
+                    for model, (X_test, y_test) in zip(models, test_sets, strict=True)
+                ]
             caught = list(caught_list)
     except BudgetExceeded:
         raise
@@ -331,6 +375,7 @@ def evaluate_estimator(
     if pred.energy_j is not None and n_pred:
         ev.inference_j_per_1000 = pred.energy_j / n_pred * 1000
     ev.latency_s = pred.duration_s / n_pred if n_pred else None
+    ev.inference_cpu_s_per_1000 = pred_cpu_s / n_pred * 1000 if n_pred else None
     ev.uncertainty_rel = _max(fit.uncertainty_rel, pred.uncertainty_rel)
     ev.notes.extend(n for n in (fit.note, pred.note) if n)
     ev.train_rows = sum(len(tr) for tr, _ in folds) / k
@@ -339,6 +384,13 @@ def evaluate_estimator(
     except Exception as e:  # an unpicklable model: size unknown, say why
         ev.notes.append(f"model size unknown: cannot pickle ({type(e).__name__})")
     return ev
+
+
+def _rmse(predicted: Any, actual: Any) -> float:
+    import numpy as np
+
+    diff = np.asarray(predicted, dtype=np.float64) - np.asarray(actual, dtype=np.float64)
+    return float(np.sqrt(np.mean(diff**2)))
 
 
 def _json_line(stdout: str, key: str) -> dict[str, Any] | None:
@@ -384,6 +436,8 @@ def evaluate_command(candidate: Any, measurer: Measurer, *, timeout_s: float | N
         return ev
     ev.fit_energy_j = window.energy_j
     ev.fit_duration_s = window.duration_s
+    if window.cpu_s is not None:
+        ev.fit_cpu_s = [window.cpu_s]
     ev.uncertainty_rel = window.uncertainty_rel
     if window.note:
         ev.notes.append(window.note)
@@ -399,6 +453,8 @@ def evaluate_command(candidate: Any, measurer: Measurer, *, timeout_s: float | N
         if n > 0 and pw.energy_j is not None:
             ev.inference_j_per_1000 = pw.energy_j / n * 1000
             ev.latency_s = pw.duration_s / n
+            if pw.cpu_s is not None:
+                ev.inference_cpu_s_per_1000 = pw.cpu_s / n * 1000
             ev.uncertainty_rel = _max(ev.uncertainty_rel, pw.uncertainty_rel)
         else:
             ev.notes.append('predict_command gave no {"predictions": N} line: inference unknown')

@@ -213,6 +213,7 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     for c in doc["candidates"]:
         if c["stage"] in {"failed", "discarded", "not-evaluated"} and c.get("reason"):
             lines.append(f"- {c['name']}: {c['reason']}")
+    lines.extend(_simplicity_notes(doc, nl))
     lines.extend(_location_lines(doc, nl))
     own = doc.get("own_footprint") or {}
     co2 = _co2(own.get("impacts") or {}, lang)
@@ -224,12 +225,85 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
         )
         + (f" ({co2})." if co2 else ".")
     )
+    lines.extend(_payback_lines(doc.get("saving") or {}, nl, lang))
     if doc.get("stopped_early"):
         lines.append(
             ("Gestopt: het energiebudget was op " if nl else "Stopped early: ")
             + f"({doc.get('stop_reason')})."
         )
     return lines
+
+
+def _simplicity_notes(doc: dict[str, Any], nl: bool) -> list[str]:
+    """The deciding metric, the data's preparation and warnings, screening and threads."""
+    lines: list[str] = []
+    basis = doc.get("decided_on") or {}
+    if basis:
+        what = {
+            "cpu": ("CPU-tijd van het proces", "process CPU time"),
+            "energy": ("energie", "energy"),
+        }.get(basis.get("metric", ""), (basis.get("metric"), basis.get("metric")))
+        lines.append(
+            f"Beslist op: {what[0]} ({basis.get('reason')})."
+            if nl
+            else f"Decided on: {what[1]} ({basis.get('reason')})."
+        )
+    data = doc.get("dataset") or {}
+    if data.get("encoded_columns"):
+        cols = ", ".join(data["encoded_columns"])
+        lines.append(
+            f"One-hot gecodeerde kolommen: {cols}." if nl else f"One-hot encoded columns: {cols}."
+        )
+    if data.get("missing_columns"):
+        cols = ", ".join(data["missing_columns"][:10])
+        lines.append(
+            f"Ontbrekende waarden in {cols}: binnen elke fold aangevuld met de mediaan."
+            if nl
+            else f"Missing values in {cols}: imputed with the median inside each fold."
+        )
+    lines.extend(f"{'Let op' if nl else 'Warning'}: {w}" for w in data.get("warnings") or [])
+    lines.extend(f"{'Opmerking' if nl else 'Note'}: {n}" for n in doc.get("notes") or [])
+    threads = doc.get("threads") or {}
+    if threads.get("limit"):
+        lines.append(
+            f"Rekenthreads tijdens de metingen: {threads['limit']} (vastgezet)."
+            if nl
+            else f"Compute threads during the measurements: {threads['limit']} (pinned)."
+        )
+    if doc.get("serving_batch"):
+        lines.append(
+            f"Voorspellingen gemeten in batches van {doc['serving_batch']} rij(en)."
+            if nl
+            else f"Predictions measured in batches of {doc['serving_batch']} row(s)."
+        )
+    return lines
+
+
+def _payback_lines(saving: dict[str, Any], nl: bool, lang: str) -> list[str]:
+    """The analysis's payback against the yearly saving."""
+    verdict, years = saving.get("payback"), saving.get("payback_years")
+    if verdict == "negligible":
+        return [
+            "De energie van deze analyse is verwaarloosbaar: binnen een dag terugverdiend."
+            if nl
+            else "This analysis's own energy is negligible: the saving repays it within a day."
+        ]
+    if verdict == "pays back" and years is not None:
+        days = _num(years * 365.25, 0, lang)
+        return [
+            f"De analyse verdient haar eigen energie terug in {days} dagen."
+            if nl
+            else f"The analysis repays its own energy in {days} days."
+        ]
+    if verdict == "does not pay back":
+        return [
+            "De besparing is verwaarloosbaar: ze verdient de energie van deze analyse niet "
+            "binnen 10 jaar terug."
+            if nl
+            else "The saving is negligible: it does not repay this analysis's own energy "
+            "within 10 years."
+        ]
+    return []
 
 
 # -- dat-09 -----------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ from algoprint.advice.simplicity import make_folds, make_scorer
 from algoprint.errors import InputError
 from algoprint.records import AnalysisRecord
 
+LINEAR_BASELINES = ("logistic", "linear")
+"""The default model of the data analysis: the linear baseline of the task."""
+
 __all__ = ["STORAGE_FACTORS", "DataResult", "run_data_minimisation"]
 
 DEFAULT_FRACTIONS = (0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -430,7 +433,7 @@ def run_data_minimisation(
         task = task or detect_task(data.y)
         metric_name, scorer = make_scorer(metric, task, data.y)
         if model is None:
-            chosen = baselines(task, seed=seed)[1]
+            chosen = next(c for c in baselines(task, seed=seed) if c.name in LINEAR_BASELINES)
         elif isinstance(model, str):
             chosen = parse_candidate(model)
         else:
