@@ -113,12 +113,12 @@ def decision_cost(
     infer = ev.inference_cpu_s_per_1000
     if infer is None:
         return None
+    passes = ev.inference_cpu_passes_s
+    infer_rel = cost_from_samples(passes).uncertainty_rel if passes else MIN_REL_UNCERTAINTY
     train_part = fit.value * trainings
     infer_part = infer * preds / 1000.0
     value = train_part + infer_part
-    spread = (
-        (fit.uncertainty_rel * train_part) ** 2 + (MIN_REL_UNCERTAINTY * infer_part) ** 2
-    ) ** 0.5
+    spread = ((fit.uncertainty_rel * train_part) ** 2 + (infer_rel * infer_part) ** 2) ** 0.5
     return Cost(value, max(MIN_REL_UNCERTAINTY, spread / value if value > 0 else 1.0))
 
 

@@ -20,14 +20,17 @@ documents the rules; in short:
   least two candidates besides the baselines), candidates are first screened on a subsample
   with fewer folds; a non-baseline that is clearly dominated (worse than another by more than
   the tolerance plus twice the standard error of the paired fold-score differences, *and*
-  costlier beyond the uncertainty) is not cross-validated in full. An energy budget stops the
-  analysis between windows; the advice then rests on what was measured.
+  costlier beyond the uncertainty), or out of reach (below the best screened candidate by more
+  than that margin, so neither best nor within tolerance), is not cross-validated in full. An
+  energy budget stops the analysis between windows; the advice then rests on what was
+  measured.
 * **Threads**: BLAS/OpenMP pools are pinned (default one thread) and recorded.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -177,12 +180,14 @@ def _evaluate(
     timeout_s: float | None,
     serving_batch: int | None = None,
     regression: bool = False,
+    cpu_clock: Any = None,
 ) -> Evaluation:
     if c.kind == "command":
         return evaluate_command(c, m, timeout_s=timeout_s)
     return evaluate_estimator(
         c, data.X, data.y, folds=folds, scorer=scorer, measurer=m,
         serving_batch=serving_batch, regression=regression,
+        cpu_clock=cpu_clock or time.process_time,
     )  # fmt: skip
 
 
@@ -215,6 +220,32 @@ def _dominated(
                 f"{eb.mean:.4f} (margin {margin:.4f}) at a clearly higher cost "
                 f"({ca.value:.3g} vs {cb.value:.3g}, uncertainty included)"
             )
+    return None
+
+
+def _out_of_reach(
+    a: CandidateOutcome, others: Sequence[CandidateOutcome], tol: float
+) -> str | None:
+    """Why a non-baseline cannot come within ``tol`` of the best at screening, or None.
+
+    A candidate worse than the best screened one by more than the tolerance plus twice the
+    standard error of the paired differences can be neither the best nor within tolerance of
+    it, so it cannot be recommended, whatever its cost.
+    """
+    ea = a.screening
+    if a.candidate.kind == "baseline" or ea is None or ea.mean is None:
+        return None
+    scored = [o for o in others if o.screening and o.screening.mean is not None]
+    best = max(scored, key=lambda o: o.screening.mean or 0.0, default=None)  # type: ignore[union-attr]
+    if best is None or best is a or best.screening is None or best.screening.mean is None:
+        return None
+    margin = tol + 2 * _diff_se(ea, best.screening)
+    if best.screening.mean - ea.mean > margin:
+        return (
+            f"out of reach at screening: quality {ea.mean:.4f} vs the best "
+            f"{best.screening.mean:.4f} ({best.candidate.name}), more than the tolerance plus "
+            f"twice the standard error ({margin:.4f}) below it"
+        )
     return None
 
 
@@ -337,6 +368,8 @@ def run_simplicity(
             stop_reason = _stages(
                 outcomes, data, task=task, scorer=scorer, measurer=measurer,
                 full_folds=full_folds, tol=base_tol, screen=not skip,
+                reach=tolerance is not None or not metric_name.startswith("neg_"),
+                cpu_clock=time.process_time,  # counts joblib/OpenMP workers too
                 screen_fraction=screen_fraction, screen_folds=screen_folds, seed=seed,
                 timeout_s=command_timeout_s, yearly=yearly_predictions,
                 retrains=retrains_per_year, serving_batch=serving_batch,
@@ -371,6 +404,8 @@ def _stages(
     yearly: float | None,
     retrains: float | None,
     serving_batch: int | None = None,
+    reach: bool = True,
+    cpu_clock: Any = None,
 ) -> str | None:
     """Screening then full CV; returns why it stopped early, or None."""
     regression = task == "regression"
@@ -388,13 +423,15 @@ def _stages(
                     continue  # a command is run once, in full
                 o.screening = _evaluate(
                     o.candidate, data, sfolds, scorer=scorer, m=measurer, timeout_s=timeout_s,
-                    serving_batch=serving_batch, regression=regression,
+                    serving_batch=serving_batch, regression=regression, cpu_clock=cpu_clock,
                 )  # fmt: skip
                 if o.screening.status == "failed":
                     o.stage, o.reason = "failed", o.screening.error
             for o in outcomes:
                 if o.stage == "pending":
-                    why = _dominated(o, outcomes, tol, cost)
+                    why = _dominated(o, outcomes, tol, cost) or (
+                        _out_of_reach(o, outcomes, tol) if reach else None
+                    )
                     if why:
                         o.stage, o.reason = "discarded", why
         for o in outcomes:
@@ -402,7 +439,7 @@ def _stages(
                 continue
             o.full = _evaluate(
                 o.candidate, data, full_folds, scorer=scorer, m=measurer, timeout_s=timeout_s,
-                serving_batch=serving_batch, regression=regression,
+                serving_batch=serving_batch, regression=regression, cpu_clock=cpu_clock,
             )  # fmt: skip
             if o.full.status == "failed":
                 o.stage, o.reason = "failed", o.full.error
