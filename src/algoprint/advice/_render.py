@@ -424,10 +424,57 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
             )
         )
     lines.extend(_location_lines(doc, nl))
+    lines.extend(_data_rule_lines(doc, nl, lang))
     own = doc.get("own_footprint") or {}
     lines.append(
         f"Deze analyse gebruikte zelf {fmt_energy(own.get('energy_j'), lang)}."
         if nl
         else f"This analysis itself used {fmt_energy(own.get('energy_j'), lang)}."
     )
+    return lines
+
+
+def _data_rule_lines(doc: dict[str, Any], nl: bool, lang: str) -> list[str]:
+    """Duplicates removed, no-signal columns, the combined point, tolerance, training saving."""
+    lines: list[str] = []
+    removed = (doc.get("duplicates") or {}).get("removed_before_curve")
+    if removed:
+        lines.append(
+            f"{removed} dubbele rijen zijn vóór de leercurve verwijderd (anders lekken ze tussen "
+            "de folds). Advies: verwijder ze ook uit de data."
+            if nl
+            else f"{removed} duplicate rows were removed before the learning curve (copies "
+            "leak across folds). Advice: remove them from the data too."
+        )
+    curve = doc.get("learning_curve") or {}
+    if curve.get("tolerance_note"):
+        lines.append(("Let op: " if nl else "Note: ") + curve["tolerance_note"] + ".")
+    noise = ((doc.get("features") or {}).get("no_signal") or {}).get("columns")
+    if noise:
+        cols = ", ".join(noise[:15])
+        lines.append(
+            f"Kolommen zonder signaal (niet beter dan willekeurige kolommen): {cols}."
+            if nl
+            else f"Columns with no signal (no better than random probe columns): {cols}."
+        )
+    combined = curve.get("combined")
+    if combined and not combined.get("validated"):
+        lines.append(
+            "Minder rijen én minder kolommen samen haalden de kwaliteit niet: alleen de grootste "
+            "enkele vermindering telt."
+            if nl
+            else "Fewer rows and fewer columns together missed the quality: only the larger "
+            "single reduction is claimed."
+        )
+    saving = curve.get("training_saving") or {}
+    per = saving.get("per_retrain_j")
+    if per is not None and per > 0:
+        year = saving.get("per_year_j")
+        lines.append(
+            f"Training op de geadviseerde data bespaart {fmt_energy(per, lang)} per training"
+            + (f", {fmt_energy(year, lang)} per jaar." if year is not None else ".")
+            if nl
+            else f"Training on the advised data saves {fmt_energy(per, lang)} per retrain"
+            + (f", {fmt_energy(year, lang)} a year." if year is not None else ".")
+        )
     return lines

@@ -264,6 +264,12 @@ def _fractions(ctx: click.Context, param: click.Parameter, value: str | None) ->
     metavar="KWH",
     help="Your own storage energy factor.",
 )
+@click.option(
+    "--retrains-per-year",
+    type=click.FloatRange(min=0),
+    metavar="N",
+    help="Retrainings a year (for the yearly training-energy saving).",
+)
 @_common
 def data(dataset: str, **o: Any) -> None:
     """dat-09: how much data does the model need? Learning curve, features, duplicates, storage.
@@ -291,6 +297,7 @@ def data(dataset: str, **o: Any) -> None:
         location=profile,
         budget_j=o["budget_j"],
         encode=o["encode"],
+        retrains_per_year=o["retrains_per_year"],
         seed=o["seed"],
         settings=settings,
         algorithm=o["algorithm"],
