@@ -7,6 +7,8 @@
   the machine; expected "no clear difference" every time.
 * **sleep vs hot loop**: ``profile`` of a 0.4 s sleep then a 0.15 s CPU loop; expected the hot
   loop ranked first at process scope (the default) every time.
+* ``--simplicity N``: ``advise simplicity`` N times on breast cancer and wine (baselines only);
+  the recommendation should be the same every time.
 
 Energy comes from the machine's meters (on a machine without counters: the CPU model, so the
 rule decides on process CPU time). Prints the share of repeats with the expected answer.
@@ -47,7 +49,10 @@ def hot_loop() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--simplicity", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
+    if args.simplicity:
+        return _simplicity(args.simplicity)
     import logging
 
     logging.getLogger("algoprint").setLevel(logging.ERROR)
@@ -75,6 +80,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"known 2x (expected 'B uses more'): {dict(twice)} of {n}")
     print(f"A/A under a busy co-tenant (expected 'no clear difference'): {dict(same)} of {n}")
     print(f"sleep vs hot loop, top function at process scope (expected hot_loop): {dict(ranked)}")
+    return 0
+
+
+def _simplicity(n: int) -> int:
+    import logging
+    import warnings
+
+    from sklearn.datasets import load_breast_cancer, load_wine
+
+    from algoprint.advice.simplicity import run_simplicity
+
+    warnings.simplefilter("ignore")
+    logging.getLogger("algoprint").setLevel(logging.ERROR)
+    for name, loader in (("cancer", load_breast_cancer), ("wine", load_wine)):
+        data = loader(return_X_y=True)
+        picks: Counter[str] = Counter()
+        for _ in range(n):
+            picks[run_simplicity(data, yearly_predictions=1e6).recommended or "none"] += 1
+        print(f"advise simplicity on {name}: recommendations over {n} runs: {dict(picks)}")
     return 0
 
 
