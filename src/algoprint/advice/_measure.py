@@ -121,6 +121,27 @@ class Measurer:
         self.gaps: list[str] = []
         self.run_ids: list[str] = []
         self.methods: set[str] = set()
+        self.whole_energy: Callable[[], float | None] | None = None
+        """Energy (J) of the whole analysis so far (set by :meth:`count_whole`), so the budget
+        also counts loading, preparation and everything between the measured windows."""
+
+    def count_whole(self, tracker: Any) -> None:
+        """Count the budget on ``tracker`` (the analysis's own run, started) as a whole."""
+        try:
+            start = tracker.snapshot()
+        except Exception:  # no snapshot: the budget counts the windows only
+            return
+
+        def so_far() -> float | None:
+            from algoprint.tracking.summary import summarise, window
+
+            try:
+                items = list(window(start, tracker.snapshot()))
+                return summarise(items, scope=tracker.settings.scope).energy_j
+            except Exception:
+                return None
+
+        self.whole_energy = so_far
 
     def _tracker(self, label: str, pids: Sequence[int] | None = None) -> Any:
         from algoprint.tracking import Tracker
@@ -136,9 +157,17 @@ class Measurer:
         )
 
     def check_budget(self) -> None:
-        """Raise :class:`BudgetExceeded` when the budget is spent."""
-        if self.budget_j is not None and self.spent_j >= self.budget_j:
-            raise BudgetExceeded(self.spent_j, self.budget_j)
+        """Raise :class:`BudgetExceeded` when the budget is spent (the whole analysis so far,
+        when :meth:`count_whole` was called, else the measured windows)."""
+        if self.budget_j is None:
+            return
+        spent = self.spent_j
+        if self.whole_energy is not None:
+            whole = self.whole_energy()
+            if whole is not None:
+                spent = max(spent, whole)
+        if spent >= self.budget_j:
+            raise BudgetExceeded(spent, self.budget_j)
 
     def _finish(self, label: str, record: RunRecord) -> Window:
         self.windows += 1

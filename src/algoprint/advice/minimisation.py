@@ -362,6 +362,8 @@ def run_data_minimisation(
         tags={"analysis": "data-minimisation"},
     )
     own_tracker.start()
+    if budget_j is not None:
+        measurer.count_whole(own_tracker)
     stop_reason = None
     curve: dict[str, Any] = {"points": [], "smallest_fraction": None}
     feats: dict[str, Any] = {"points": [], "smallest_k": None}

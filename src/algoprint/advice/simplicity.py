@@ -335,6 +335,8 @@ def run_simplicity(
         tags={"analysis": "simplicity"},
     )
     own_tracker.start()
+    if budget_j is not None:
+        measurer.count_whole(own_tracker)
     try:
         data = (
             dataset
