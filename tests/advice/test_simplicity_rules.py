@@ -55,6 +55,7 @@ def test_missing_values_are_imputed_inside_the_folds(
         meters=meters,
         settings=settings,
     )
+    assert result.notes[0].startswith("plan: 8 candidates (7 baselines), no screening")
     knn = result.outcome("KNeighborsClassifier")
     assert knn.stage == "full"
     # Imputation and scaling are pipeline steps, fitted inside each fold.

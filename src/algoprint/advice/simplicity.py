@@ -170,6 +170,29 @@ def screening_plan(data: Dataset, outcomes: Sequence[CandidateOutcome], fraction
     return ""
 
 
+def describe_plan(
+    data: Dataset,
+    outcomes: Sequence[CandidateOutcome],
+    *,
+    folds: int,
+    fraction: float,
+    screen_folds: int,
+    skip: str,
+) -> str:
+    """What the analysis will run, in one sentence (its cost grows with the fits listed)."""
+    n = len(outcomes)
+    base = sum(1 for o in outcomes if o.candidate.kind == "baseline")
+    full = f"up to {n} × {folds} fits on {data.n_rows:,} rows"
+    if skip:
+        return f"plan: {n} candidates ({base} baselines), no screening; {full}"
+    m = round(data.n_rows * fraction)
+    screened = sum(1 for o in outcomes if o.candidate.kind != "command")
+    return (
+        f"plan: {n} candidates ({base} baselines); screening {screened} × {screen_folds} fits "
+        f"on {m:,} rows, then {full} (fewer when screening drops candidates)"
+    )
+
+
 def _evaluate(
     c: Candidate,
     data: Dataset,
@@ -273,6 +296,7 @@ def run_simplicity(
     threads: int | None = 1,
     seed: int = 0,
     command_timeout_s: float | None = 3600.0,
+    on_plan: Any = None,
     meters: MetersFactory | None = None,
     settings: Any = None,
     algorithm: str | None = None,
@@ -305,6 +329,8 @@ def run_simplicity(
         threads: BLAS/OpenMP threads during the measurements (``None``: leave them alone).
         seed: random seed for folds and subsamples.
         command_timeout_s: limit for each command candidate.
+        on_plan: called with one sentence saying what the analysis will run (fits, rows,
+            folds), before the first measurement (the CLI prints it first).
         meters: meter factory for every measured window (tests); default auto-detection.
         settings: tracking settings; default loaded from config.
         algorithm: slug recorded on the measured windows.
@@ -366,6 +392,12 @@ def run_simplicity(
         full_folds = make_folds(data.y, task, folds, seed)
         base_tol = tolerance if tolerance is not None else 0.01
         skip = screening_plan(data, outcomes, screen_fraction) if screen else "screening off"
+        plan = describe_plan(
+            data, outcomes, folds=folds, fraction=screen_fraction, screen_folds=screen_folds,
+            skip=skip,
+        )  # fmt: skip
+        if on_plan is not None:
+            on_plan(plan)
         with pinned_threads(threads) as thread_info:
             stop_reason = _stages(
                 outcomes, data, task=task, scorer=scorer, measurer=measurer,
@@ -378,7 +410,7 @@ def run_simplicity(
             )  # fmt: skip
     finally:
         own_record = own_tracker.stop()
-    notes = [skip] if skip and skip != "screening off" else []
+    notes = [plan, *([skip] if skip and skip != "screening off" else [])]
     return conclude(
         outcomes=outcomes, data=data, task=task, metric=metric_name, folds=folds,
         tolerance=tolerance, yearly_predictions=yearly_predictions,

@@ -217,6 +217,7 @@ def simplicity(dataset: str, **o: Any) -> None:
         encode=o["encode"],
         serving_batch=o["serving_batch"],
         threads=o["threads"],
+        on_plan=None if o["as_json"] else (lambda text: click.echo(text, err=True)),
         seed=o["seed"],
         settings=settings,
         algorithm=o["algorithm"],
