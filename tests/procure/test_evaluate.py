@@ -211,3 +211,18 @@ def test_implausible_erf_and_lifetime_score_nothing(tmp_path: Path) -> None:
     codes = {(f.code, f.field) for f in sup.flags}
     assert {("implausible", "erf"), ("implausible", "component_lifetime_years")} <= codes
     assert sup.question_scores.get("erf", 0.0) == 0.0
+
+
+def test_model_name_must_fit_the_parameter_count_and_methods_are_checked(tmp_path: Path) -> None:
+    answers = {
+        "supplier_name": "m",
+        "model_name": "gpt-4o-mini",  # 8-28 billion parameters in the EcoLogits catalogue
+        "model_params_b": "400",
+        "measurement_method": "guesswork",
+    }
+    rows = [dict(r, answer=answers.get(r["id"], "")) for r in blank_rows("ai-model")]
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"kind": "ai-model", "questions": rows}), encoding="utf-8")
+    codes = _flags(path)
+    assert ("inconsistent", "model_params_b") in codes
+    assert ("invalid-choice", "measurement_method") in codes

@@ -366,7 +366,7 @@ def _cross_checks(s: SupplierAnswers, kind: str, flag: _FlagFn, today: dt.date) 
                 f"dan een factor {CONSISTENCY_FACTOR:g} verschil): de antwoorden spreken "
                 "elkaar tegen.",
             )
-    bad |= _implausible_caps(s, flag)
+    bad |= _implausible_caps(s, flag) | _model_and_enums(s, flag)
     co2e, zone = _num(s, "co2e_location_kg"), s.value("grid_zone")
     if co2e is not None and kwh and isinstance(zone, str):
         from algoprint.impact import factors
@@ -393,6 +393,49 @@ def _cross_checks(s: SupplierAnswers, kind: str, flag: _FlagFn, today: dt.date) 
                     f"{co2e:g} kg location-based CO2e, maar {kwh:g} kWh op het net van {zone} "
                     f"({grid:.0f} g/kWh) geeft {expected:.3g} kg.",
                 )
+    return bad
+
+
+MEASUREMENT_METHODS = ("counter", "power-integration", "model", "allocation")
+"""The answers ``measurement_method`` accepts (the methods of the run record)."""
+
+
+def _model_and_enums(s: SupplierAnswers, flag: _FlagFn) -> set[str]:
+    """The model name against the declared parameter count, and the enumerations."""
+    bad: set[str] = set()
+    name, params = s.value("model_name"), _num(s, "model_params_b")
+    if isinstance(name, str) and name and params is not None and params > 0:
+        from algoprint.impact import factors
+
+        try:
+            m = factors.llm_model(name, None)
+        except ImpactError:
+            m = None
+        if m is not None and _outside(
+            params, m.total_params_b_min, m.total_params_b_max, CONSISTENCY_FACTOR
+        ):
+            bad.add("model_params_b")
+            flag(
+                "inconsistent",
+                "error",
+                "model_params_b",
+                f"{params:g} billion parameters, but {m.name} has "
+                f"{m.total_params_b_min:g}-{m.total_params_b_max:g} billion (EcoLogits "
+                "catalogue): the model name and the parameter count do not match.",
+                f"{params:g} miljard parameters, maar {m.name} heeft "
+                f"{m.total_params_b_min:g}-{m.total_params_b_max:g} miljard (EcoLogits-"
+                "catalogus): modelnaam en aantal parameters passen niet bij elkaar.",
+            )
+    method = s.value("measurement_method")
+    if isinstance(method, str) and method.strip().lower() not in MEASUREMENT_METHODS:
+        bad.add("measurement_method")
+        flag(
+            "invalid-choice",
+            "warning",
+            "measurement_method",
+            f"measurement_method {method!r} is not one of {', '.join(MEASUREMENT_METHODS)}.",
+            f"measurement_method {method!r} is niet een van {', '.join(MEASUREMENT_METHODS)}.",
+        )
     return bad
 
 
