@@ -128,11 +128,31 @@ def combined_point(
 def training_saving(
     full: dict[str, Any], reduced: dict[str, Any] | None, retrains: float | None, own_j: Any
 ) -> dict[str, Any]:
-    """The training energy saved per retrain and per year, and the analysis's payback."""
+    """The training energy saved per retrain and per year, and the analysis's payback.
+
+    The saving is claimed only when the reduced fit is *clearly* cheaper on the shared rule's
+    metric (:mod:`algoprint.advice._decide`: per-fold CPU time where energy is modelled);
+    otherwise ``per_retrain_j`` is 0 and ``decision`` says there is no clear difference.
+    """
+    from algoprint.advice._decide import Cost, choose_basis, clearly_less, cost_from_samples
+
     out: dict[str, Any] = {"per_retrain_j": None, "retrains_per_year": retrains,
                            "per_year_j": None, "payback_years": None}  # fmt: skip
     if reduced is None or full.get("fit_energy_j") is None or reduced.get("fit_energy_j") is None:
         return out
+    basis = choose_basis([*full.get("methods", []), *reduced.get("methods", [])])
+    if basis.metric == "cpu" and full.get("fit_cpu_s") and reduced.get("fit_cpu_s"):
+        a, b = cost_from_samples(reduced["fit_cpu_s"]), cost_from_samples(full["fit_cpu_s"])
+    else:
+        a = Cost(reduced["fit_energy_j"], reduced.get("uncertainty_rel") or 0.05)
+        b = Cost(full["fit_energy_j"], full.get("uncertainty_rel") or 0.05)
+    out["decided_on"] = basis.metric
+    if not clearly_less(a, b):
+        out["decision"] = "no clear difference"
+        out["per_retrain_j"] = 0.0
+        out["per_year_j"] = 0.0 if retrains is not None else None
+        return out
+    out["decision"] = "less"
     saved = full["fit_energy_j"] - reduced["fit_energy_j"]
     out["per_retrain_j"] = saved
     if retrains is not None:

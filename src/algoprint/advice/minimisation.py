@@ -24,6 +24,7 @@ scores, default tolerance 0.01 (1 percentage point).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,13 +168,16 @@ def _cv_point(ctx: _Ctx, X: Any, y: Any, label: str, fraction: float) -> dict[st
     rng = np.random.default_rng(ctx.seed)
     subs = [_subsample(tr, y, fraction, ctx.task, rng) for tr, _ in folds]
     models = []
+    cpu_s: list[float] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with measurer.window(label) as w:
                 for sub in subs:
+                    cpu0_s = time.process_time()
                     est = model.build()
                     est.fit(X[sub], y[sub])
+                    cpu_s.append(time.process_time() - cpu0_s)
                     models.append(est)
             scores = [
                 float(scorer(est, X[te], y[te])) for est, (_, te) in zip(models, folds, strict=True)
@@ -192,6 +196,8 @@ def _cv_point(ctx: _Ctx, X: Any, y: Any, label: str, fraction: float) -> dict[st
         "score_std": std,
         "fit_energy_j": None if w[0].energy_j is None else w[0].energy_j / k,
         "uncertainty_rel": w[0].uncertainty_rel,
+        "fit_cpu_s": cpu_s,
+        "methods": list(w[0].methods),
         "train_rows": sum(len(s) for s in subs) / k,
     }
 
