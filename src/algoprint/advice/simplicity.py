@@ -44,11 +44,11 @@ from algoprint.advice._measure import (
     ImpactCalculator,
     Measurer,
     MetersFactory,
-    evaluate_command,
     evaluate_estimator,
     resolve_profile,
     store_analysis,
 )
+from algoprint.advice._measure_command import evaluate_command
 from algoprint.advice._simplicity_result import (
     CandidateOutcome,
     SimplicityResult,
