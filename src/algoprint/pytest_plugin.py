@@ -19,7 +19,7 @@ import itertools
 import time
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -225,6 +225,15 @@ class _EnergyPlugin:
                 )  # fmt: skip
                 self.lines += ["", *gate.render_gate(report)]
                 fail = bool(report.regressions)
+                for v in report.regressions:
+                    e = v.estimate
+                    ratio = "" if e is None else f" ×{e.ratio:.3f} [{e.low:.3f}, {e.high:.3f}]"
+                    _report_failure(
+                        session,
+                        v.nodeid,
+                        f"energy regression in {report.metric}:{ratio}, beyond "
+                        f"{100 * report.threshold:.0f} % ({report.metric_reason})",
+                    )
                 if self.opts.algorithm is not None:
                     from algoprint.advice.code._persist import persist_analysis
 
@@ -238,6 +247,7 @@ class _EnergyPlugin:
                 self.lines.append(f"algoprint: baseline of {len(measurements)} tests in {path}")
         except AlgoprintError as e:
             self.lines.append(f"algoprint: error: {e}")
+            _report_failure(session, "", f"the energy gate could not run: {e}", when="setup")
             fail = True
         if fail and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -248,3 +258,26 @@ class _EnergyPlugin:
         terminalreporter.write_sep("-", "algoprint energy per test")
         for line in self.lines:
             terminalreporter.write_line(line)
+
+
+def _report_failure(
+    session: pytest.Session,
+    nodeid: str,
+    message: str,
+    when: Literal["setup", "call", "teardown"] = "call",
+) -> None:
+    """Report the gate's verdict as a test outcome, so pytest's own summary shows it.
+
+    ``when="call"`` counts as a failure (a regression), ``"setup"`` as an error (the gate
+    could not run). The item is ``<test>::algoprint-energy-gate``.
+    """
+    path = nodeid.split("::", 1)[0] or "algoprint"
+    report = pytest.TestReport(
+        nodeid=f"{nodeid}::algoprint-energy-gate" if nodeid else "algoprint-energy-gate",
+        location=(path, None, "algoprint energy gate"),
+        keywords={},
+        outcome="failed",
+        longrepr=f"algoprint: {message}",
+        when=when,
+    )
+    session.config.hook.pytest_runtest_logreport(report=report)

@@ -9,21 +9,28 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 
+def _burn(cpu_s: float) -> None:
+    end = time.process_time() + cpu_s
+    while time.process_time() < end:
+        pass
+
+
 class AlwaysMinority(ClassifierMixin, BaseEstimator):
-    """Predicts the rarest training class, slowly: clearly worse and costlier than a baseline."""
+    """Predicts the rarest training class after ``delay_s`` of CPU work: clearly worse and
+    costlier (in process CPU time too) than a baseline."""
 
     def __init__(self, delay_s: float = 0.05) -> None:
         self.delay_s = delay_s
 
     def fit(self, X: Any, y: Any) -> AlwaysMinority:
-        time.sleep(self.delay_s)
+        _burn(self.delay_s)
         values, counts = np.unique(y, return_counts=True)
         self.classes_ = values
         self.label_ = values[np.argmin(counts)]
         return self
 
     def predict(self, X: Any) -> Any:
-        time.sleep(self.delay_s)
+        _burn(self.delay_s)
         return np.full(len(X), self.label_)
 
 
@@ -48,12 +55,6 @@ def not_a_pair() -> str:
     return "oops"
 
 
-def _burn(cpu_s: float) -> None:
-    end = time.process_time() + cpu_s
-    while time.process_time() < end:
-        pass
-
-
 class BusyLogistic(ClassifierMixin, BaseEstimator):
     """The logistic baseline plus ``busy_s`` of CPU work per fit and per predict call: the same
     quality at a higher, known energy cost."""
@@ -62,12 +63,15 @@ class BusyLogistic(ClassifierMixin, BaseEstimator):
         self.busy_s = busy_s
 
     def fit(self, X: Any, y: Any) -> BusyLogistic:
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.linear_model import LogisticRegressionCV
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
+        from algoprint.advice._candidates import logistic_cv_params
+
         _burn(self.busy_s)
-        self.model_ = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X, y)
+        model = LogisticRegressionCV(**logistic_cv_params())  # as the "logistic" baseline
+        self.model_ = make_pipeline(StandardScaler(), model).fit(X, y)
         self.classes_ = self.model_.classes_
         return self
 

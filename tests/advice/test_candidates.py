@@ -14,21 +14,27 @@ from algoprint.advice._candidates import (
 )
 from algoprint.errors import InputError
 
+CLASSIFICATION = [
+    "majority", "one-rule", "logistic", "linear-svm", "tree-depth-3", "tree-depth-6",
+    "boosting-early-stop",
+]  # fmt: skip
+
 
 @pytest.mark.parametrize(
     ("task", "names"),
     [
-        ("classification", ["majority", "logistic", "tree-depth-3"]),
-        ("regression", ["mean", "linear", "tree-depth-3"]),
+        ("classification", CLASSIFICATION),
+        ("regression", ["mean", "linear", "tree-depth-3", "tree-depth-6", "boosting-early-stop"]),
     ],
 )
 def test_baselines_are_simple_and_ordered(task: str, names: list[str]) -> None:
     found = baselines(task)
     assert [c.name for c in found] == names
-    assert [c.rank for c in found] == [0, 1, 2]
-    tree = found[2].build()
+    assert [c.rank for c in found] == list(range(len(names)))
+    tree = next(c for c in found if c.name == "tree-depth-3").build()
     assert tree.max_depth == 3
-    assert "StandardScaler" in found[1].spec  # the linear model is scaled
+    linear = next(c for c in found if c.name in {"logistic", "linear"})
+    assert "StandardScaler" in linear.spec  # the linear model is scaled
 
 
 def test_parse_candidate_with_params() -> None:
@@ -99,7 +105,7 @@ def test_resolve_adds_baselines_and_makes_names_unique() -> None:
         candidates=["sklearn.tree.DecisionTreeClassifier", "sklearn.tree.DecisionTreeClassifier"],
     )
     names = [c.name for c in found]
-    assert names[:3] == ["majority", "logistic", "tree-depth-3"]
-    assert names[3:] == ["DecisionTreeClassifier", "DecisionTreeClassifier-2"]
+    assert names[:7] == CLASSIFICATION
+    assert names[7:] == ["DecisionTreeClassifier", "DecisionTreeClassifier-2"]
     with pytest.raises(InputError, match="no candidates"):
         resolve_candidates("classification", include_baselines=False)

@@ -30,31 +30,73 @@ def redundant() -> tuple[Any, Any]:
     return np.repeat(X[rows], 15, axis=0), np.repeat(y[rows], 15)
 
 
-def test_learning_curve_finds_a_fraction_below_full_data(
-    redundant: Any, meters: Any, settings: Any
-) -> None:
+@pytest.fixture(scope="module")
+def easy() -> tuple[Any, Any]:
+    """About 1,000 rows of a linear signal with a margin: a clear plateau at a small fraction."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(1600, 5))
+    X = X[np.abs(X[:, 0] + X[:, 1]) > 0.6]
+    return X, (X[:, 0] + X[:, 1] > 0).astype(int)
+
+
+def test_learning_curve_finds_a_plateau(easy: Any, meters: Any, settings: Any) -> None:
     result = run_data_minimisation(
-        redundant, folds=3, full_curve=True, features=False, meters=meters, settings=settings
+        easy, folds=3, full_curve=True, features=False, meters=meters, settings=settings
     )
     curve = result.learning_curve
-    assert curve["smallest_fraction"] < 1.0
+    assert curve["smallest_fraction"] <= 0.2
     fractions = [p["fraction"] for p in curve["points"]]
     assert fractions == [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0]  # full curve: every point
     assert all(p["fit_energy_j"] > 0 for p in curve["points"])
-    assert result.duplicates["exact_share"] == pytest.approx(14 / 15)
+    # A plateau: every fraction from the advised one up is within tolerance.
+    full = curve["points"][-1]["score_mean"]
+    for p in curve["points"]:
+        if p["fraction"] >= curve["smallest_fraction"]:
+            assert p["score_mean"] >= full - result.tolerance - 1e-12
     assert result.model["default"] and result.model["name"] == "logistic"
 
 
-def test_frugal_curve_stops_at_the_first_adequate_fraction(
+def test_duplicates_are_removed_before_the_curve(
     redundant: Any, meters: Any, settings: Any
 ) -> None:
     result = run_data_minimisation(
-        redundant, folds=3, fractions=(0.1, 0.5), features=False, meters=meters, settings=settings
+        redundant, folds=3, fractions=(0.5,), features=False, meters=meters, settings=settings
     )
+    assert result.duplicates["exact_share"] == pytest.approx(14 / 15)
+    # 900 rows, 60 distinct: the curve runs on the 60 (copies would leak across folds).
+    assert result.duplicates["removed_before_curve"] == 840
+    assert result.learning_curve["points"][-1]["train_rows"] == pytest.approx(40.0)
+    assert "840" in "\n".join(result.render("en"))
+
+
+def test_frugal_curve_measures_largest_first(easy: Any, meters: Any, settings: Any) -> None:
+    result = run_data_minimisation(
+        easy, folds=3, fractions=(0.1, 0.5), features=False, retrains_per_year=12,
+        meters=meters, settings=settings,
+    )  # fmt: skip
     curve = result.learning_curve
     assert curve["smallest_fraction"] == 0.1
-    assert curve["skipped"] == [0.5]
-    assert [p["fraction"] for p in curve["points"]] == [0.1, 1.0]
+    assert [p["fraction"] for p in curve["points"]] == [0.1, 0.5, 1.0]
+    saving = curve["training_saving"]
+    assert saving["per_retrain_j"] is not None and saving["retrains_per_year"] == 12
+    assert saving["per_year_j"] == pytest.approx(saving["per_retrain_j"] * 12)
+
+
+def test_noise_columns_are_named_and_the_combined_point_validated(
+    meters: Any, settings: Any
+) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1600, 8))
+    X = X[np.abs(X[:, 0] + X[:, 1]) > 0.6]  # a margin: a small fraction suffices
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)  # x2..x7 are noise
+    result = run_data_minimisation(
+        (X, y), folds=3, fractions=(0.2,), meters=meters, settings=settings
+    )
+    noise = set(result.features["no_signal"]["columns"])
+    assert noise <= {f"x{i}" for i in range(2, 8)} and len(noise) >= 4
+    combined = result.learning_curve["combined"]
+    assert combined["validated"] and combined["k"] == 2
+    assert result.storage["kept_share"] == pytest.approx(0.2 * 2 / 8)
 
 
 def test_feature_reduction_finds_the_informative_features(meters: Any, settings: Any) -> None:

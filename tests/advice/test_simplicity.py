@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from algoprint.advice._candidates import Candidate
+from algoprint.advice._decide import Cost
 from algoprint.advice._measure import Evaluation, store_analysis
 from algoprint.advice.simplicity import (
     CandidateOutcome,
@@ -22,6 +23,8 @@ from algoprint.advice.simplicity import (
 from algoprint.errors import InputError
 from tests.advice.conftest import FakeStore, constant_meters, isolated_settings, wall_meters
 
+LINEAR = {"logistic", "linear-svm"}
+"""The linear baselines: tuned logistic regression and a linear SVM (either may be cheapest)."""
 FOREST = "sklearn.ensemble.RandomForestClassifier(n_estimators=30, random_state=0)"
 
 
@@ -46,7 +49,7 @@ def test_linear_model_is_recommended_when_it_matches_the_forest(
     result = cancer_result
     assert result.task == "classification"
     assert result.metric == "accuracy"
-    assert result.recommended == "logistic"
+    assert result.recommended in LINEAR
     forest = result.outcome("RandomForestClassifier")
     logistic = result.outcome("logistic")
     busy = result.outcome("BusyLogistic")
@@ -73,14 +76,15 @@ def test_forest_is_recommended_when_linear_is_far_worse(
         meters=meters,
         settings=settings,
     )
-    assert result.recommended == "RandomForestClassifier"
-    assert result.best == "RandomForestClassifier"
+    # Only the non-linear models learn a checkerboard: the forest or the boosting baseline.
+    assert result.recommended in {"RandomForestClassifier", "boosting-early-stop"}
+    assert result.best in {"RandomForestClassifier", "boosting-early-stop"}
     logistic = result.outcome("logistic").final
     forest = result.outcome("RandomForestClassifier").final
     assert logistic is not None and forest is not None
     assert forest.mean - logistic.mean > 0.2  # type: ignore[operator]
-    # The cheapest (majority) and the best (forest) are both on the Pareto front.
-    assert {"majority", "RandomForestClassifier"} <= set(result.pareto)
+    # The cheapest (majority) and the best are both on the Pareto front.
+    assert {"majority", result.best} <= set(result.pareto)
 
 
 def test_regression_prefers_linear_on_diabetes(meters: Any, settings: Any) -> None:
@@ -108,6 +112,7 @@ def test_dominated_candidate_is_dropped_at_screening_and_failures_are_reported(
             "tests.advice._estimators.Broken",
         ],
         folds=3,
+        screen_fraction=0.6,  # 341 rows: screening needs >= 300
         meters=meters,
         settings=settings,
     )
@@ -117,7 +122,7 @@ def test_dominated_candidate_is_dropped_at_screening_and_failures_are_reported(
     broken = result.outcome("Broken")
     assert broken.stage == "failed"
     assert broken.reason and "cannot fit" in broken.reason
-    assert result.recommended == "logistic"  # the analysis went on
+    assert result.recommended in LINEAR  # the analysis went on
     lines = "\n".join(result.render("en"))
     assert "cannot fit" in lines and "dominated" in lines
 
@@ -131,7 +136,8 @@ def test_energy_budget_stops_and_reports(cancer: Any, settings: Any) -> None:
     assert any(o.stage == "not-evaluated" for o in result.outcomes)
     own = result.to_dict()["own_footprint"]
     assert own["budget_j"] == 0.2
-    assert own["windows_energy_j"] >= 0.2
+    # The budget counts the whole analysis (loading and preparation too), not only the windows.
+    assert own["energy_j"] >= 0.2
 
 
 def test_own_footprint_covers_every_window(cancer_result: SimplicityResult) -> None:
@@ -157,9 +163,9 @@ def test_saving_against_the_current_model(cancer_result: SimplicityResult) -> No
     assert co2["low"] < co2["value"] < co2["high"]
     assert "water_l" in saving["impacts"]
     nl = " ".join(result.render("nl"))
-    assert "Advies: gebruik logistic" in nl and "per jaar" in nl
+    assert f"Advies: gebruik {result.recommended}" in nl and "per jaar" in nl
     en = " ".join(result.render("en"))
-    assert "Advice: use logistic" in en and "a year" in en
+    assert f"Advice: use {result.recommended}" in en and "a year" in en
 
 
 def test_analysis_record_is_stored_through_a_store(cancer_result: SimplicityResult) -> None:
@@ -257,8 +263,9 @@ def test_domination_needs_both_worse_quality_and_more_energy() -> None:
     close_costly = outcome("d", _ev("d", [0.94, 0.96, 0.93], 5.0, 5.0))
     allo = [good_cheap, bad_costly, bad_cheap, close_costly]
 
-    def energy(ev: Evaluation | None) -> float | None:
-        return None if ev is None else ranking_energy(ev, None, None)
+    def energy(ev: Evaluation | None) -> Cost | None:
+        value = None if ev is None else ranking_energy(ev, None, None)
+        return None if value is None else Cost(value, 0.05)
 
     assert _dominated(bad_costly, allo, 0.01, energy) is not None
     assert _dominated(bad_cheap, allo, 0.01, energy) is None

@@ -91,7 +91,7 @@ def test_zero_values_are_not_comparable() -> None:
 def test_metric_choice(requested: str, methods: list[str], metric: str) -> None:
     chosen, reason = gate.resolve_metric(requested, methods)
     assert chosen == metric
-    assert reason.startswith("cpu time" if metric == "cpu" else metric)
+    assert reason.startswith("process CPU time" if metric == "cpu" else metric)
     with pytest.raises(InputError):
         gate.resolve_metric("joules", methods)
 

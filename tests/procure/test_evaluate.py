@@ -190,3 +190,39 @@ def test_bad_calls(paths: list[Path], kind: str, match: str) -> None:
 def test_default_today_is_used() -> None:
     result = evaluate_suppliers([GOOD], kind="ai-model")
     assert result.today == dt.date.today()
+
+
+def test_an_inconsistent_supplier_never_outscores_an_honest_one(tmp_path: Path) -> None:
+    honest = _saas(tmp_path, "honest", "1.5")  # 12000 kWh / 8e6 requests = 1.5 Wh
+    flattering = _saas(tmp_path, "flattering", "0.01")  # far better than its own totals
+    result = evaluate_suppliers([flattering, honest], kind="saas", today=TODAY)
+    by = {s.supplier: s for s in result.suppliers}
+    assert ("inconsistent", "error") in {(f.code, f.severity) for f in by["flattering"].flags}
+    assert by["flattering"].question_scores["energy_per_transaction_wh"] == 0.0
+    assert (by["honest"].total or 0.0) >= (by["flattering"].total or 0.0)
+
+
+def test_implausible_erf_and_lifetime_score_nothing(tmp_path: Path) -> None:
+    answers = {"supplier_name": "x", "erf": "0.95", "component_lifetime_years": "25"}
+    rows = [dict(r, answer=answers.get(r["id"], "")) for r in blank_rows("hosting")]
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"kind": "hosting", "questions": rows}), encoding="utf-8")
+    (sup,) = evaluate_suppliers([path], kind="hosting", today=TODAY).suppliers
+    codes = {(f.code, f.field) for f in sup.flags}
+    assert {("implausible", "erf"), ("implausible", "component_lifetime_years")} <= codes
+    assert sup.question_scores.get("erf", 0.0) == 0.0
+
+
+def test_model_name_must_fit_the_parameter_count_and_methods_are_checked(tmp_path: Path) -> None:
+    answers = {
+        "supplier_name": "m",
+        "model_name": "gpt-4o-mini",  # 8-28 billion parameters in the EcoLogits catalogue
+        "model_params_b": "400",
+        "measurement_method": "guesswork",
+    }
+    rows = [dict(r, answer=answers.get(r["id"], "")) for r in blank_rows("ai-model")]
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"kind": "ai-model", "questions": rows}), encoding="utf-8")
+    codes = _flags(path)
+    assert ("inconsistent", "model_params_b") in codes
+    assert ("invalid-choice", "measurement_method") in codes

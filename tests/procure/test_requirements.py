@@ -55,7 +55,8 @@ def test_every_category_kpi_and_consideration_is_present(kind: str) -> None:
     rs = generate_requirements(kind)
     assert {r.category for r in rs.requirements} == set(CATEGORIES)
     assert {k.name for k in rs.kpis()} == COMMON_KPIS | KIND_KPIS[kind]
-    assert {r.id for r in rs.by_category("consideration")} == CONSIDERATIONS
+    ai_only = {"con-smaller-model", "con-reuse-finetune"} if kind == "hosting" else set()
+    assert {r.id for r in rs.by_category("consideration")} == CONSIDERATIONS - ai_only
     assert {r.id for r in rs.by_category("social")} == {"soc-imvo", "soc-sroi"}
     assert {r.id for r in rs.by_category("contract")} == {"contract-bonus-malus"}
     assert {"cert-iso14001", "cert-iso50001", "cert-eu-coc", "cert-eed"} <= set(rs.ids())
@@ -184,3 +185,20 @@ def test_analysis_record() -> None:
     assert ids == rs.ids()
     assert record.summary_nl and record.summary_en
     assert rs.render("en")[0].startswith("AI model or API")
+
+
+def test_roles_sources_proportionality_and_the_smaller_model_tool() -> None:
+    rs = generate_requirements("saas", lang="en")
+    roles = {r.id: r.role for r in rs.requirements}
+    assert roles["cert-iso14001"] == "knock-out" and roles["kpi-co2e"] == "award"
+    assert roles["contract-bonus-malus"] == "contract-clause"
+    doc = rs.to_dict()
+    assert any("PIANOo" in s for s in doc["sources"])
+    assert any("SWD(2020) 55" in s for s in doc["sources"])
+    assert "Proportionaliteit" in doc["proportionality_nl"]
+    text = rs.to_markdown("en")
+    assert "award criterion" in text and "requirement (knock-out)" in text
+    smaller = next(r for r in rs.requirements if r.id == "con-smaller-model")
+    assert "advise simplicity" in smaller.verification("en")
+    hosting = generate_requirements("hosting")
+    assert not {"con-smaller-model", "kpi-model-size"} & set(hosting.ids())

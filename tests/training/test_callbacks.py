@@ -66,6 +66,7 @@ def test_budget_stops_at_the_exceeding_epoch(framework: str, tmp_path: Path) -> 
         store=False,
         budget=budget,
         analysis_store=False,
+        predict_after=2,
     )
     ran = fit(cb, meter, 8, tmp_path, None)
     assert ran == 3
@@ -73,7 +74,9 @@ def test_budget_stops_at_the_exceeding_epoch(framework: str, tmp_path: Path) -> 
     events = [e["event"] for e in cb.recorder.monitor.events]
     assert events == ["warning", "predicted-over", "exceeded"]
     assert cb.recorder.monitor.events[-1]["epoch"] == 3
-    assert cb.record.status is RunStatus.COMPLETED
+    # A run the budget stopped did not complete.
+    assert cb.record.status is RunStatus.INTERRUPTED
+    assert cb.analysis.result["status"] == "stopped-by-budget"
     assert cb.analysis.result["stopped_by_budget"] is True
     assert cb.analysis.result["actual"]["comparable"] is False
 
@@ -141,3 +144,17 @@ def test_missing_library_gives_install_hint(module: str, monkeypatch: pytest.Mon
         assert "algoprint[train]" in str(info.value)
     finally:
         mod.callback_class.cache_clear()
+
+
+def test_stop_before_the_epoch_that_would_cross_the_budget(tmp_path: Path) -> None:
+    meter = StepMeter()
+    budget = TrainingBudget(energy_j=2.5 * J_PER_EPOCH, stop_before_crossing=True)
+    cb, fit = make(
+        "torch", 8, algorithm="tiny", meters=[meter], store=False, budget=budget,
+        analysis_store=False,
+    )  # fmt: skip
+    ran = fit(cb, meter, 8, tmp_path, None)
+    assert ran == 2  # epoch 3 would have crossed 2.5 epochs' energy
+    events = [e["event"] for e in cb.recorder.monitor.events]
+    assert "next-epoch-over" in events and "exceeded" not in events
+    assert cb.analysis.result["status"] == "stopped-by-budget"

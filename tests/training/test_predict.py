@@ -63,10 +63,18 @@ def test_exact_on_a_straight_line() -> None:
 
 def test_two_epochs_use_the_second_and_the_seen_range() -> None:
     p = predict_training([EpochEnergy(1, 300.0, 2.0), EpochEnergy(2, 100.0, 1.0)], 5)
-    assert p.method == "level"
+    assert p.method == "level-wide"
     assert p.energy_j.value == pytest.approx(400.0 + 3 * 100.0)
-    assert (p.energy_j.low, p.energy_j.high) == pytest.approx((700.0, 1300.0))
-    assert p.notes
+    # Deliberately wide before 4 fitted epochs: half the lowest to twice the highest epoch.
+    assert (p.energy_j.low, p.energy_j.high) == pytest.approx((400.0 + 150.0, 400.0 + 1800.0))
+    assert p.notes and "deliberately wide" in p.notes[0]
+
+
+def test_a_trend_is_used_only_when_its_slope_is_significant() -> None:
+    flat = [EpochEnergy(i, 100.0 + (3.0 if i % 2 else -3.0), 1.0) for i in range(1, 8)]
+    assert predict_training(flat, 20).method == "level"
+    rising = [EpochEnergy(i, 100.0 + 10.0 * i + (0.5 if i % 2 else -0.5), 1.0) for i in range(1, 8)]
+    assert predict_training(rising, 20).method == "trend"
 
 
 def test_co2e_from_explicit_intensity_or_reason() -> None:

@@ -77,9 +77,44 @@ def test_stale_depends_on_today(settings_extra: dict[str, Any]) -> None:
     assert "evidence-stale" not in early
 
 
-def test_eed_duty_unknown_is_info_only() -> None:
+def test_a_profile_without_claims_says_there_is_nothing_to_check() -> None:
     flags = check_greenwashing(DatacentreClaims(name="x", zone="NL"), today=TODAY)
-    assert [(f.code, f.severity) for f in flags] == [("eed-duty-unknown", "info")]
+    assert [(f.code, f.severity) for f in flags] == [("nothing-to-check", "info")]
+    assert "not a pass" in flags[0].message("en") and "NL" in flags[0].message("en")
+
+
+def test_eed_duty_unknown_is_info_only() -> None:
+    claims = DatacentreClaims(name="x", zone="NL", pue=1.3, pue_basis="annual")
+    flags = check_greenwashing(claims, today=TODAY)
+    assert ("eed-duty-unknown", "info") in [(f.code, f.severity) for f in flags]
+
+
+@pytest.mark.parametrize(("grid", "severity"), [(254.0, "warning"), (40.0, "info"), (None, "info")])
+def test_certificate_only_green_is_flagged_on_any_grid(grid: float | None, severity: str) -> None:
+    claims = DatacentreClaims(
+        name="x", zone="NL", pue=1.3, pue_basis="annual", renewable_pct=100,
+        renewable_basis="certificates", grid_g_per_kwh=grid,
+    )  # fmt: skip
+    found = {f.code: f.severity for f in check_greenwashing(claims, today=TODAY)}
+    assert found["certificate-only-green"] == severity
+
+
+def test_pue_basis_low_pue_missing_pue_and_future_evidence() -> None:
+    import datetime as dt
+
+    from algoprint.advice._claims import Evidence
+
+    low = DatacentreClaims(name="x", zone="NL", pue=1.02)
+    codes = {f.code for f in check_greenwashing(low, today=TODAY)}
+    assert {"pue-basis-unknown", "pue-implausible"} <= codes
+    none = DatacentreClaims(name="y", zone="NL", renewable_pct=50.0)
+    assert "dat-06-not-assessable" in {f.code for f in check_greenwashing(none, today=TODAY)}
+    later = TODAY + dt.timedelta(days=30)
+    future = DatacentreClaims(
+        name="z", zone="NL", pue=1.3, pue_basis="annual", evidence=(Evidence("r.pdf", later),)
+    )
+    found = {f.code: f.severity for f in check_greenwashing(future, today=TODAY)}
+    assert found["evidence-future"] == "error"
 
 
 def test_shipped_profile_is_checked() -> None:

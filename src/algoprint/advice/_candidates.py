@@ -42,6 +42,7 @@ __all__ = [
     "load_spec",
     "parse_candidate",
     "resolve_candidates",
+    "with_preprocessing",
 ]
 
 
@@ -101,18 +102,36 @@ def _jsonable(value: Any) -> Any:
 
 
 def baselines(task: str, *, seed: int = 0) -> list[Candidate]:
-    """The simple baselines for ``task`` (``classification`` or ``regression``).
+    """The simple baselines for ``task`` (``classification`` or ``regression``), simplest first.
 
-    A dummy (majority class / mean), a linear model in a scaling pipeline (logistic / linear
-    regression) and a decision tree of depth 3.
+    Classification: the majority class, a one-rule stump (depth-1 tree), logistic regression
+    with its regularisation tuned by internal cross-validation (``LogisticRegressionCV``), a
+    linear SVM, trees of depth 3 and 6, and gradient boosting with early stopping. Regression:
+    the mean, ridge regression with tuned regularisation (``RidgeCV``), trees of depth 3 and 6,
+    and boosting with early stopping. Scale-sensitive models are scaled inside the pipeline
+    (so inside the cross-validation folds). Tuning is only the cheap, built-in kind
+    (regularisation path, early stopping): no family gets a grid search the others lack.
     """
     from sklearn.dummy import DummyClassifier, DummyRegressor
-    from sklearn.linear_model import LinearRegression, LogisticRegression
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.linear_model import LogisticRegressionCV, RidgeCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+    def tree(depth: int, rank: int, cls: Any, name: str | None = None) -> Candidate:
+        return Candidate(
+            name or f"tree-depth-{depth}",
+            "baseline",
+            f"sklearn.tree.{cls.__name__}",
+            {"max_depth": depth, "random_state": seed},
+            lambda: cls(max_depth=depth, random_state=seed),
+            rank=rank,
+        )
+
     if task == "classification":
+        logistic_cv = logistic_cv_params()
         return [
             Candidate(
                 "majority",
@@ -122,23 +141,37 @@ def baselines(task: str, *, seed: int = 0) -> list[Candidate]:
                 lambda: DummyClassifier(strategy="most_frequent"),
                 rank=0,
             ),
+            tree(1, 1, DecisionTreeClassifier, "one-rule"),
             Candidate(
                 "logistic",
                 "baseline",
-                "StandardScaler + sklearn.linear_model.LogisticRegression",
-                {"max_iter": 1000},
-                lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)),
-                rank=1,
-            ),
-            Candidate(
-                "tree-depth-3",
-                "baseline",
-                "sklearn.tree.DecisionTreeClassifier",
-                {"max_depth": 3, "random_state": seed},
-                lambda: DecisionTreeClassifier(max_depth=3, random_state=seed),
+                "StandardScaler + sklearn.linear_model.LogisticRegressionCV",
+                logistic_cv,
+                lambda: make_pipeline(StandardScaler(), LogisticRegressionCV(**logistic_cv)),
                 rank=2,
             ),
+            Candidate(
+                "linear-svm",
+                "baseline",
+                "StandardScaler + sklearn.svm.LinearSVC",
+                {"max_iter": 5000},
+                lambda: make_pipeline(StandardScaler(), LinearSVC(max_iter=5000)),
+                rank=3,
+            ),
+            tree(3, 4, DecisionTreeClassifier),
+            tree(6, 5, DecisionTreeClassifier),
+            Candidate(
+                "boosting-early-stop",
+                "baseline",
+                "sklearn.ensemble.HistGradientBoostingClassifier",
+                {"early_stopping": True, "max_iter": 200, "random_state": seed},
+                lambda: HistGradientBoostingClassifier(
+                    early_stopping=True, max_iter=200, random_state=seed
+                ),
+                rank=6,
+            ),
         ]
+    alphas = [10.0**e for e in range(-3, 4)]
     return [
         Candidate(
             "mean",
@@ -151,20 +184,93 @@ def baselines(task: str, *, seed: int = 0) -> list[Candidate]:
         Candidate(
             "linear",
             "baseline",
-            "StandardScaler + sklearn.linear_model.LinearRegression",
-            {},
-            lambda: make_pipeline(StandardScaler(), LinearRegression()),
+            "StandardScaler + sklearn.linear_model.RidgeCV",
+            {"alphas": alphas},
+            lambda: make_pipeline(StandardScaler(), RidgeCV(alphas=alphas)),
             rank=1,
         ),
+        tree(3, 2, DecisionTreeRegressor),
+        tree(6, 3, DecisionTreeRegressor),
         Candidate(
-            "tree-depth-3",
+            "boosting-early-stop",
             "baseline",
-            "sklearn.tree.DecisionTreeRegressor",
-            {"max_depth": 3, "random_state": seed},
-            lambda: DecisionTreeRegressor(max_depth=3, random_state=seed),
-            rank=2,
+            "sklearn.ensemble.HistGradientBoostingRegressor",
+            {"early_stopping": True, "max_iter": 200, "random_state": seed},
+            lambda: HistGradientBoostingRegressor(
+                early_stopping=True, max_iter=200, random_state=seed
+            ),
+            rank=4,
         ),
     ]
+
+
+def logistic_cv_params() -> dict[str, Any]:
+    """Parameters of the tuned logistic baseline: 5 regularisation strengths, 3 inner folds.
+
+    The scoring is set explicitly (log loss) and, where scikit-learn has it, the new fitted
+    attributes are chosen, so no version emits a FutureWarning about changed defaults.
+    """
+    import inspect
+
+    from sklearn.linear_model import LogisticRegressionCV
+
+    params: dict[str, Any] = {"Cs": 5, "cv": 3, "max_iter": 1000, "scoring": "neg_log_loss"}
+    accepted = inspect.signature(LogisticRegressionCV).parameters
+    if "use_legacy_attributes" in accepted:
+        params["use_legacy_attributes"] = False
+    if "l1_ratios" in accepted:
+        params["l1_ratios"] = (0.0,)
+    return params
+
+
+_SCALE_FREE = ("Tree", "Forest", "Boost", "Dummy", "Bagging", "NaiveBayes", "NB")
+
+
+def _scale_sensitive(candidate: Candidate) -> bool:
+    """Whether an estimator's result depends on feature scale (SVC, KNN, MLP, linear, ...)."""
+    name = candidate.spec.rsplit(".", 1)[-1]
+    return candidate.kind == "estimator" and not any(part in name for part in _SCALE_FREE)
+
+
+def with_preprocessing(candidate: Candidate, *, impute: bool) -> Candidate:
+    """The candidate as a pipeline fitted inside each fold: imputation and scaling.
+
+    A scale-sensitive user estimator (SVC, k-NN, MLP, linear models) gets a ``StandardScaler``
+    in front; every estimator gets a median ``SimpleImputer`` when the data has missing values.
+    Baselines already scale where they need it. Commands are returned unchanged.
+    """
+    if candidate.factory is None:
+        return candidate
+    steps: list[str] = []
+    if impute:
+        steps.append("SimpleImputer(median)")
+    scale = _scale_sensitive(candidate)
+    if scale:
+        steps.append("StandardScaler")
+    if not steps:
+        return candidate
+    inner = candidate.factory
+
+    def build() -> Any:
+        from sklearn.impute import SimpleImputer
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        parts: list[Any] = [SimpleImputer(strategy="median")] if impute else []
+        if scale:
+            parts.append(StandardScaler())
+        return make_pipeline(*parts, inner())
+
+    return Candidate(
+        candidate.name,
+        candidate.kind,
+        " + ".join([*steps, candidate.spec]),
+        dict(candidate.params),
+        build,
+        candidate.command,
+        candidate.predict_command,
+        candidate.rank,
+    )
 
 
 def _import_estimator(path: str) -> type[Any]:

@@ -2,10 +2,14 @@
 
 Everything ends as a numeric feature matrix ``X`` (float64), a target ``y`` and the column
 names. Non-numeric feature columns are an error unless ``encode=True`` (one-hot encoding),
-because silently dropping or mangling them would change the analysis. Missing values are an
-error too: the estimators compared here do not all accept them, and imputing is a modelling
-choice that belongs to the user. pandas is not used (it is not a dependency): CSV is read with
-the standard library, Parquet with pyarrow when it is installed.
+because silently dropping or mangling them would change the analysis.
+
+Files are read column by column with pandas (the pyarrow engine when installed; both are in
+the ``ml`` extra): ``NA``, ``nan``, ``NULL`` and empty cells are *missing*, never text. Missing
+feature values are an error unless ``allow_missing=True`` (``advise simplicity`` imputes them
+inside each cross-validation fold). Columns that look like identifiers (a distinct value in
+every row) and text columns with many levels get a warning in ``Dataset.warnings``. Without
+pandas, CSV falls back to the standard library reader (missing values are then an error).
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ class Dataset:
         size_basis: ``file`` or ``in-memory arrays``.
         classes: the original class labels when the target was encoded, else empty.
         encoded: the one-hot encoded source columns (``--encode``), if any.
+        missing: feature columns with missing values (only with ``allow_missing``).
+        warnings: what the user should look at (identifier-like or high-cardinality columns).
     """
 
     X: Any
@@ -57,6 +63,8 @@ class Dataset:
     size_basis: str
     classes: list[str] = field(default_factory=list)
     encoded: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -90,7 +98,11 @@ def detect_task(y: Any) -> str:
 
 
 def load_dataset(
-    source: DatasetSource, *, target: str | None = None, encode: bool = False
+    source: DatasetSource,
+    *,
+    target: str | None = None,
+    encode: bool = False,
+    allow_missing: bool = False,
 ) -> Dataset:
     """Load ``source`` into a :class:`Dataset`.
 
@@ -99,6 +111,7 @@ def load_dataset(
             string or a callable returning ``(X, y)``, or an ``(X, y)`` pair.
         target: the target column of a file.
         encode: one-hot encode non-numeric feature columns instead of failing.
+        allow_missing: keep missing feature values as NaN (the caller imputes them).
 
     Raises:
         InputError: the file is missing or unreadable, the target column is missing, a feature
@@ -106,10 +119,10 @@ def load_dataset(
             cannot be imported or returns something other than ``(X, y)``.
     """
     if isinstance(source, tuple):
-        return _from_arrays(source, "arrays", target)
+        return _from_arrays(source, "arrays", target, allow_missing)
     if callable(source):
         name = getattr(source, "__qualname__", repr(source))
-        return _from_arrays(_call(source, name), name, target)
+        return _from_arrays(_call(source, name), name, target, allow_missing)
     text = os.fspath(source)
     path = Path(text)
     suffix = path.suffix.lower()
@@ -123,13 +136,27 @@ def load_dataset(
                 f"no target column given for {text!r}",
                 hint="name the column to predict with --target (target=...)",
             )
+        frame = _read_frame(path, suffix)
+        if frame is not None:
+            from algoprint.advice._frame import from_frame
+
+            cols = from_frame(
+                frame, target, where=str(path), encode=encode, allow_missing=allow_missing
+            )
+            y, classes = _encode_target(cols.target_values, str(path))
+            return Dataset(
+                X=cols.X, y=y, feature_names=cols.names, target=target, source=str(path),
+                size_bytes=path.stat().st_size, size_basis="file", classes=classes,
+                encoded=cols.encoded, missing=cols.missing, warnings=cols.warnings,
+            )  # fmt: skip
         header, rows = _read_parquet(path) if suffix in {".parquet", ".pq"} else _read_csv(path)
         return _from_table(
             header, rows, target, where=str(path), size=path.stat().st_size, encode=encode
         )
     if ":" in text:
         module, _, attr = text.partition(":")
-        return _from_arrays(_call(_import_callable(module, attr), text), text, target)
+        pair = _call(_import_callable(module, attr), text)
+        return _from_arrays(pair, text, target, allow_missing)
     raise InputError(
         f"cannot tell what dataset {text!r} is",
         hint="pass a .csv or .parquet path, or a Python callable as module:function",
@@ -162,7 +189,7 @@ def _call(func: Callable[[], Any], name: str) -> Any:
         ) from e
 
 
-def _from_arrays(pair: Any, name: str, target: str | None) -> Dataset:
+def _from_arrays(pair: Any, name: str, target: str | None, allow_missing: bool = False) -> Dataset:
     import numpy as np
 
     if not isinstance(pair, tuple | list) or len(pair) != 2:
@@ -183,7 +210,13 @@ def _from_arrays(pair: Any, name: str, target: str | None) -> Dataset:
             f"the dataset {name} has X of shape {X.shape} and y of shape {y_raw.shape}",
             hint="X must be 2-D (rows, features) and y 1-D with one value per row",
         )
-    _check_finite(X, [f"x{i}" for i in range(X.shape[1])], name)
+    missing: list[str] = []
+    if allow_missing:
+        cols = np.isnan(X).any(axis=0)
+        missing = [f"x{int(i)}" for i in np.flatnonzero(cols)]
+        _check_finite(np.nan_to_num(X, nan=0.0), [f"x{i}" for i in range(X.shape[1])], name)
+    else:
+        _check_finite(X, [f"x{i}" for i in range(X.shape[1])], name)
     names = getattr(pair[0], "columns", None)
     feature_names = [str(c) for c in names] if names is not None else []
     if len(feature_names) != X.shape[1]:
@@ -198,6 +231,7 @@ def _from_arrays(pair: Any, name: str, target: str | None) -> Dataset:
         size_bytes=int(X.nbytes + y.nbytes),
         size_basis="in-memory arrays",
         classes=classes,
+        missing=missing,
     )
 
 
@@ -211,6 +245,50 @@ def _check_finite(X: Any, names: Sequence[str], where: str) -> None:
             f"{where} has missing or infinite values in column(s) {', '.join(cols[:10])}",
             hint="impute or drop them before the analysis (the choice changes the model)",
         )
+
+
+def _sniff(path: Path) -> str:
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            sample = fh.read(4096)
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(
+            f"cannot read {path}: {e}", hint="pass a UTF-8 CSV file with a header row"
+        ) from e
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter if sample else ","
+    except csv.Error:
+        return ","
+
+
+def _read_frame(path: Path, suffix: str) -> Any:
+    """A pandas DataFrame of the file (columnar), or ``None`` when pandas is not installed.
+
+    Raises:
+        InputError: the file cannot be parsed.
+    """
+    try:
+        pd = importlib.import_module("pandas")
+    except ImportError:
+        return None
+    try:
+        if suffix in {".parquet", ".pq"}:
+            return pd.read_parquet(path)
+        sep = _sniff(path)
+        try:
+            importlib.import_module("pyarrow")
+            return pd.read_csv(path, sep=sep, engine="pyarrow", encoding="utf-8-sig")
+        except ImportError:
+            return pd.read_csv(path, sep=sep, encoding="utf-8-sig")
+    except InputError:
+        raise
+    except Exception as e:
+        raise InputError(
+            f"cannot read {path}: {e}",
+            hint="pass a UTF-8 CSV (one value per column in every row) or a Parquet file",
+        ) from e
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:

@@ -36,6 +36,12 @@ from algoprint.advice._claims import (
     claims_from_table,
     parse_date,
 )
+from algoprint.advice._greenwash_more import (
+    certificate_green,
+    future_dates,
+    has_any_claim,
+    pue_rules,
+)
 from algoprint.impact.location import LocationProfile
 
 __all__ = [
@@ -303,7 +309,10 @@ def check_greenwashing(
     outside 0..1, PUE and DCiE disagreeing), DCiE < 50 % (fails dat-06), PUE not annual,
     certificate-only green claims on a grid above 300 g/kWh, claims without evidence, undated
     or stale (> 1 year) evidence, missing EED report from 500 kW IT power, certifications
-    without link or date, or older than three years.
+    without link or date, or older than three years; and (issue 15) certificate-only green on
+    any grid (severity by grid intensity), a PUE without basis, a PUE below 1.05, no PUE/DCiE
+    (dat-06 cannot be assessed), evidence dated in the future, and ``nothing-to-check`` when
+    the profile claims nothing (so an empty list is never mistaken for a pass).
 
     Args:
         profile: the claims, or a resolved location profile.
@@ -317,10 +326,27 @@ def check_greenwashing(
     def flag(code: str, severity: str, fld: str | None, en: str, nl: str) -> None:
         flags.append(Flag(code, severity, claims.name, en, nl, fld))
 
+    if not has_any_claim(claims):
+        where = f" for {claims.zone}" if claims.zone else ""
+        flag(
+            "nothing-to-check",
+            "info",
+            None,
+            f"nothing to check{where}: no PUE, DCiE, renewable claim, certificate or evidence "
+            "is given, so no flag is not a pass; add the datacentre's claims "
+            "([datacentres.NAME] in algoprint.toml).",
+            f"niets te controleren{where}: er is geen PUE, DCiE, groene claim, certificaat of "
+            "onderbouwing opgegeven, dus geen melding is geen goedkeuring; vul de claims van "
+            "het datacenter in ([datacentres.NAAM] in algoprint.toml).",
+        )
+        return flags
     _impossible(claims, flag)
     _efficiency(claims, flag)
+    pue_rules(claims, flag)
     _market_only(claims, flag)
+    certificate_green(claims, flag)
     _evidence_checks(claims, flag, day)
+    future_dates(claims, flag, day)
     _eed(claims, flag, day)
     _certification_checks(claims, flag, day)
     return flags

@@ -11,8 +11,8 @@ dataset is not measured in a window shorter than the meters can resolve.
 from __future__ import annotations
 
 import contextlib
-import json
 import pickle
+import resource
 import subprocess
 import time
 import warnings
@@ -32,7 +32,6 @@ __all__ = [
     "Measurer",
     "MetersFactory",
     "Window",
-    "evaluate_command",
     "evaluate_estimator",
     "resolve_profile",
     "store_analysis",
@@ -62,6 +61,9 @@ class Window:
     duration_s: float
     run_id: str
     note: str | None = None
+    methods: tuple[str, ...] = ()
+    cpu_s: float | None = None
+    """CPU time of a command's child processes (s); ``None`` for in-process windows."""
 
 
 class BudgetExceeded(Exception):
@@ -116,6 +118,28 @@ class Measurer:
         self.windows = 0
         self.gaps: list[str] = []
         self.run_ids: list[str] = []
+        self.methods: set[str] = set()
+        self.whole_energy: Callable[[], float | None] | None = None
+        """Energy (J) of the whole analysis so far (set by :meth:`count_whole`), so the budget
+        also counts loading, preparation and everything between the measured windows."""
+
+    def count_whole(self, tracker: Any) -> None:
+        """Count the budget on ``tracker`` (the analysis's own run, started) as a whole."""
+        try:
+            start = tracker.snapshot()
+        except Exception:  # no snapshot: the budget counts the windows only
+            return
+
+        def so_far() -> float | None:
+            from algoprint.tracking.summary import summarise, window
+
+            try:
+                items = list(window(start, tracker.snapshot()))
+                return summarise(items, scope=tracker.settings.scope).energy_j
+            except Exception:
+                return None
+
+        self.whole_energy = so_far
 
     def _tracker(self, label: str, pids: Sequence[int] | None = None) -> Any:
         from algoprint.tracking import Tracker
@@ -131,9 +155,17 @@ class Measurer:
         )
 
     def check_budget(self) -> None:
-        """Raise :class:`BudgetExceeded` when the budget is spent."""
-        if self.budget_j is not None and self.spent_j >= self.budget_j:
-            raise BudgetExceeded(self.spent_j, self.budget_j)
+        """Raise :class:`BudgetExceeded` when the budget is spent (the whole analysis so far,
+        when :meth:`count_whole` was called, else the measured windows)."""
+        if self.budget_j is None:
+            return
+        spent = self.spent_j
+        if self.whole_energy is not None:
+            whole = self.whole_energy()
+            if whole is not None:
+                spent = max(spent, whole)
+        if spent >= self.budget_j:
+            raise BudgetExceeded(spent, self.budget_j)
 
     def _finish(self, label: str, record: RunRecord) -> Window:
         self.windows += 1
@@ -145,7 +177,13 @@ class Measurer:
             self.spent_j += record.measured_energy_j
         else:
             self.spent_j += record.energy_j
-        return Window(record.energy_j, _uncertainty(record), record.duration_s, record.run_id, note)
+        methods = tuple(
+            sorted({str(c.method) for c in record.components if c.energy_j is not None})
+        )
+        self.methods.update(methods)
+        return Window(
+            record.energy_j, _uncertainty(record), record.duration_s, record.run_id, note, methods
+        )
 
     @contextlib.contextmanager
     def window(self, label: str) -> Iterator[list[Window]]:
@@ -174,6 +212,7 @@ class Measurer:
         self.check_budget()
         tracker = self._tracker(label, pids=())
         tracker.start()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             child = subprocess.Popen(
                 list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -193,7 +232,10 @@ class Measurer:
             record = tracker.stop(exit_code=124)
             return self._finish(label, record), stdout, 124, "timed out"
         record = tracker.stop(exit_code=child.returncode)
-        return self._finish(label, record), stdout, child.returncode, stderr[-500:]
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        window = self._finish(label, record)
+        window.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return window, stdout, child.returncode, stderr[-500:]
 
 
 @dataclass(slots=True)
@@ -211,6 +253,13 @@ class Evaluation:
         uncertainty_rel: relative uncertainty of the energies (the larger of fit/predict).
         model_size_bytes: size of the pickled fitted model.
         train_rows: mean number of training rows per fit.
+        fit_cpu_s: process CPU time (s) of each fit, one per fold (the deciding metric where
+            energy is modelled, :mod:`algoprint.advice._decide`).
+        inference_cpu_s_per_1000: process CPU time (s) of 1,000 predictions.
+        inference_cpu_passes_s: CPU time (s) of each repeated predict pass over all folds
+            (their spread is the inference cost's uncertainty).
+        errors_target_units: regression only: root-mean-square error per fold, in the
+            target's own unit.
         warnings: warnings the estimator raised (convergence, ...), deduplicated.
         notes: anything else to say (energy gaps, command output).
     """
@@ -226,6 +275,10 @@ class Evaluation:
     uncertainty_rel: float | None = None
     model_size_bytes: int | None = None
     train_rows: float | None = None
+    fit_cpu_s: list[float] = field(default_factory=list)
+    inference_cpu_s_per_1000: float | None = None
+    inference_cpu_passes_s: list[float] = field(default_factory=list)
+    errors_target_units: list[float] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -262,6 +315,13 @@ class Evaluation:
             "energy_uncertainty_rel": self.uncertainty_rel,
             "model_size_bytes": self.model_size_bytes,
             "train_rows": self.train_rows,
+            "fit_cpu_s": list(self.fit_cpu_s),
+            "inference_cpu_s_per_1000": self.inference_cpu_s_per_1000,
+            "rmse_target_units": (
+                sum(self.errors_target_units) / len(self.errors_target_units)
+                if self.errors_target_units
+                else None
+            ),
             "warnings": list(self.warnings),
             "notes": list(self.notes),
         }
@@ -280,11 +340,18 @@ def evaluate_estimator(
     folds: Sequence[tuple[Any, Any]],
     scorer: Any,
     measurer: Measurer,
+    serving_batch: int | None = None,
+    regression: bool = False,
+    cpu_clock: Callable[[], float] = time.process_time,
 ) -> Evaluation:
     """Cross-validate one estimator candidate, measuring its fits and predict passes.
 
     A candidate that raises while fitting, predicting or scoring is reported as ``failed``
-    with the error, and the analysis goes on.
+    with the error, and the analysis goes on. Each fit's process CPU time is recorded (the
+    deciding metric where energy is modelled). ``serving_batch`` predicts in batches of that
+    many rows, as the model will be served (1: one row at a time); default: the whole fold.
+    ``cpu_clock`` is the CPU clock (default ``time.process_time``: every thread of the
+    process, so joblib and OpenMP workers count).
 
     Raises:
         BudgetExceeded: the energy budget was reached before a window (the caller stops).
@@ -295,27 +362,39 @@ def evaluate_estimator(
     # Slice the folds before measuring, so the windows hold only fit and predict.
     train_sets = [(X[tr], y[tr]) for tr, _ in folds]
     test_sets = [(X[te], y[te]) for _, te in folds]
+    batch = serving_batch or max(len(te) for _, te in folds)
     try:
         with warnings.catch_warnings(record=True) as caught_list:
             warnings.simplefilter("always")
             with measurer.window(f"{candidate.name}:fit") as fit_w:
                 for X_train, y_train in train_sets:
+                    cpu0_s = cpu_clock()
                     model = candidate.build()
                     model.fit(X_train, y_train)
+                    ev.fit_cpu_s.append(cpu_clock() - cpu0_s)
                     models.append(model)
             with measurer.window(f"{candidate.name}:predict") as pred_w:
                 n_pred = 0
                 started = time.monotonic()
                 for _ in range(MAX_PREDICT_REPEATS):
+                    cpu0_s = cpu_clock()
                     for model, (X_test, _) in zip(models, test_sets, strict=True):
-                        model.predict(X_test)
+                        for lo in range(0, len(X_test), batch):
+                            model.predict(X_test[lo : lo + batch])
                         n_pred += len(X_test)
+                    ev.inference_cpu_passes_s.append(cpu_clock() - cpu0_s)
                     if time.monotonic() - started >= MIN_PREDICT_S:
                         break
+                pred_cpu_s = sum(ev.inference_cpu_passes_s)
             ev.scores = [
                 float(scorer(model, X_test, y_test))
                 for model, (X_test, y_test) in zip(models, test_sets, strict=True)
             ]
+            if regression:
+                ev.errors_target_units = [
+                    _rmse(model.predict(X_test), y_test)
+                    for model, (X_test, y_test) in zip(models, test_sets, strict=True)
+                ]
             caught = list(caught_list)
     except BudgetExceeded:
         raise
@@ -331,6 +410,7 @@ def evaluate_estimator(
     if pred.energy_j is not None and n_pred:
         ev.inference_j_per_1000 = pred.energy_j / n_pred * 1000
     ev.latency_s = pred.duration_s / n_pred if n_pred else None
+    ev.inference_cpu_s_per_1000 = pred_cpu_s / n_pred * 1000 if n_pred else None
     ev.uncertainty_rel = _max(fit.uncertainty_rel, pred.uncertainty_rel)
     ev.notes.extend(n for n in (fit.note, pred.note) if n)
     ev.train_rows = sum(len(tr) for tr, _ in folds) / k
@@ -341,70 +421,11 @@ def evaluate_estimator(
     return ev
 
 
-def _json_line(stdout: str, key: str) -> dict[str, Any] | None:
-    for raw in reversed(stdout.strip().splitlines()):
-        line = raw.strip()
-        if not line.startswith("{"):
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(doc, dict) and key in doc:
-            return doc
-    return None
+def _rmse(predicted: Any, actual: Any) -> float:
+    import numpy as np
 
-
-def evaluate_command(candidate: Any, measurer: Measurer, *, timeout_s: float | None) -> Evaluation:
-    """Run a command candidate; its whole energy counts as one training run.
-
-    The command prints a JSON line ``{"score": 0.93}`` (optionally ``"scores": [...]`` per
-    fold). The optional ``predict_command`` prints ``{"predictions": N}``; its energy / N ×
-    1,000 is the inference energy. Without it, inference energy is unknown (``None``).
-
-    Raises:
-        BudgetExceeded: the energy budget was reached before a window.
-    """
-    ev = Evaluation(candidate.name)
-    window, stdout, code, tail = measurer.command(
-        f"{candidate.name}:command", candidate.command, timeout_s
-    )
-    doc = _json_line(stdout, "score")
-    if code != 0 or doc is None:
-        ev.status = "failed"
-        why = f"exit code {code}" if code != 0 else 'no JSON line with "score" on stdout'
-        ev.error = f"{why}; stderr tail: {tail.strip()[-200:]}" if tail else why
-        return ev
-    raw = doc.get("scores")
-    try:
-        ev.scores = [float(s) for s in raw] if isinstance(raw, list) else [float(doc["score"])]
-    except (TypeError, ValueError):
-        ev.status = "failed"
-        ev.error = f"the score is not a number: {doc.get('score')!r}"
-        return ev
-    ev.fit_energy_j = window.energy_j
-    ev.fit_duration_s = window.duration_s
-    ev.uncertainty_rel = window.uncertainty_rel
-    if window.note:
-        ev.notes.append(window.note)
-    if candidate.predict_command:
-        pw, pout, pcode, _ = measurer.command(
-            f"{candidate.name}:predict", candidate.predict_command, timeout_s
-        )
-        pdoc = _json_line(pout, "predictions")
-        try:
-            n = float(pdoc["predictions"]) if pcode == 0 and pdoc else 0.0
-        except (TypeError, ValueError):
-            n = 0.0
-        if n > 0 and pw.energy_j is not None:
-            ev.inference_j_per_1000 = pw.energy_j / n * 1000
-            ev.latency_s = pw.duration_s / n
-            ev.uncertainty_rel = _max(ev.uncertainty_rel, pw.uncertainty_rel)
-        else:
-            ev.notes.append('predict_command gave no {"predictions": N} line: inference unknown')
-    else:
-        ev.notes.append("command candidate without predict_command: inference energy unknown")
-    return ev
+    diff = np.asarray(predicted, dtype=np.float64) - np.asarray(actual, dtype=np.float64)
+    return float(np.sqrt(np.mean(diff**2)))
 
 
 # -- shared by both analyses: impacts, location, storage ---------------------------------------

@@ -213,6 +213,7 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     for c in doc["candidates"]:
         if c["stage"] in {"failed", "discarded", "not-evaluated"} and c.get("reason"):
             lines.append(f"- {c['name']}: {c['reason']}")
+    lines.extend(_simplicity_notes(doc, nl))
     lines.extend(_location_lines(doc, nl))
     own = doc.get("own_footprint") or {}
     co2 = _co2(own.get("impacts") or {}, lang)
@@ -224,12 +225,85 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
         )
         + (f" ({co2})." if co2 else ".")
     )
+    lines.extend(_payback_lines(doc.get("saving") or {}, nl, lang))
     if doc.get("stopped_early"):
         lines.append(
             ("Gestopt: het energiebudget was op " if nl else "Stopped early: ")
             + f"({doc.get('stop_reason')})."
         )
     return lines
+
+
+def _simplicity_notes(doc: dict[str, Any], nl: bool) -> list[str]:
+    """The deciding metric, the data's preparation and warnings, screening and threads."""
+    lines: list[str] = []
+    basis = doc.get("decided_on") or {}
+    if basis:
+        what = {
+            "cpu": ("CPU-tijd van het proces", "process CPU time"),
+            "energy": ("energie", "energy"),
+        }.get(basis.get("metric", ""), (basis.get("metric"), basis.get("metric")))
+        lines.append(
+            f"Beslist op: {what[0]} ({basis.get('reason')})."
+            if nl
+            else f"Decided on: {what[1]} ({basis.get('reason')})."
+        )
+    data = doc.get("dataset") or {}
+    if data.get("encoded_columns"):
+        cols = ", ".join(data["encoded_columns"])
+        lines.append(
+            f"One-hot gecodeerde kolommen: {cols}." if nl else f"One-hot encoded columns: {cols}."
+        )
+    if data.get("missing_columns"):
+        cols = ", ".join(data["missing_columns"][:10])
+        lines.append(
+            f"Ontbrekende waarden in {cols}: binnen elke fold aangevuld met de mediaan."
+            if nl
+            else f"Missing values in {cols}: imputed with the median inside each fold."
+        )
+    lines.extend(f"{'Let op' if nl else 'Warning'}: {w}" for w in data.get("warnings") or [])
+    lines.extend(f"{'Opmerking' if nl else 'Note'}: {n}" for n in doc.get("notes") or [])
+    threads = doc.get("threads") or {}
+    if threads.get("limit"):
+        lines.append(
+            f"Rekenthreads tijdens de metingen: {threads['limit']} (vastgezet)."
+            if nl
+            else f"Compute threads during the measurements: {threads['limit']} (pinned)."
+        )
+    if doc.get("serving_batch"):
+        lines.append(
+            f"Voorspellingen gemeten in batches van {doc['serving_batch']} rij(en)."
+            if nl
+            else f"Predictions measured in batches of {doc['serving_batch']} row(s)."
+        )
+    return lines
+
+
+def _payback_lines(saving: dict[str, Any], nl: bool, lang: str) -> list[str]:
+    """The analysis's payback against the yearly saving."""
+    verdict, years = saving.get("payback"), saving.get("payback_years")
+    if verdict == "negligible":
+        return [
+            "De energie van deze analyse is verwaarloosbaar: binnen een dag terugverdiend."
+            if nl
+            else "This analysis's own energy is negligible: the saving repays it within a day."
+        ]
+    if verdict == "pays back" and years is not None:
+        days = _num(years * 365.25, 0, lang)
+        return [
+            f"De analyse verdient haar eigen energie terug in {days} dagen."
+            if nl
+            else f"The analysis repays its own energy in {days} days."
+        ]
+    if verdict == "does not pay back":
+        return [
+            "De besparing is verwaarloosbaar: ze verdient de energie van deze analyse niet "
+            "binnen 10 jaar terug."
+            if nl
+            else "The saving is negligible: it does not repay this analysis's own energy "
+            "within 10 years."
+        ]
+    return []
 
 
 # -- dat-09 -----------------------------------------------------------------------------------
@@ -350,10 +424,57 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
             )
         )
     lines.extend(_location_lines(doc, nl))
+    lines.extend(_data_rule_lines(doc, nl, lang))
     own = doc.get("own_footprint") or {}
     lines.append(
         f"Deze analyse gebruikte zelf {fmt_energy(own.get('energy_j'), lang)}."
         if nl
         else f"This analysis itself used {fmt_energy(own.get('energy_j'), lang)}."
     )
+    return lines
+
+
+def _data_rule_lines(doc: dict[str, Any], nl: bool, lang: str) -> list[str]:
+    """Duplicates removed, no-signal columns, the combined point, tolerance, training saving."""
+    lines: list[str] = []
+    removed = (doc.get("duplicates") or {}).get("removed_before_curve")
+    if removed:
+        lines.append(
+            f"{removed} dubbele rijen zijn vóór de leercurve verwijderd (anders lekken ze tussen "
+            "de folds). Advies: verwijder ze ook uit de data."
+            if nl
+            else f"{removed} duplicate rows were removed before the learning curve (copies "
+            "leak across folds). Advice: remove them from the data too."
+        )
+    curve = doc.get("learning_curve") or {}
+    if curve.get("tolerance_note"):
+        lines.append(("Let op: " if nl else "Note: ") + curve["tolerance_note"] + ".")
+    noise = ((doc.get("features") or {}).get("no_signal") or {}).get("columns")
+    if noise:
+        cols = ", ".join(noise[:15])
+        lines.append(
+            f"Kolommen zonder signaal (niet beter dan willekeurige kolommen): {cols}."
+            if nl
+            else f"Columns with no signal (no better than random probe columns): {cols}."
+        )
+    combined = curve.get("combined")
+    if combined and not combined.get("validated"):
+        lines.append(
+            "Minder rijen én minder kolommen samen haalden de kwaliteit niet: alleen de grootste "
+            "enkele vermindering telt."
+            if nl
+            else "Fewer rows and fewer columns together missed the quality: only the larger "
+            "single reduction is claimed."
+        )
+    saving = curve.get("training_saving") or {}
+    per = saving.get("per_retrain_j")
+    if per is not None and per > 0:
+        year = saving.get("per_year_j")
+        lines.append(
+            f"Training op de geadviseerde data bespaart {fmt_energy(per, lang)} per training"
+            + (f", {fmt_energy(year, lang)} per jaar." if year is not None else ".")
+            if nl
+            else f"Training on the advised data saves {fmt_energy(per, lang)} per retrain"
+            + (f", {fmt_energy(year, lang)} a year." if year is not None else ".")
+        )
     return lines

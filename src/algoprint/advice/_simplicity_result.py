@@ -12,6 +12,14 @@ from typing import Any
 
 from algoprint.advice._candidates import Candidate
 from algoprint.advice._datasets import Dataset
+from algoprint.advice._decide import (
+    MIN_REL_UNCERTAINTY,
+    Basis,
+    Cost,
+    choose_basis,
+    cost_from_samples,
+    order_by_cost,
+)
 from algoprint.advice._measure import (
     Evaluation,
     ImpactCalculator,
@@ -23,6 +31,7 @@ __all__ = [
     "CandidateOutcome",
     "SimplicityResult",
     "conclude",
+    "decision_cost",
     "pareto_front",
     "ranking_energy",
     "yearly_energy",
@@ -44,6 +53,8 @@ class CandidateOutcome:
     yearly_energy_j: float | None = None
     impacts_yearly: dict[str, Any] = field(default_factory=dict)
     impacts_training: dict[str, Any] = field(default_factory=dict)
+    decision_cost: Cost | None = None
+    """The cost the decision is made on (:func:`decision_cost`)."""
 
     @property
     def final(self) -> Evaluation | None:
@@ -59,6 +70,7 @@ class CandidateOutcome:
             "score_mean": None if final is None else final.mean,
             "score_std": None if final is None else final.std,
             "ranking_energy_j": self.ranking_energy_j,
+            "decision_cost": None if self.decision_cost is None else self.decision_cost.to_dict(),
             "yearly_energy_j": self.yearly_energy_j,
             "impacts_yearly": self.impacts_yearly,
             "impacts_training": self.impacts_training,
@@ -76,6 +88,38 @@ def ranking_energy(
     preds = 1000.0 if yearly_predictions is None else yearly_predictions
     trainings = 1.0 if retrains_per_year is None else retrains_per_year
     return ev.fit_energy_j * trainings + ev.inference_j_per_1000 * preds / 1000.0
+
+
+def decision_cost(
+    ev: Evaluation, basis: Basis, yearly_predictions: float | None, retrains: float | None
+) -> Cost | None:
+    """The cost the recommendation is decided on, with its relative uncertainty.
+
+    ``basis.metric == "cpu"``: process CPU seconds of the trainings plus a year of inference
+    (1,000 predictions when no volume is declared); the uncertainty from the spread of the
+    per-fold fit times (at least :data:`~algoprint.advice._decide.MIN_REL_UNCERTAINTY`).
+    ``"energy"``: :func:`ranking_energy` with the meters' uncertainty, widened by that spread.
+    """
+    preds = 1000.0 if yearly_predictions is None else yearly_predictions
+    trainings = 1.0 if retrains is None else retrains
+    if not ev.fit_cpu_s:
+        return None
+    fit = cost_from_samples(ev.fit_cpu_s)
+    if basis.metric == "energy":
+        energy = ranking_energy(ev, yearly_predictions, retrains)
+        if energy is None:
+            return None
+        return Cost(energy, max(fit.uncertainty_rel, ev.uncertainty_rel or 0.0))
+    infer = ev.inference_cpu_s_per_1000
+    if infer is None:
+        return None
+    passes = ev.inference_cpu_passes_s
+    infer_rel = cost_from_samples(passes).uncertainty_rel if passes else MIN_REL_UNCERTAINTY
+    train_part = fit.value * trainings
+    infer_part = infer * preds / 1000.0
+    value = train_part + infer_part
+    spread = ((fit.uncertainty_rel * train_part) ** 2 + (infer_rel * infer_part) ** 2) ** 0.5
+    return Cost(value, max(MIN_REL_UNCERTAINTY, spread / value if value > 0 else 1.0))
 
 
 def yearly_energy(
@@ -133,6 +177,10 @@ class SimplicityResult:
     stopped_early: bool = False
     stop_reason: str | None = None
     run_ids: list[str] = field(default_factory=list)
+    basis: dict[str, str] = field(default_factory=dict)
+    threads: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    serving_batch: int | None = None
 
     def outcome(self, name: str) -> CandidateOutcome:
         for o in self.outcomes:
@@ -183,6 +231,10 @@ class SimplicityResult:
             "own_footprint": self.own,
             "stopped_early": self.stopped_early,
             "stop_reason": self.stop_reason,
+            "decided_on": self.basis,
+            "threads": self.threads,
+            "serving_batch": self.serving_batch,
+            "notes": list(self.notes),
         }
 
     def render(self, lang: str = "en") -> list[str]:
@@ -224,11 +276,26 @@ def conclude(
     measurer: Measurer,
     own_record: Any,
     stop_reason: str | None,
+    threads: dict[str, Any] | None = None,
+    notes: Sequence[str] = (),
+    serving_batch: int | None = None,
 ) -> SimplicityResult:
+    """Rank, recommend and compute the saving (module :mod:`algoprint.advice.simplicity`)."""
+    basis = choose_basis(measurer.methods)
+    notes = list(notes)
+    full_done = [o for o in outcomes if o.stage == "full" and o.full and o.full.mean is not None]
+    if stop_reason is not None and not full_done:
+        # The budget ran out before any full cross-validation: advise on the screening.
+        for o in outcomes:
+            if o.stage == "not-evaluated" and o.screening and o.screening.status == "ok":
+                o.full, o.stage = o.screening, "full"
+                o.reason = "screening only: the budget ran out before the full cross-validation"
+        notes.append("the budget ran out: the advice rests on the screening measurements")
     for o in outcomes:
         ev = o.full if o.stage == "full" else None
         if ev is None:
             continue
+        o.decision_cost = decision_cost(ev, basis, yearly_predictions, retrains_per_year)
         o.ranking_energy_j = ranking_energy(ev, yearly_predictions, retrains_per_year)
         o.yearly_energy_j = yearly_energy(ev, yearly_predictions, retrains_per_year)
         if o.yearly_energy_j is not None:
@@ -242,7 +309,11 @@ def conclude(
     if tolerance is None and metric.startswith("neg_") and best_mean is not None:
         tol = 0.01 * abs(best_mean)
         rule = "max(1 % of the best score's magnitude, standard error of the best model's scores)"
-    noise = best_o.full.se if best_o and best_o.full else 0.0
+    noise = 0.0
+    if best_o is not None and best_o.full is not None and best_o.full.std is not None:
+        k = len(best_o.full.scores)
+        # Nadeau & Bengio's correction: k-fold training sets overlap, so the naive SE is small.
+        noise = best_o.full.std * (1 / k + 1 / (k - 1)) ** 0.5
     tol = max(tol, noise)
     recommended: CandidateOutcome | None = None
     reason = "no candidate was cross-validated in full"
@@ -252,22 +323,22 @@ def conclude(
             for o in done
             if o.full and o.full.mean is not None and o.full.mean >= best_mean - tol - 1e-12
         ]
-        with_energy = [o for o in eligible if o.ranking_energy_j is not None]
-        if with_energy:
-            recommended = min(
-                with_energy,
-                key=lambda o: (
-                    o.ranking_energy_j,
-                    o.candidate.rank,
-                    o.full.model_size_bytes if o.full else 0,
-                ),
-            )
+        costed = [
+            (o.candidate.name, o.decision_cost, o.candidate.rank)
+            for o in eligible
+            if o.decision_cost is not None
+        ]
+        if costed:
+            first = order_by_cost(costed)[0]
+            recommended = next(o for o in eligible if o.candidate.name == first)
             reason = (
-                f"least ranking energy among the {len(eligible)} candidate(s) within "
-                f"{tol:.4g} of the best score {best_mean:.4f} ({best_o.candidate.name})"
+                f"lowest cost ({basis.metric}, {basis.scope} scope; ties within the "
+                f"measurement uncertainty go to the simpler model) among the {len(eligible)} "
+                f"candidate(s) within {tol:.4g} of the best score {best_mean:.4f} "
+                f"({best_o.candidate.name})"
             )
         else:
-            reason = "no candidate within tolerance has a measured energy (meter gaps)"
+            reason = "no candidate within tolerance has a measured cost (meter gaps)"
     points = [
         (o.candidate.name, o.full.mean, o.ranking_energy_j)
         for o in done
@@ -275,6 +346,7 @@ def conclude(
     ]
     reference = current or (best_o.candidate.name if best_o else None)
     saving = _saving(outcomes, reference, recommended, yearly_predictions, calc)
+    _payback(saving, own_record.energy_j)
     own_u = own_record.uncertainty_rel
     return SimplicityResult(
         task=task,
@@ -286,6 +358,9 @@ def conclude(
             "features": data.n_features,
             "target": data.target,
             "encoded_columns": list(data.encoded),
+            "missing_columns": list(data.missing),
+            "imputed": bool(data.missing),
+            "warnings": list(data.warnings),
         },
         outcomes=outcomes,
         tolerance=tol,
@@ -313,7 +388,39 @@ def conclude(
         stopped_early=stop_reason is not None,
         stop_reason=stop_reason,
         run_ids=[own_record.run_id, *measurer.run_ids],
+        basis=basis.to_dict(),
+        threads=dict(threads or {}),
+        notes=notes,
+        serving_batch=serving_batch,
     )
+
+
+PAYBACK_NEGLIGIBLE_DAYS = 1.0
+PAYBACK_NEVER_YEARS = 10.0
+
+
+def _payback(saving: dict[str, Any], own_energy_j: float | None) -> None:
+    """Add the analysis's payback time (its own energy / the yearly saving) to ``saving``.
+
+    ``verdict``: ``negligible`` (the analysis pays back within a day), ``pays back`` or
+    ``does not pay back`` (not within 10 years, or no saving).
+    """
+    saved = saving.get("energy_j_per_year")
+    saving["analysis_energy_j"] = own_energy_j
+    if saved is None or own_energy_j is None:
+        saving["payback_years"], saving["payback"] = None, None
+        return
+    if saved <= 0:
+        saving["payback_years"], saving["payback"] = None, "does not pay back"
+        return
+    years = own_energy_j / saved
+    saving["payback_years"] = years
+    if years * 365.25 <= PAYBACK_NEGLIGIBLE_DAYS:
+        saving["payback"] = "negligible"
+    elif years <= PAYBACK_NEVER_YEARS:
+        saving["payback"] = "pays back"
+    else:
+        saving["payback"] = "does not pay back"
 
 
 def _saving(

@@ -24,11 +24,21 @@ scores, default tolerance 0.01 (1 percentage point).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from algoprint.advice._candidates import Candidate, baselines, parse_candidate
+from algoprint.advice._data_rules import (
+    STORAGE_FACTORS,
+    combined_point,
+    deduplicate,
+    no_signal_columns,
+    plateau,
+    storage_footprint,
+    training_saving,
+)
 from algoprint.advice._datasets import Dataset, DatasetSource, detect_task, load_dataset
 from algoprint.advice._measure import (
     BudgetExceeded,
@@ -41,36 +51,12 @@ from algoprint.advice.simplicity import make_folds, make_scorer
 from algoprint.errors import InputError
 from algoprint.records import AnalysisRecord
 
+LINEAR_BASELINES = ("logistic", "linear")
+"""The default model of the data analysis: the linear baseline of the task."""
+
 __all__ = ["STORAGE_FACTORS", "DataResult", "run_data_minimisation"]
 
 DEFAULT_FRACTIONS = (0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0)
-HOURS_PER_YEAR = 8766.0  # 365.25 days
-
-STORAGE_FACTORS: dict[str, dict[str, Any]] = {
-    media: {
-        "kwh_per_tb_year": wh_per_tbh * HOURS_PER_YEAR / 1000,
-        "wh_per_tb_hour": wh_per_tbh,
-        "uncertainty_rel": 0.5,
-        "source": (
-            f"Cloud Carbon Footprint methodology (Thoughtworks), storage coefficient {wh_per_tbh}"
-            f" Wh per TB-hour for {media.upper()} ({basis}), derived from drive capacity and "
-            "wattage projections for 2020 based on Shehabi et al. (2016), United States Data "
-            "Center Energy Usage Report, LBNL-1005775"
-        ),
-        "licence": "Apache-2.0 (CCF documentation); figure used as a fact with attribution",
-        "vintage": "2020 projection",
-        "needs_check": True,
-        "note": (
-            "drive energy only (no controller or server share); PUE is applied by the impact "
-            "model; the ±50 % range is algoprint's assumption, not the source's"
-        ),
-    }
-    for media, wh_per_tbh, basis in (
-        ("hdd", 0.65, "6.5 W per 10 TB disk"),
-        ("ssd", 1.2, "6 W per 5 TB disk"),
-    )
-}
-"""Storage energy per TB-year by media (IT energy of the drives, before PUE)."""
 
 
 @dataclass(slots=True)
@@ -182,13 +168,16 @@ def _cv_point(ctx: _Ctx, X: Any, y: Any, label: str, fraction: float) -> dict[st
     rng = np.random.default_rng(ctx.seed)
     subs = [_subsample(tr, y, fraction, ctx.task, rng) for tr, _ in folds]
     models = []
+    cpu_s: list[float] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with measurer.window(label) as w:
                 for sub in subs:
+                    cpu0_s = time.process_time()
                     est = model.build()
                     est.fit(X[sub], y[sub])
+                    cpu_s.append(time.process_time() - cpu0_s)
                     models.append(est)
             scores = [
                 float(scorer(est, X[te], y[te])) for est, (_, te) in zip(models, folds, strict=True)
@@ -207,6 +196,8 @@ def _cv_point(ctx: _Ctx, X: Any, y: Any, label: str, fraction: float) -> dict[st
         "score_std": std,
         "fit_energy_j": None if w[0].energy_j is None else w[0].energy_j / k,
         "uncertainty_rel": w[0].uncertainty_rel,
+        "fit_cpu_s": cpu_s,
+        "methods": list(w[0].methods),
         "train_rows": sum(len(s) for s in subs) / k,
     }
 
@@ -307,49 +298,6 @@ def data_checks(data: Dataset, *, near_tolerance: float = 0.01) -> tuple[dict[st
     return duplicates, columns
 
 
-def _storage(
-    data: Dataset,
-    calc: ImpactCalculator,
-    *,
-    replicas: int,
-    media: str,
-    kwh_per_tb_year: float | None,
-    kept_share: float | None,
-) -> dict[str, Any]:
-    if media not in STORAGE_FACTORS:
-        raise InputError(f"unknown storage media {media!r}", hint="use hdd or ssd")
-    if replicas < 1:
-        raise InputError(f"replicas must be >= 1, got {replicas}")
-    if kwh_per_tb_year is not None:
-        factor: dict[str, Any] = {
-            "kwh_per_tb_year": kwh_per_tb_year,
-            "uncertainty_rel": 0.0,
-            "source": "user",
-            "needs_check": False,
-        }
-    else:
-        factor = dict(STORAGE_FACTORS[media])
-    tb = data.size_bytes / 1e12
-    energy = tb * replicas * factor["kwh_per_tb_year"] * 3.6e6
-    u = factor["uncertainty_rel"]
-    out: dict[str, Any] = {
-        "size_bytes": data.size_bytes,
-        "size_basis": data.size_basis,
-        "replicas": replicas,
-        "media": media,
-        "factor": factor,
-        "energy_j_per_year": energy,
-        "impacts_per_year": calc.figures(energy, u),
-        "kept_share": kept_share,
-        "saving_energy_j_per_year": None,
-    }
-    if kept_share is not None and kept_share < 1:
-        saved = energy * (1 - kept_share)
-        out["saving_energy_j_per_year"] = saved
-        out["saving_impacts_per_year"] = calc.figures(saved, u)
-    return out
-
-
 def run_data_minimisation(
     dataset: DatasetSource | Dataset,
     *,
@@ -369,6 +317,7 @@ def run_data_minimisation(
     location: Any = None,
     budget_j: float | None = None,
     encode: bool = False,
+    retrains_per_year: float | None = None,
     seed: int = 0,
     meters: MetersFactory | None = None,
     settings: Any = None,
@@ -393,6 +342,7 @@ def run_data_minimisation(
         location: LocationProfile or zone code (default NL, said in the result).
         budget_j: stop once the analysis has spent this much measured energy (J).
         encode: one-hot encode text columns of a file.
+        retrains_per_year: retrainings a year, for the yearly training-energy saving.
         meters / settings / algorithm: as for the simplicity analysis.
 
     Raises:
@@ -418,6 +368,8 @@ def run_data_minimisation(
         tags={"analysis": "data-minimisation"},
     )
     own_tracker.start()
+    if budget_j is not None:
+        measurer.count_whole(own_tracker)
     stop_reason = None
     curve: dict[str, Any] = {"points": [], "smallest_fraction": None}
     feats: dict[str, Any] = {"points": [], "smallest_k": None}
@@ -430,24 +382,29 @@ def run_data_minimisation(
         task = task or detect_task(data.y)
         metric_name, scorer = make_scorer(metric, task, data.y)
         if model is None:
-            chosen = baselines(task, seed=seed)[1]
+            chosen = next(c for c in baselines(task, seed=seed) if c.name in LINEAR_BASELINES)
         elif isinstance(model, str):
             chosen = parse_candidate(model)
         else:
             chosen = model
-        cv = make_folds(data.y, task, folds, seed)
         duplicates, columns = data_checks(data, near_tolerance=near_tolerance)
+        work, duplicates["removed_before_curve"] = deduplicate(data)
+        cv = make_folds(work.y, task, folds, seed)
         ctx = _Ctx(
             chosen, cv, scorer, measurer, task, seed,
             0.01 if tolerance is None else tolerance, full_curve,
         )  # fmt: skip
         tol = ctx.tol
         try:
-            tol = ctx.tol = _curve(ctx, data, fr, curve)
-            if features and data.n_features > 1 and curve.get("full"):
-                _features(ctx, data, feats, curve["full"])
+            tol = ctx.tol = _curve(ctx, work, fr, curve)
+            if features and work.n_features > 1 and curve.get("full"):
+                _features(ctx, work, feats, curve["full"])
+                with measurer.window("probes"):
+                    feats["no_signal"] = no_signal_columns(chosen, work, seed=seed)
+            combined = _combine(ctx, work, curve, feats)
         except BudgetExceeded as e:
             stop_reason = str(e)
+            combined = None
     finally:
         own_record = own_tracker.stop()
     frac = curve.get("smallest_fraction")
@@ -455,7 +412,14 @@ def run_data_minimisation(
     kept = None
     if frac is not None:
         kept = frac * ((k / data.n_features) if k else 1.0)
-    storage = _storage(
+    if combined is not None:
+        kept, curve["combined"] = combined["kept_share"], combined
+    reduced = (combined or {}).get("point") if (combined or {}).get("validated") else None
+    curve["training_saving"] = training_saving(
+        curve.get("full") or {}, reduced or _point_at(curve, frac), retrains_per_year,
+        own_record.energy_j,
+    )  # fmt: skip
+    storage = storage_footprint(
         data, calc, replicas=replicas, media=media, kwh_per_tb_year=storage_kwh_per_tb_year,
         kept_share=kept,
     )  # fmt: skip
@@ -496,6 +460,25 @@ def run_data_minimisation(
     )
 
 
+def _point_at(curve: dict[str, Any], frac: float | None) -> dict[str, Any] | None:
+    return next((p for p in curve["points"] if p.get("fraction") == frac), None)
+
+
+def _combine(
+    ctx: _Ctx, data: Dataset, curve: dict[str, Any], feats: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Validate fewer rows and fewer columns together (when both were reduced)."""
+    frac, k, full = curve.get("smallest_fraction"), feats.get("smallest_k"), curve.get("full")
+    if full is None or frac is None or k is None or frac >= 1 or k >= data.n_features:
+        return None
+    names = next(p["features"] for p in feats["points"] if p["k"] == k)
+    cols = [data.feature_names.index(n) for n in names]
+    return combined_point(
+        lambda X, y, label, f: _cv_point(ctx, X, y, label, f), data, fraction=frac,
+        columns=cols, within=lambda p: _within(p, full, ctx.tol),
+    )  # fmt: skip
+
+
 def _within(point: dict[str, Any], full: dict[str, Any], tol: float) -> bool:
     return point.get("status") == "ok" and point["score_mean"] >= full["score_mean"] - tol - 1e-12
 
@@ -508,20 +491,26 @@ def _curve(ctx: _Ctx, data: Dataset, fractions: list[float], out: dict[str, Any]
             hint="check the model and the data with a plain fit first",
         )
     k = len(full["scores"])
-    se = (full["score_std"] or 0.0) / math.sqrt(k)
+    # Corrected resampled standard error (Nadeau & Bengio): k-fold training sets overlap.
+    se = (full["score_std"] or 0.0) * math.sqrt(1 / k + 1 / (k - 1))
     tol = max(ctx.tol, se)
     out["full"] = full
-    out["tolerance_rule"] = "max(tolerance, standard error of the full-data fold scores)"
+    out["tolerance_rule"] = "max(tolerance, corrected standard error of the full-data scores)"
+    if tol > ctx.tol:
+        out["tolerance_note"] = (
+            f"the tolerance grew to {tol:.4g} (the full-data cross-validation noise), beyond "
+            f"the {ctx.tol:.4g} asked"
+        )
     points = {1.0: {**full, "fraction": 1.0}}
-    for f in fractions[:-1]:
+    # Largest first: a fraction counts only when every larger one is within tolerance too
+    # (a plateau, not one lucky point); stop at the first that is not (frugal).
+    for f in sorted(fractions[:-1], reverse=True):
         p = _cv_point(ctx, data.X, data.y, f"rows:{f}", f)
         points[f] = {**p, "fraction": f}
-        if _within(p, full, tol) and out["smallest_fraction"] is None:
-            out["smallest_fraction"] = f
-            if not ctx.full_curve:
-                break
-    if out["smallest_fraction"] is None:
-        out["smallest_fraction"] = 1.0
+        if not _within(p, full, tol) and not ctx.full_curve:
+            break
+    out["smallest_fraction"] = plateau(points, lambda p: _within(p, full, tol))
+    out["plateau_rule"] = "every measured larger fraction is within tolerance too"
     out["points"] = [points[f] for f in sorted(points)]
     out["skipped"] = [f for f in fractions if f not in points]
     return tol

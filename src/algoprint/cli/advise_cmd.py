@@ -165,13 +165,27 @@ def _show(result: Any, lang: str, as_json: bool) -> None:
 )
 @click.option("--current", metavar="NAME", help="The candidate in use now (saving against it).")
 @click.option("--no-screen", is_flag=True, help="Cross-validate every candidate in full.")
+@click.option(
+    "--serving-batch",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Measure predictions in batches of N rows, as served (1: one request at a time).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="BLAS/OpenMP threads during the measurements (pinned and recorded).",
+)
 @_common
 def simplicity(dataset: str, **o: Any) -> None:
     """owp-13: compare models on quality and measured energy; recommend the simplest adequate.
 
     DATASET is a CSV or Parquet file (with --target), or module:function returning (X, y).
     Simple baselines are always included unless --no-baselines. The recommendation is the
-    least energy-intensive candidate within --tolerance of the best score.
+    least costly candidate within --tolerance of the best score, decided on process CPU time
+    when the energy is modelled (counter energy otherwise), and only beyond the uncertainty.
     """
     from algoprint.advice.simplicity import run_simplicity
 
@@ -197,6 +211,9 @@ def simplicity(dataset: str, **o: Any) -> None:
         budget_j=o["budget_j"],
         screen=not o["no_screen"],
         encode=o["encode"],
+        serving_batch=o["serving_batch"],
+        threads=o["threads"],
+        on_plan=None if o["as_json"] else (lambda text: click.echo(text, err=True)),
         seed=o["seed"],
         settings=settings,
         algorithm=o["algorithm"],
@@ -244,6 +261,12 @@ def _fractions(ctx: click.Context, param: click.Parameter, value: str | None) ->
     metavar="KWH",
     help="Your own storage energy factor.",
 )
+@click.option(
+    "--retrains-per-year",
+    type=click.FloatRange(min=0),
+    metavar="N",
+    help="Retrainings a year (for the yearly training-energy saving).",
+)
 @_common
 def data(dataset: str, **o: Any) -> None:
     """dat-09: how much data does the model need? Learning curve, features, duplicates, storage.
@@ -271,6 +294,7 @@ def data(dataset: str, **o: Any) -> None:
         location=profile,
         budget_j=o["budget_j"],
         encode=o["encode"],
+        retrains_per_year=o["retrains_per_year"],
         seed=o["seed"],
         settings=settings,
         algorithm=o["algorithm"],

@@ -24,6 +24,13 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Write a flame graph here.")
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True)
 @click.option(
+    "--scope",
+    type=click.Choice(["process", "machine"]),
+    default="process",
+    show_default=True,
+    help="Rank by the process's CPU time (process) or machine-scope energy over wall time.",
+)
+@click.option(
     "--algorithm",
     "-a",
     metavar="SLUG",
@@ -36,6 +43,7 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
 def profile_cmd(
     html: str | None,
     top: int,
+    scope: str,
     algorithm: str | None,
     db: str | None,
     as_json: bool,
@@ -55,6 +63,7 @@ def profile_cmd(
     result = profile_command(
         list(command),
         out_html=html,
+        scope=scope,
         algorithm=algorithm,
         store=_store_for(algorithm, db),
     )

@@ -209,6 +209,25 @@ def where(
         click.echo(line)
 
 
+def _grid_line(zone: str | None, year: int | None, lang: str) -> str | None:
+    """The grid intensity the checks used, with the year actually used (not only asked)."""
+    if zone is None:
+        return None
+    from algoprint.errors import AlgoprintError
+    from algoprint.impact import factors
+
+    try:
+        g = factors.grid_intensity(zone, year)
+    except AlgoprintError:
+        return None
+    used = getattr(g, "year_used", None)
+    if lang == "nl":
+        return (
+            f"net {zone}: {g.value:.0f} g CO2e/kWh (jaar {used}; bron: {g.source.split(' (')[0]})"
+        )
+    return f"grid {zone}: {g.value:.0f} g CO2e/kWh (year {used}; source: {g.source.split(' (')[0]})"
+
+
 def _check(name: str, extra: Mapping[str, Any], year: int | None, lang: str, as_json: bool) -> None:
     from algoprint.advice._greenwash import check_greenwashing
 
@@ -220,6 +239,9 @@ def _check(name: str, extra: Mapping[str, Any], year: int | None, lang: str, as_
             raise click.exceptions.Exit(1)
         return
     click.echo(f"{claims.name} ({claims.kind}, {claims.source or 'profile'}):")
+    grid = _grid_line(claims.zone, year, lang)
+    if grid:
+        click.echo(f"  {grid}")
     if not flags:
         click.echo("  no flags" if lang != "nl" else "  geen signaleringen")
     for f in flags:

@@ -35,6 +35,9 @@ class Hotspot:
     total_energy_j: float | None
     share: float | None
     """``self_energy_j`` as a fraction of the run's energy (0..1)."""
+    process_energy_j: float | None = None
+    """The attributed energy shared by CPU time (process scope): a sleeping or waiting function
+    gets none of it (set by the profile's ``scope="process"``)."""
 
     @property
     def location(self) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from algoprint.advice._decide import Basis, choose_basis, ratio_verdict
 from algoprint.advice.code._persist import SupportsSaveAnalysis
 from algoprint.advice.code.stats import RatioEstimate, paired_log_ratio
 from algoprint.errors import InputError
@@ -56,6 +57,7 @@ class Trial:
     run_id: str
     run_energy_j: float | None = None
     run_duration_s: float = 0.0
+    methods: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -81,6 +83,8 @@ class CompareResult:
     cpu: RatioEstimate | None = None
     energy_note: str | None = None
     notes: list[str] = field(default_factory=list)
+    basis: Basis | None = None
+    """The deciding metric (:func:`algoprint.advice._decide.choose_basis`)."""
 
     def side(self, name: str) -> list[Trial]:
         return sorted((t for t in self.trials if t.side == name), key=lambda t: t.pair)
@@ -99,6 +103,9 @@ class CompareResult:
             "cpu_ratio": None if self.cpu is None else self.cpu.to_dict(),
             "energy_note": self.energy_note,
             "notes": list(self.notes),
+            "decided_on": self.deciding_metric(),
+            "basis": None if self.basis is None else self.basis.to_dict(),
+            "verdict": self.verdict(),
             "trials": [
                 {
                     "side": t.side,
@@ -114,20 +121,34 @@ class CompareResult:
             ],
         }
 
+    def deciding(self) -> tuple[str, RatioEstimate]:
+        """The metric that decides and its ratio (the shared rule of :mod:`.._decide`).
+
+        Process CPU time when the energy is modelled (or unknown), energy when it comes from
+        counters; wall time only when neither is available.
+        """
+        basis = self.basis
+        if basis is not None and basis.metric == "energy" and self.energy is not None:
+            return "energy", self.energy
+        if self.cpu is not None:
+            return "cpu", self.cpu
+        if self.energy is not None and basis is None:
+            return "energy", self.energy
+        return "duration", self.duration
+
+    def deciding_metric(self) -> str:
+        return self.deciding()[0]
+
     def verdict(self) -> str:
-        """``B uses less``, ``B uses more`` or ``no clear difference`` (energy, else time)."""
-        est = self.energy or self.duration
-        if est.high < 1:
-            return "B uses less"
-        if est.low > 1:
-            return "B uses more"
-        return "no clear difference"
+        """``B uses less``, ``B uses more`` or ``no clear difference`` on the deciding metric."""
+        est = self.deciding()[1]
+        return {"less": "B uses less", "more": "B uses more"}.get(
+            ratio_verdict(est.low, est.high), "no clear difference"
+        )
 
     def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
         """The ``code-compare`` analysis record (evidence for owk-05)."""
-        est = self.energy
-        what = "energy" if est is not None else "time"
-        est = est or self.duration
+        what, est = self.deciding()
         pct = f"{100 * self.confidence:.0f} %"
         en = (
             f"B/A {what} ratio {est.ratio:.3f} ({pct} interval {est.low:.3f}-{est.high:.3f}): "
@@ -138,7 +159,7 @@ class CompareResult:
             "B uses more": "B verbruikt meer",
             "no clear difference": "geen duidelijk verschil",
         }[self.verdict()]
-        nl_what = "energie" if what == "energy" else "tijd"
+        nl_what = {"energy": "energie", "cpu": "CPU-tijd"}.get(what, "tijd")
         nl = (
             f"Verhouding B/A ({nl_what}) {est.ratio:.3f} ({pct}-interval "
             f"{est.low:.3f}-{est.high:.3f}): {nl_verdict}."
@@ -213,6 +234,9 @@ def _run_pairs(
                 record.run_id,
                 run_energy_j=record.energy_j,
                 run_duration_s=record.duration_s,
+                methods=tuple(
+                    sorted({str(c.method) for c in record.components if c.energy_j is not None})
+                ),
             )
         )
     return trials
@@ -250,10 +274,11 @@ def _result(
         cpu = paired_log_ratio(
             [c or 0.0 for c in ca], [c or 0.0 for c in cb], confidence=confidence
         )
+    basis = choose_basis(m for t in trials for m in t.methods)
     return CompareResult(
         label_a=labels[0], label_b=labels[1], repeats=repeats, order=order, seed=seed,
         confidence=confidence, trials=trials, energy=energy, duration=duration, cpu=cpu,
-        energy_note=note, notes=notes,
+        energy_note=note, notes=notes, basis=basis,
     )  # fmt: skip
 
 
@@ -413,6 +438,9 @@ def _fmt(est: RatioEstimate | None) -> str:
     return f"{est.ratio:.3f}  [{est.low:.3f}, {est.high:.3f}]"
 
 
+_WHAT = {"energy": "energy", "cpu": "process CPU time", "duration": "wall time"}
+
+
 def render_compare(result: CompareResult) -> list[str]:
     """Human-readable lines: per-side means, the ratios with intervals, the verdict."""
     from algoprint.advice.code.stats import mean_std
@@ -434,9 +462,10 @@ def render_compare(result: CompareResult) -> list[str]:
         f"  energy   {_fmt(result.energy)}",
         f"  duration {_fmt(result.duration)}",
         f"  cpu time {_fmt(result.cpu)}",
-        f"verdict: {result.verdict()}"
-        + ("" if result.energy is not None else " (by duration: energy not available)"),
+        f"verdict: {result.verdict()} (decided on {_WHAT[result.deciding_metric()]})",
     ]
+    if result.basis is not None:
+        lines.append(f"deciding metric: {result.basis.reason}")
     if result.energy_note:
         lines.append(f"note: {result.energy_note}")
     lines.extend(f"note: {n}" for n in result.notes)

@@ -48,7 +48,6 @@ __all__ = [
 
 BASELINE_FORMAT = "algoprint-pytest-baseline/1"
 METRICS = ("auto", "energy", "cpu", "duration")
-_MEASURED_METHODS = {"counter", "power-integration"}
 _UNITS = {"energy": "J", "cpu": "s", "duration": "s"}
 _FIELDS = {"energy": "energy_j", "cpu": "cpu_s", "duration": "duration_s"}
 
@@ -96,15 +95,14 @@ def resolve_metric(requested: str, energy_methods: Iterable[str]) -> tuple[str, 
     """
     if requested not in METRICS:
         raise InputError(f"unknown metric {requested!r}", hint=f"use one of {', '.join(METRICS)}")
-    methods = sorted(set(energy_methods))
     if requested != "auto":
         return requested, f"{requested} (chosen with --algoprint-metric)"
-    if methods and set(methods) <= _MEASURED_METHODS:
-        return "energy", f"energy (measured by {', '.join(methods)})"
-    shown = ", ".join(methods) or "no meter"
-    return "cpu", (
-        f"cpu time (energy comes from {shown}, not a counter: CPU time is the less noisy proxy)"
-    )
+    from algoprint.advice._decide import choose_basis
+
+    basis = choose_basis(energy_methods)
+    if basis.metric == "energy":
+        return "energy", basis.reason
+    return "cpu", basis.reason + " (the shared decision rule: process CPU time decides)"
 
 
 def _stats(values: Sequence[float | None]) -> dict[str, float | None]:

@@ -66,6 +66,10 @@ class ProfileResult:
     notes: list[str] = field(default_factory=list)
     html_path: str | None = None
     run: Any = None
+    scope: str = "process"
+    """``process`` (ranked by the process's own CPU time, energy shared by CPU time) or
+    ``machine`` (ranked by the machine-scope energy of the wall time the code was on stack)."""
+    basis: dict[str, str] | None = None
 
     @property
     def method(self) -> str:
@@ -97,6 +101,8 @@ class ProfileResult:
                 for ln in self.lines[:top]
             ],
             "notes": list(self.notes),
+            "scope": self.scope,
+            "basis": self.basis,
             "html_path": self.html_path,
             "run_id": None if self.run is None else self.run.run_id,
         }
@@ -133,6 +139,7 @@ def _hotspot_dict(h: Hotspot) -> dict[str, Any]:
         "self_energy_j": h.self_energy_j,
         "total_energy_j": h.total_energy_j,
         "share": h.share,
+        "process_energy_j": h.process_energy_j,
     }
 
 
@@ -144,7 +151,16 @@ def _finish(
     algorithm: str | None,
     store: SupportsSaveAnalysis | None,
     db: str | None,
+    scope: str = "process",
 ) -> ProfileResult:
+    if attribution is not None and scope == "process":
+        _rank_by_process(attribution)
+    result.scope = scope
+    if result.run is not None:
+        from algoprint.advice._decide import choose_basis
+
+        methods = [str(c.method) for c in result.run.components if c.energy_j is not None]
+        result.basis = choose_basis(methods).to_dict()
     if attribution is not None:
         result.per_function = True
         result.hotspots = attribution.hotspots
@@ -183,6 +199,28 @@ def _finish(
     return result
 
 
+def _rank_by_process(attribution: Attribution) -> None:
+    """Rank by self CPU time and share the attributed energy by it (the shared rule).
+
+    At machine scope a function that sleeps is charged the wall time × machine power of its
+    sleep; at process scope it is charged only for the CPU it used.
+    """
+    cpu_total = sum(h.self_cpu_s for h in attribution.hotspots)
+    energy = attribution.attributed_energy_j
+    for h in attribution.hotspots:
+        if energy is not None and cpu_total > 0:
+            h.process_energy_j = energy * h.self_cpu_s / cpu_total
+    attribution.hotspots.sort(key=lambda h: (h.self_cpu_s, h.self_s), reverse=True)
+
+
+SCOPES = ("process", "machine")
+
+
+def _check_scope(scope: str) -> None:
+    if scope not in SCOPES:
+        raise InputError(f"unknown profile scope {scope!r}", hint="use process or machine")
+
+
 def _new_tracker(settings: Any, meters: Sequence[Any] | None, store_run: bool, **kw: Any) -> Any:
     from algoprint.tracking.tracker import Tracker
 
@@ -207,6 +245,7 @@ def profile_command(
     store_run: bool = False,
     interval_s: float = 0.005,
     timeline_interval_s: float = 0.1,
+    scope: str = "process",
 ) -> ProfileResult:
     """Run ``argv`` and attribute its energy to its Python functions and lines.
 
@@ -225,15 +264,19 @@ def profile_command(
         store_run: also store the tracked run in the run store.
         interval_s: profiler sampling interval (s).
         timeline_interval_s: power snapshot interval and attribution bucket width (s).
+        scope: ``process`` (default: rank by the process's CPU time, the shared decision
+            rule) or ``machine`` (rank by machine-scope energy over wall time).
 
     Raises:
-        InputError: empty command, a command that cannot be started, an unwritable HTML path.
+        InputError: an unknown scope, empty command, a command that cannot be started, an
+            unwritable HTML path.
     """
     from algoprint.advice.code._aggregate import attribute
     from algoprint.advice.code._command import parse_python_command, runner_command
     from algoprint.advice.code._timeline import PowerTimeline
     from algoprint.config import load_settings
 
+    _check_scope(scope)
     argv = list(argv)
     if not argv:
         raise InputError(
@@ -300,8 +343,9 @@ def profile_command(
     for degradation in record.degradations:
         result.notes.append(f"{degradation.source}: {degradation.message}")
     return _finish(
-        result, attribution, out_html=out_html, algorithm=algorithm, store=store, db=settings.db
-    )
+        result, attribution, out_html=out_html, algorithm=algorithm, store=store,
+        db=settings.db, scope=scope,
+    )  # fmt: skip
 
 
 class profile(contextlib.ContextDecorator):
@@ -326,7 +370,10 @@ class profile(contextlib.ContextDecorator):
         store_run: bool = False,
         interval_s: float = 0.005,
         timeline_interval_s: float = 0.1,
+        scope: str = "process",
     ) -> None:
+        _check_scope(scope)
+        self._scope = scope
         self._out_html = out_html
         self._algorithm = algorithm
         self._store = store
@@ -401,6 +448,7 @@ class profile(contextlib.ContextDecorator):
                 algorithm=self._algorithm,
                 store=self._store,
                 db=self._settings.db,
+                scope=self._scope,
             )
         except Exception as e:  # never mask the block's own exception or break the caller
             log.warning("algoprint: the profile could not be completed: %s", e)
@@ -427,14 +475,27 @@ def render_profile(result: ProfileResult, *, top: int = 15) -> list[str]:
     lines.extend(f"note: {n}" for n in result.notes)
     if top <= 0 or not result.hotspots:
         return lines
-    head = f"{'self J':>10} {'share':>6} {'self s':>8} {'total s':>8}  function (file:line)"
+    process = result.scope == "process"
+    lines.append(
+        "ranked by: process CPU time (energy shared by CPU time; --scope machine ranks by "
+        "machine-scope energy over wall time)"
+        if process
+        else "ranked by: machine-scope energy over the wall time on stack (includes sleeps)"
+    )
+    head = (
+        f"{'self J':>10} {'share':>6} {'CPU s':>8} {'self s':>8} {'total s':>8}  "
+        "function (file:line)"
+    )
     lines += ["", head]
+    total = result.attributed_energy_j
     for h in result.hotspots[:top]:
-        energy_txt = "—" if h.self_energy_j is None else f"{h.self_energy_j:.4g}"
-        share_txt = "—" if h.share is None else f"{100 * h.share:.1f}%"
+        own_j = h.process_energy_j if process else h.self_energy_j
+        share = (own_j / total if own_j is not None and total else None) if process else h.share
+        energy_txt = "—" if own_j is None else f"{own_j:.4g}"
+        share_txt = "—" if share is None else f"{100 * share:.1f}%"
         lines.append(
-            f"{energy_txt:>10} {share_txt:>6} {h.self_s:>8.3f} {h.total_s:>8.3f}  "
-            f"{h.function} ({_short(h.file)}:{h.line})"
+            f"{energy_txt:>10} {share_txt:>6} {h.self_cpu_s:>8.3f} {h.self_s:>8.3f} "
+            f"{h.total_s:>8.3f}  {h.function} ({_short(h.file)}:{h.line})"
         )
     return lines
 

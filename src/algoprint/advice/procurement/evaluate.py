@@ -47,6 +47,14 @@ CONSISTENCY_FACTOR = 2.0
 EVIDENCE_MAX_AGE_DAYS = 365
 #: Share of a question's score kept when its evidence is missing or stale.
 UNVERIFIED_SCORE_SHARE = 0.5
+#: A supplier with any error flag (impossible or inconsistent figures) scores at most this total:
+#: an internally inconsistent answer set must not outscore an honest one.
+ERROR_SCORE_CAP = 50.0
+#: Energy Reuse Factor above this is implausible for a datacentre (algoprint's assumption:
+#: heat reuse of most of the energy needs a dedicated heat network, to be shown with evidence).
+ERF_PLAUSIBLE_MAX = 0.8
+#: Component lifetime above this (years) is implausible for servers and storage.
+LIFETIME_PLAUSIBLE_MAX_YEARS = 10.0
 #: The PUE range used around a dense-model estimate when only a parameter count is given.
 PUE_RANGE = (1.0, 2.0)
 _GREENWASH_CODES = {"pue-dcie-mismatch", "dcie-below-50", "market-only-green", "eed-report-missing"}
@@ -339,21 +347,26 @@ def _cross_checks(s: SupplierAnswers, kind: str, flag: _FlagFn, today: dt.date) 
                 f"{LLM_PLAUSIBILITY_FACTOR:g} buiten {low:.3g}-{high:.3g} Wh ({basis}): vraag "
                 "de inschrijver hoe dit is gemeten.",
             )
-    per_tx, kwh, n = (
-        _num(s, "energy_per_transaction_wh"),
-        _num(s, "energy_kwh"),
-        _num(s, "requests"),
-    )
-    if per_tx is not None and kwh and n:
+    kwh, n = _num(s, "energy_kwh"), _num(s, "requests")
+    for qid in ("energy_per_transaction_wh", "energy_per_request_wh"):
+        per = _num(s, qid)
+        if per is None or not kwh or not n:
+            continue
         implied = kwh * 1000 / n
-        if _outside(per_tx, implied, implied, CONSISTENCY_FACTOR):
+        if _outside(per, implied, implied, CONSISTENCY_FACTOR):
+            bad.add(qid)
             flag(
                 "inconsistent",
-                "warning",
-                "energy_per_transaction_wh",
-                f"{per_tx:g} Wh per transaction, but energy_kwh / requests gives {implied:.3g} Wh.",
-                f"{per_tx:g} Wh per transactie, maar energy_kwh / requests geeft {implied:.3g} Wh.",
+                "error",
+                qid,
+                f"{qid} = {per:g} Wh, but energy_kwh / requests gives {implied:.3g} Wh "
+                f"(more than a factor {CONSISTENCY_FACTOR:g} apart): the answers contradict "
+                "each other.",
+                f"{qid} = {per:g} Wh, maar energy_kwh / requests geeft {implied:.3g} Wh (meer "
+                f"dan een factor {CONSISTENCY_FACTOR:g} verschil): de antwoorden spreken "
+                "elkaar tegen.",
             )
+    bad |= _implausible_caps(s, flag) | _model_and_enums(s, flag)
     co2e, zone = _num(s, "co2e_location_kg"), s.value("grid_zone")
     if co2e is not None and kwh and isinstance(zone, str):
         from algoprint.impact import factors
@@ -380,6 +393,71 @@ def _cross_checks(s: SupplierAnswers, kind: str, flag: _FlagFn, today: dt.date) 
                     f"{co2e:g} kg location-based CO2e, maar {kwh:g} kWh op het net van {zone} "
                     f"({grid:.0f} g/kWh) geeft {expected:.3g} kg.",
                 )
+    return bad
+
+
+MEASUREMENT_METHODS = ("counter", "power-integration", "model", "allocation")
+"""The answers ``measurement_method`` accepts (the methods of the run record)."""
+
+
+def _model_and_enums(s: SupplierAnswers, flag: _FlagFn) -> set[str]:
+    """The model name against the declared parameter count, and the enumerations."""
+    bad: set[str] = set()
+    name, params = s.value("model_name"), _num(s, "model_params_b")
+    if isinstance(name, str) and name and params is not None and params > 0:
+        from algoprint.impact import factors
+
+        try:
+            m = factors.llm_model(name, None)
+        except ImpactError:
+            m = None
+        if m is not None and _outside(
+            params, m.total_params_b_min, m.total_params_b_max, CONSISTENCY_FACTOR
+        ):
+            bad.add("model_params_b")
+            flag(
+                "inconsistent",
+                "error",
+                "model_params_b",
+                f"{params:g} billion parameters, but {m.name} has "
+                f"{m.total_params_b_min:g}-{m.total_params_b_max:g} billion (EcoLogits "
+                "catalogue): the model name and the parameter count do not match.",
+                f"{params:g} miljard parameters, maar {m.name} heeft "
+                f"{m.total_params_b_min:g}-{m.total_params_b_max:g} miljard (EcoLogits-"
+                "catalogus): modelnaam en aantal parameters passen niet bij elkaar.",
+            )
+    method = s.value("measurement_method")
+    if isinstance(method, str) and method.strip().lower() not in MEASUREMENT_METHODS:
+        bad.add("measurement_method")
+        flag(
+            "invalid-choice",
+            "warning",
+            "measurement_method",
+            f"measurement_method {method!r} is not one of {', '.join(MEASUREMENT_METHODS)}.",
+            f"measurement_method {method!r} is niet een van {', '.join(MEASUREMENT_METHODS)}.",
+        )
+    return bad
+
+
+def _implausible_caps(s: SupplierAnswers, flag: _FlagFn) -> set[str]:
+    """An implausibly high ERF or component lifetime scores nothing for that question."""
+    bad: set[str] = set()
+    for qid, limit, unit in (
+        ("erf", ERF_PLAUSIBLE_MAX, ""),
+        ("component_lifetime_years", LIFETIME_PLAUSIBLE_MAX_YEARS, " years"),
+    ):
+        value = _num(s, qid)
+        if value is not None and value > limit:
+            bad.add(qid)
+            flag(
+                "implausible",
+                "warning",
+                qid,
+                f"{qid} = {value:g}{unit} is above the plausible {limit:g}{unit}: it scores "
+                "nothing until the supplier shows evidence.",
+                f"{qid} = {value:g}{unit} ligt boven het aannemelijke {limit:g}{unit}: dit "
+                "levert geen punten op tot de inschrijver het onderbouwt.",
+            )
     return bad
 
 
@@ -454,6 +532,18 @@ def _evaluate(s: SupplierAnswers, kind: str, today: dt.date) -> SupplierEvaluati
         by_cat[cat] = 100 * got / weight if weight else None
         total_w, total_s = total_w + weight, total_s + got
     total = 100 * total_s / total_w if total_w else None
+    if total is not None and total > ERROR_SCORE_CAP and any(f.severity == "error" for f in flags):
+        flags.append(
+            Flag(
+                "score-capped", "error", s.supplier,
+                f"the total is capped at {ERROR_SCORE_CAP:g} (was {total:.0f}) because of the "
+                "errors above: correct the answers first.",
+                f"de totaalscore is begrensd op {ERROR_SCORE_CAP:g} (was {total:.0f}) door de "
+                "fouten hierboven: corrigeer eerst de antwoorden.",
+                None,
+            )
+        )  # fmt: skip
+        total = ERROR_SCORE_CAP
     return SupplierEvaluation(s.supplier, s.path, by_cat, total, flags, scores)
 
 

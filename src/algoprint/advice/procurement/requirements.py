@@ -100,6 +100,15 @@ class Requirement:
     owp12_quote: str | None = None
     source: str = ""
 
+    @property
+    def role(self) -> str:
+        """How the item is used in the tender: :data:`ROLES` (knock-out, award, ...)."""
+        return ROLE_BY_CATEGORY.get(self.category, "consideration")
+
+    def role_label(self, lang: str) -> str:
+        """The role in ``nl`` or ``en``."""
+        return ROLES[self.role][1 if lang == "en" else 0]
+
     def title(self, lang: str) -> str:
         """Title in ``nl`` or ``en``."""
         return self.title_en if lang == "en" else self.title_nl
@@ -118,6 +127,7 @@ class Requirement:
             "id": self.id,
             "category": self.category,
             "kinds": list(self.kinds),
+            "role": self.role,
             "title_nl": self.title_nl,
             "title_en": self.title_en,
             "text_nl": self.text_nl,
@@ -246,7 +256,10 @@ class RequirementSet:
             if code == "en"
             else f"{head}: {len(self.requirements)} eisen"
         ]
-        lines += [f"  {r.id:<28} {r.category:<14} {r.title(code)}" for r in self.requirements]
+        lines += [
+            f"  {r.id:<28} {r.role_label(code):<28} {r.title(code)}" for r in self.requirements
+        ]
+        lines.append(PROPORTIONALITY_EN if code == "en" else PROPORTIONALITY_NL)
         return lines
 
     def to_dict(self) -> dict[str, Any]:
@@ -257,6 +270,9 @@ class RequirementSet:
             "requirements": [r.to_dict() for r in self.requirements],
             "reporting_fields": self.reporting_fields(),
             "citation": OWP12_CITATION,
+            "sources": list(TENDER_SOURCES),
+            "proportionality_nl": PROPORTIONALITY_NL,
+            "proportionality_en": PROPORTIONALITY_EN,
         }
 
     def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
@@ -271,6 +287,47 @@ class RequirementSet:
             summary_en=f"Requirement set for {en_kind}: {n} requirements, {k} KPIs.",
             summary_nl=f"Eisenset voor {nl_kind}: {n} eisen, {k} KPI's.",
         )
+
+
+ROLES: dict[str, tuple[str, str]] = {
+    "knock-out": ("eis (knock-out)", "requirement (knock-out)"),
+    "award": ("gunningscriterium", "award criterion"),
+    "contract-clause": ("contractbepaling", "contract clause"),
+    "consideration": ("overweging vóór de aanbesteding", "consideration before tendering"),
+}
+"""How an item is used: a minimum requirement a tender must meet (technical specification,
+art. 2:75 Aanbestedingswet, or a special condition, art. 2:80), an award criterion (scored),
+a contract clause, or a consideration for the buyer before tendering."""
+ROLE_BY_CATEGORY = {
+    "certification": "knock-out",
+    "reporting": "knock-out",
+    "kpi": "award",
+    "social": "award",
+    "contract": "contract-clause",
+    "consideration": "consideration",
+}
+AI_MODEL_ITEMS = frozenset(
+    {"kpi-energy-per-request", "kpi-model-size", "con-smaller-model", "con-reuse-finetune"}
+)
+"""Items about an AI model, left out of hosting tenders."""
+TENDER_SOURCES = (
+    "PIANOo, MVI-criteriatool (mvicriteria.nl): minimumeisen, gunningscriteria en "
+    "contractbepalingen per productgroep, in drie ambitieniveaus",
+    "European Commission, EU Green Public Procurement criteria for data centres, server rooms "
+    "and cloud services, SWD(2020) 55 final, with the JRC technical report (2020)",
+    "Algoritmekader owp-12 (duurzaam inkopen) and dat-06 (DCiE at least 50 % over a year)",
+)
+PROPORTIONALITY_NL = (
+    "Proportionaliteit (Gids Proportionaliteit): kies alleen de eisen die passen bij de omvang "
+    "en het risico van de opdracht; neem niet alle eisen over. Een knock-out-eis sluit "
+    "inschrijvers uit: gebruik die alleen waar de markt eraan kan voldoen, en weeg de rest als "
+    "gunningscriterium."
+)
+PROPORTIONALITY_EN = (
+    "Proportionality (Dutch Gids Proportionaliteit): choose only the requirements that fit the "
+    "size and risk of the contract; do not copy them all. A knock-out requirement excludes "
+    "tenderers: use it only where the market can meet it, and score the rest as award criteria."
+)
 
 
 def _lang(lang: str) -> str:
@@ -296,6 +353,8 @@ def generate_requirements(
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
     chosen = [r for r in requirements_catalogue() if "all" in r.kinds or key in r.kinds]
+    if key == "hosting":  # a hosting tender buys no model: AI-model items do not apply
+        chosen = [r for r in chosen if r.id not in AI_MODEL_ITEMS]
     order = list(CATEGORIES)
     chosen.sort(key=lambda r: order.index(r.category))
     return RequirementSet(key, _lang(lang), fmt, chosen)
@@ -350,6 +409,7 @@ def _markdown(rs: RequirementSet, lang: str, *, docx: bool) -> list[str]:
         for n, r in enumerate(items, start=1):
             title = _joined([r.title(c) for c in _langs(lang)])
             out += [f"### {cat_no}.{n} {title} ({r.id})", ""]
+            out += [_joined([r.role_label(c) for c in _langs(lang)]), ""]
             for c in _langs(lang):
                 lab = _LABELS[c]
                 body = r.text(c)
@@ -373,7 +433,11 @@ def _markdown(rs: RequirementSet, lang: str, *, docx: bool) -> list[str]:
                 out += [f"{_LABELS[first]['quote']}: \u201c{r.owp12_quote}\u201d", ""]
             if r.source:
                 out += [f"{_LABELS[first]['source']}: {r.source}", ""]
-    out += ["---", "", OWP12_CITATION]
+    out += ["---", ""]
+    for c in _langs(lang):
+        out += [PROPORTIONALITY_EN if c == "en" else PROPORTIONALITY_NL, ""]
+    out += [f"- {src}" for src in TENDER_SOURCES]
+    out += ["", OWP12_CITATION]
     return [_plain(x) for x in out] if docx else out
 
 

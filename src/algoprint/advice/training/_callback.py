@@ -21,7 +21,7 @@ class CallbackMixin:
         algorithm: slug of the algorithm (for the run started at train start).
         run: record into this running run instead (it is not stopped at train end).
         budget: an energy or CO2e :class:`~algoprint.advice.training.budget.TrainingBudget`.
-        predict_after: epochs measured before the prediction (default 2).
+        predict_after: epochs measured before the prediction (default 5).
         grid_intensity_g_per_kwh / location: for the CO2e of the prediction.
         analysis_store: ``None`` = the run's store, ``False`` = none, or an object with
             ``save_analysis``.
@@ -39,7 +39,7 @@ class CallbackMixin:
         algorithm: str | None = None,
         run: Run | None = None,
         budget: TrainingBudget | None = None,
-        predict_after: int = 2,
+        predict_after: int = 5,
         grid_intensity_g_per_kwh: float | None = None,
         location: Any = None,
         analysis_store: Any = None,

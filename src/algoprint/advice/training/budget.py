@@ -55,6 +55,8 @@ class TrainingBudget:
         grid_intensity_g_per_kwh: g CO2e per kWh of IT energy used for the CO2e budget.
         warn_fraction: warn once when spending reaches this share of a budget (0 < f <= 1).
         stop: stop training when exceeded (``False``: only warn and record).
+        stop_before_crossing: also stop *before* the epoch predicted to cross the budget
+            (the last epoch's energy taken as the next one's), so the run ends under budget.
 
     Raises:
         InputError: no budget given, a budget of zero or less, a CO2e budget without an
@@ -66,6 +68,7 @@ class TrainingBudget:
     grid_intensity_g_per_kwh: float | None = None
     warn_fraction: float = 0.8
     stop: bool = True
+    stop_before_crossing: bool = False
 
     def __post_init__(self) -> None:
         if self.energy_j is None and self.co2e_g is None:
@@ -106,6 +109,7 @@ class TrainingBudget:
             "grid_intensity_g_per_kwh": self.grid_intensity_g_per_kwh,
             "warn_fraction": self.warn_fraction,
             "stop": self.stop,
+            "stop_before_crossing": self.stop_before_crossing,
             "limit_j": self.limit_j,
         }
 
@@ -124,11 +128,15 @@ class BudgetMonitor:
     stop_requested: bool = False
     events: list[dict[str, Any]] = field(default_factory=list)
 
-    def update(self, spent_j: float | None, *, epoch: int) -> BudgetState:
+    def update(
+        self, spent_j: float | None, *, epoch: int, last_epoch_j: float | None = None
+    ) -> BudgetState:
         """Check the energy spent so far (J) after ``epoch``.
 
         A ``None`` (meter gap) leaves the state unchanged and is recorded once: an unknown
-        figure is never read as zero.
+        figure is never read as zero. With ``stop_before_crossing``, ``last_epoch_j`` (the
+        epoch just ended) predicts the next epoch; when it would cross the budget, training
+        stops now (event ``next-epoch-over``).
         """
         if spent_j is None:
             if not any(e["event"] == "unknown" for e in self.events):
@@ -137,6 +145,22 @@ class BudgetMonitor:
             return self.state
         limit = self.budget.limit_j
         fraction = spent_j / limit
+        nxt = last_epoch_j or 0.0
+        if (
+            self.budget.stop_before_crossing
+            and fraction <= 1
+            and spent_j + nxt > limit
+            and not self.stop_requested
+        ):
+            self.events.append(
+                {"event": "next-epoch-over", "epoch": epoch, "spent_j": spent_j,
+                 "next_epoch_j": nxt, "limit_j": limit}
+            )  # fmt: skip
+            log.warning(
+                "algoprint: the next epoch (about %.4g J) would cross the budget; stopping now",
+                nxt,
+            )
+            self.stop_requested = True
         if fraction > 1 and self.state is not BudgetState.EXCEEDED:
             self.state = BudgetState.EXCEEDED
             self.events.append(

@@ -4,8 +4,12 @@ For every precision mode and batch size, a fresh model from ``model_factory`` is
 same number of *samples* (``steps`` steps at the smallest batch size; fewer, larger steps at the
 larger ones), inside its own phase of one tracked run, after two untimed warm-up steps. Energy per
 sample and the loss reached are compared with the reference (fp32 at the first batch size); the
-recommendation is the setting with the lowest energy per sample whose loss is within
-``tolerance`` of the reference.
+recommendation is the cheapest setting whose *loss reduction* (loss before training minus loss
+after) is at least ``1 - tolerance`` of the reference's, so a setting that learned 12 % less does
+not pass a 5 % tolerance. "Cheapest" follows the shared decision rule
+(:mod:`algoprint.advice._decide`): energy per sample when the energy comes from counters, else
+process CPU time per sample; a cost not clearly below the reference's (beyond the combined
+uncertainty) is a tie, and the tie goes to the reference setting.
 
 Only software settings change: autocast dtype, the float32 matmul precision (TF32) and the batch
 size. GPU clocks and power limits are never touched. Modes the device cannot run are skipped with
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -38,7 +43,9 @@ class SettingResult:
         energy_j: energy of the timed steps (J); ``None`` when not measured or a meter gap.
         energy_per_sample_j: ``energy_j`` / samples (J).
         loss: loss on the evaluation data after training, computed in fp32.
-        matches_reference: loss within tolerance of the reference setting.
+        initial_loss: the same loss before training (the reduction is what is compared).
+        cpu_s: process CPU time of the timed steps (s).
+        matches_reference: loss reduction within tolerance of the reference setting's.
     """
 
     precision: str
@@ -50,6 +57,8 @@ class SettingResult:
     energy_j: float | None = None
     energy_per_sample_j: float | None = None
     loss: float | None = None
+    initial_loss: float | None = None
+    cpu_s: float | None = None
     matches_reference: bool | None = None
     reason: str | None = None
 
@@ -248,8 +257,12 @@ def advise_training(
                 model, opt = setting.fresh(model_factory, seed, lr * batch / smallest)
                 setting.train(model, opt, _batches(x, y, batch, 2))  # warm-up, not timed
                 model, opt = setting.fresh(model_factory, seed, lr * batch / smallest)
+                with torch.no_grad():
+                    result.initial_loss = float(loss_fn(model(ex).float(), ey))
                 with run.phase(f"{precision}/bs{batch}"):
+                    cpu0_s = time.process_time()
                     setting.train(model, opt, _batches(x, y, batch, n_steps))
+                    result.cpu_s = time.process_time() - cpu0_s
                 with torch.no_grad():
                     result.loss = float(loss_fn(model(ex).float(), ey))
             except Exception as e:  # one setting failing must not end the experiment
@@ -282,12 +295,31 @@ def _conclude(results: list[SettingResult], record: Any, device: str, tol: float
         return advice
     if reference.precision != "fp32":
         advice.notes.append("fp32 was not measured; the first measured setting is the reference")
-    limit = reference.loss * (1 + tol) + 1e-12
+    ref_drop = (reference.initial_loss or 0.0) - reference.loss
     for r in measured:
-        r.matches_reference = r.loss is not None and math.isfinite(r.loss) and r.loss <= limit
+        loss = r.loss if r.loss is not None and math.isfinite(r.loss) else None
+        if loss is None:
+            r.matches_reference = False
+        elif ref_drop > 0 and r.initial_loss is not None:
+            r.matches_reference = (r.initial_loss - loss) >= (1 - tol) * ref_drop - 1e-12
+        else:  # the reference did not learn: compare the losses themselves
+            r.matches_reference = loss <= reference.loss * (1 + tol) + 1e-12
+    if ref_drop <= 0:
+        advice.notes.append("the reference did not reduce the loss: losses compared directly")
     candidates = [r for r in measured if r.matches_reference and r.energy_per_sample_j is not None]
     if not candidates:
         advice.reason = "no setting has both a measured energy and a loss matching the reference"
         return advice
-    advice.recommended = min(candidates, key=lambda r: r.energy_per_sample_j or 0.0)
+    from algoprint.advice._decide import MIN_REL_UNCERTAINTY, Cost, choose_basis, order_by_cost
+
+    basis = choose_basis(str(c.method) for c in record.components if c.energy_j is not None)
+    advice.notes.append(f"decided on {basis.reason}")
+
+    def cost(r: SettingResult) -> Cost:
+        per = (r.cpu_s or 0.0) if basis.metric == "cpu" else (r.energy_j or 0.0)
+        return Cost(per / max(r.samples, 1), MIN_REL_UNCERTAINTY)
+
+    order = {id(r): i for i, r in enumerate(results)}  # plan order: the reference first
+    ranked = order_by_cost([(str(id(r)), cost(r), order[id(r)]) for r in candidates])
+    advice.recommended = next(r for r in candidates if str(id(r)) == ranked[0])
     return advice

@@ -57,7 +57,7 @@ class EpochTracker:
         planned_epochs: int | None = None,
         run: Run | None = None,
         budget: TrainingBudget | None = None,
-        predict_after: int = 2,
+        predict_after: int = 5,
         grid_intensity_g_per_kwh: float | None = None,
         location: Any = None,
         analysis_store: Any = None,
