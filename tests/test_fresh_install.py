@@ -24,7 +24,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-OPTIONAL = ("sklearn", "numpy", "babel", "typst", "openpyxl", "torch", "scipy")
+OPTIONAL = ("sklearn", "numpy", "babel", "typst", "openpyxl", "torch", "scipy", "fastapi", "pandas")
 
 pytestmark = [pytest.mark.slow, pytest.mark.fresh_venv]
 
@@ -173,7 +173,10 @@ def _commands(tmp: Path) -> list[tuple[tuple[str, ...], str | None]]:
         (("export", "csrd", "-o", "csrd.json"), None),
         (("export", "boamps", "-o", "boamps.json"), None),
         (("export", "runs", "-o", "runs.csv"), None),
-        (("export", "amt", "-o", "amt2.json"), None),
+        (("export", "amt", "-a", "fraude-risico", "-o", "amt2.yaml"), None),
+        (("amt", "export", "-a", "fraude-risico", "-o", "card.yaml"), None),
+        (("amt", "pull", "card.yaml", "-a", "fraude-risico"), None),
+        (("server", "org", "create", "gemeente-a"), "server"),
         (("profile", "--", py, "-c", "pass"), None),
         (("compare", "-n", "2", "--", py, "-c", "pass", "--", py, "-c", "x = 1"), None),
         (("factors",), None),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,18 @@ from algoprint.store import open_store
 def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("ALGOPRINT_DB", str(tmp_path / "runs.sqlite"))
     monkeypatch.setenv("ALGOPRINT_CPU_TDP_W", "100")
+    prompts = {name: getattr(sys, name) for name in ("ps1", "ps2") if hasattr(sys, name)}
     sh = InteractiveShell.instance()
     sh.run_line_magic("load_ext", "algoprint")
     yield sh
     InteractiveShell.clear_instance()
+    # The shell sets sys.ps1/ps2, which mark an interactive interpreter (process scope by
+    # default, config.context_scope): put them back so later tests run as a script does.
+    for name in ("ps1", "ps2"):
+        if name in prompts:
+            setattr(sys, name, prompts[name])
+        elif hasattr(sys, name):
+            delattr(sys, name)
 
 
 def test_cell_magic_measures_the_cell_and_prints_a_summary(

@@ -214,7 +214,7 @@ def test_budget_raises_an_alert_on_the_overview(site: Site) -> None:
     )
     site.upload([run])
     overview = _text(client.get("/").text)
-    assert "Budgetmeldingen" in overview and "boven het budget van 100 mWh" in overview
+    assert "Budgetmeldingen" in overview and "boven het budget van 0,100 Wh" in overview
     bad = client.post(
         "/budgets",
         data={"csrf_token": token, "algorithm": "chatbot", "metric": "energy_j", "limit": "veel"},
