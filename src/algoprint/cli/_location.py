@@ -289,12 +289,12 @@ def quantity(value: float, unit: str) -> str:
     return _format.quantity(value, unit, "en")
 
 
-def interval(value: float, low: float, high: float, unit: str) -> str:
+def interval(value: float, low: float, high: float, unit: str, lang: str = "en") -> str:
     """``9.80–15.1 kg CO₂e``: the ~95 % interval in the unit chosen for ``value``."""
     if low == high == value:
         return "exact"
     factor, name = _format.scale_factor(value or max(abs(low), abs(high)), unit)
-    return f"{_format.number(low * factor, 'en')}–{_format.number(high * factor, 'en')} {name}"
+    return f"{_format.number(low * factor, lang)}–{_format.number(high * factor, lang)} {name}"
 
 
 LABELS = {
@@ -314,10 +314,13 @@ LABELS = {
 }
 
 
-def where_text(profile: LocationProfile | None) -> str:
+_ORIGIN_NL = {"default": "standaard", "asked": "gevraagd"}
+
+
+def where_text(profile: LocationProfile | None, lang: str = "en") -> str:
     """``NL (default)``, ``gcp:europe-west4 (NL)``-style text for a profile."""
     if profile is None:
-        return "no location"
+        return "geen locatie" if lang == "nl" else "no location"
     parts = [profile.zone or "?"]
     if profile.cloud:
         parts = [f"{profile.cloud}:{profile.region} ({profile.zone})"]
@@ -325,7 +328,7 @@ def where_text(profile: LocationProfile | None) -> str:
         parts = [f"{profile.datacentre} ({profile.zone})"]
     origin = profile.sources.get("zone")
     if origin in {"default", "asked"}:
-        parts.append(f"({origin})")
+        parts.append(f"({_ORIGIN_NL[origin] if lang == 'nl' else origin})")
     return " ".join(parts)
 
 
@@ -347,43 +350,6 @@ def impacts_table(doc: ImpactDocument, keys: tuple[str, ...] | None = None) -> A
             impact.method,
         )
     return table
-
-
-def print_run_impacts(
-    doc: ImpactDocument, profile: LocationProfile, *, stderr: bool = True
-) -> None:
-    """The short impact block under a run summary: CO2e (location, market) and water."""
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
-    grid = doc.factors.get("grid_intensity", {})
-    head = f"[bold]impacts[/bold] at {where_text(profile)}"
-    if grid:
-        head += f", grid {grid['value']:.0f} g/kWh ({grid.get('vintage', '')})"
-    console.print(head)
-    shown = False
-    for key in ("co2e_location_g", "co2e_market_g", "water_l"):
-        impact = doc.impacts.get(key)
-        if impact is None:
-            reason = doc.missing.get(key, "not computed")
-            console.print(f"  {LABELS[key]:<22} n/a ({reason})", markup=False)
-            continue
-        shown = True
-        console.print(
-            f"  {LABELS[key]:<22} {quantity(impact.value, impact.unit):>10}  "
-            f"({interval(impact.value, impact.low, impact.high, impact.unit)})"
-        )
-    market = doc.impacts.get("co2e_market_g")
-    if market is not None and market.value == 0:
-        console.print(
-            "  [dim]market-based 0: the electricity is covered by a renewable contract or "
-            "certificates; the grid still emitted the location-based figure[/dim]"
-        )
-    if shown and doc.defaults:
-        console.print(
-            f"  [dim]{len(doc.defaults)} default(s) used (PUE, WUE or contract); "
-            "see --json 'impact_notes' or algoprint factors[/dim]"
-        )
 
 
 @contextlib.contextmanager
