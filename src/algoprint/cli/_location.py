@@ -332,23 +332,31 @@ def where_text(profile: LocationProfile | None, lang: str = "en") -> str:
     return " ".join(parts)
 
 
-def impacts_table(doc: ImpactDocument, keys: tuple[str, ...] | None = None) -> Any:
-    """A rich table: impact, value, interval (~95 %), method."""
+def impacts_table(
+    doc: ImpactDocument, keys: tuple[str, ...] | None = None, lang: str = "en", wide: bool = False
+) -> Any:
+    """A rich table: impact and value; the ~95 % interval and the method only with ``wide``
+    (the table fits 80 columns without them). Labels from the report catalogues, in ``lang``."""
     from rich.table import Table
 
+    from algoprint.cli._render import label
+    from algoprint.report.labels import IMPACT_LABELS
+
+    nl = lang == "nl"
     table = Table(show_edge=False, pad_edge=False)
-    for col, justify in (("impact", "left"), ("value", "right"), ("~95 % interval", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    table.add_column("method", overflow="fold")
+    table.add_column("impact", justify="left")
+    table.add_column("waarde" if nl else "value", justify="right")
+    if wide:
+        table.add_column("~95 %-interval" if nl else "~95 % interval", justify="right")
+        table.add_column("methode" if nl else "method", overflow="fold")
     for key, impact in doc.impacts.items():
         if keys is not None and key not in keys:
             continue
-        table.add_row(
-            LABELS.get(key, key),
-            quantity(impact.value, impact.unit),
-            interval(impact.value, impact.low, impact.high, impact.unit),
-            impact.method,
-        )
+        cells = [label(IMPACT_LABELS, key, lang), _format.quantity(impact.value, impact.unit, lang)]
+        if wide:
+            cells += [interval(impact.value, impact.low, impact.high, impact.unit, lang)]
+            cells += [impact.method]
+        table.add_row(*cells)
     return table
 
 
