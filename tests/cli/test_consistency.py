@@ -93,6 +93,7 @@ def test_export_json_is_the_documented_way_and_f_json_its_alias(db: str) -> None
 TEXT_COMMANDS = (
     ("run",), ("runs",), ("show",), ("doctor",), ("schedule",), ("demo",), ("report",),
     ("where",), ("kader", "status"), ("advise", "simplicity"), ("algorithm", "show"),
+    ("factors",), ("estimate",), ("estimate", "llm"),
 )  # fmt: skip
 
 
