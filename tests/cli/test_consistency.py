@@ -134,3 +134,10 @@ def test_show_in_dutch_fits_80_columns_and_wide_adds_intervals(
     assert max(len(line) for line in out.splitlines()) <= 80
     rc, wide, err = algoprint("show", run_id, "--lang", "nl", "--wide")
     assert rc == 0 and "–" in wide and "–" not in out
+
+
+def test_runs_wide_adds_the_uncertainty(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    rc, out, err = algoprint("runs", "--wide")
+    assert rc == 0, err
+    assert "±" in out and "±" not in algoprint("runs")[1]

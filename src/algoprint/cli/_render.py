@@ -112,9 +112,10 @@ def components_table(record: RunRecord, lang: str = "en") -> Table:
     return table
 
 
-def runs_table(records: Sequence[RunRecord], lang: str = "en") -> Table:
+def runs_table(records: Sequence[RunRecord], lang: str = "en", wide: bool = False) -> Table:
     """Runs in 80 columns: full 12-character ids (never cut), start as ``MM-DD HH:MM`` (UTC;
-    the full time is in ``--json``), long names wrapped rather than truncated."""
+    the full time is in ``--json``), long names wrapped rather than truncated; the energy's
+    uncertainty (``±``) only with ``wide``."""
     from algoprint.report.labels import RUN_PHASE_LABELS
 
     t = _TEXT[lang]
@@ -126,9 +127,11 @@ def runs_table(records: Sequence[RunRecord], lang: str = "en") -> Table:
     table.add_column(t["status"], overflow="fold")
     table.add_column(t["duration"], justify="right", no_wrap=True)
     table.add_column(t["energy"], justify="right", no_wrap=True)
+    if wide:
+        table.add_column("±", justify="right", no_wrap=True)
     for r in records:
         exit_text = _exit(r, lang) if r.exit_code not in (None, 0) else ""
-        table.add_row(
+        cells = [
             r.run_id[:12],
             r.started_at[5:16].replace("T", " "),
             r.algorithm or "-",
@@ -136,7 +139,10 @@ def runs_table(records: Sequence[RunRecord], lang: str = "en") -> Table:
             label_status(r, lang) + exit_text,
             fmt.duration(r.duration_s, lang),
             _format.quantity(r.energy_j, "J", lang),  # n/a: the status says why
-        )
+        ]
+        if wide:
+            cells.append(fmt.interval(r.energy_j, r.uncertainty_rel, lang))
+        table.add_row(*cells)
     return table
 
 

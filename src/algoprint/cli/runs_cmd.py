@@ -30,8 +30,12 @@ MAX_LIST = 1_000_000
 @db_option
 @json_option
 @lang_option_en
-def runs(algorithm: str | None, limit: int, db: str | None, as_json: bool, lang: str) -> None:
-    """List stored runs, newest first (fits 80 columns; full times and ids in --json)."""
+@wide_option
+def runs(
+    algorithm: str | None, limit: int, db: str | None, as_json: bool, lang: str, wide: bool
+) -> None:
+    """List stored runs, newest first (fits 80 columns; full times and ids in --json, the
+    energy's uncertainty with --wide)."""
     store = open_store_for(db)
     records = store.list_runs(algorithm=algorithm, limit=limit)
     if as_json:
@@ -44,7 +48,7 @@ def runs(algorithm: str | None, limit: int, db: str | None, as_json: bool, lang:
         return
     from algoprint.cli._render import runs_table
 
-    Console(highlight=False).print(runs_table(records, lang))
+    Console(highlight=False).print(runs_table(records, lang, wide))
 
 
 @click.command("show")
