@@ -339,7 +339,7 @@ def impacts_table(
     (the table fits 80 columns without them). Labels from the report catalogues, in ``lang``."""
     from rich.table import Table
 
-    from algoprint.cli._render import label
+    from algoprint.cli._format import label
     from algoprint.report.labels import IMPACT_LABELS
 
     nl = lang == "nl"

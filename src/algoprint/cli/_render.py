@@ -6,7 +6,7 @@ report catalogues (:mod:`algoprint.report.labels`); the CLI's own words from :da
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -22,15 +22,7 @@ def _console(stderr: bool) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def _gettext(lang: str) -> Callable[[str], str]:
-    from algoprint.report.i18n import translations
-
-    return translations(lang).gettext
-
-
-def label(table: dict[str, str], key: str, lang: str) -> str:
-    """``key``'s label from a report label table, translated; unknown keys as given."""
-    return _gettext(lang)(table[key]) if key in table else key
+label = fmt.label
 
 
 def status_text(record: RunRecord, lang: str) -> str:

@@ -504,7 +504,7 @@ def estimate_llm_command(
     table = Table(show_edge=False, pad_edge=False)
     for h in heads:
         table.add_column(h, justify="left" if h == "impact" else "right")
-    from algoprint.cli._render import label
+    from algoprint.cli._format import label
     from algoprint.report.labels import IMPACT_LABELS
 
     for key in keys:

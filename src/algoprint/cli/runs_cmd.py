@@ -138,7 +138,7 @@ def doctor(as_json: bool, lang: str) -> None:
     from rich.table import Table
 
     from algoprint import _format
-    from algoprint.cli._render import label
+    from algoprint.cli._format import label
     from algoprint.report.labels import METER_METHOD_LABELS
 
     t = _TEXT[lang]
