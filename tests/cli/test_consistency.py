@@ -76,3 +76,68 @@ def test_no_location_notice_once_per_store(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("ALGOPRINT_DB", str(tmp_path / "other.sqlite"))
     rc, _, err = algoprint("run", "--", sys.executable, "-c", "pass")
     assert notice in err  # a new store hears it once too
+
+
+def test_export_json_is_the_documented_way_and_f_json_its_alias(db: str) -> None:
+    for sub in ("csrd", "runs"):
+        rc, out, err = algoprint("export", sub, "--json")
+        assert rc == 0, err
+        assert json.loads(out) is not None
+        assert algoprint("export", sub, "-f", "json")[1] == out  # the alias, the same document
+    rc, _, err = algoprint("export", "runs", "--json", "-f", "csv")
+    assert rc == 2 and "contradict" in err and "Traceback" not in err
+    rc, out, _ = algoprint("export", "runs")
+    assert out.splitlines()[0].count(",") > 3  # CSV stays the default of runs
+
+
+TEXT_COMMANDS = (
+    ("run",), ("runs",), ("show",), ("doctor",), ("schedule",), ("demo",), ("report",),
+    ("where",), ("kader", "status"), ("advise", "simplicity"), ("algorithm", "show"),
+    ("factors",), ("estimate",), ("estimate", "llm"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", TEXT_COMMANDS, ids=" ".join)
+def test_every_command_that_prints_text_takes_lang(command: tuple[str, ...]) -> None:
+    rc, out, _ = algoprint(*command, "--help")
+    assert rc == 0 and "--lang" in out
+
+
+@pytest.mark.parametrize("command", [("runs",), ("schedule", "--duration", "2h")], ids=str)
+def test_dutch_output_has_no_english_and_fits_80_columns(
+    db: str, command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.report.test_human_output import check
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("ALGOPRINT_LANG", "nl")  # the setting, not the option, picks Dutch
+    rc, out, err = (
+        algoprint(*command, "--now", "2026-03-01T10:00")
+        if len(command) > 1
+        else (algoprint(*command))
+    )
+    assert rc == 0, err
+    assert check(out, "nl", " ".join(command)) == []
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_show_in_dutch_fits_80_columns_and_wide_adds_intervals(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.report.test_human_output import check
+
+    monkeypatch.setenv("COLUMNS", "80")
+    run_id = json.loads(algoprint("runs", "--json")[1])[-1]["run_id"]
+    rc, out, err = algoprint("show", run_id, "--lang", "nl")
+    assert rc == 0, err
+    assert check(out, "nl", "show") == [] and "energie (" in out and "energy (" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    rc, wide, err = algoprint("show", run_id, "--lang", "nl", "--wide")
+    assert rc == 0 and "–" in wide and "–" not in out
+
+
+def test_runs_wide_adds_the_uncertainty(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    rc, out, err = algoprint("runs", "--wide")
+    assert rc == 0, err
+    assert "±" in out and "±" not in algoprint("runs")[1]

@@ -108,7 +108,7 @@ def test_estimate_human_table_with_location_and_embodied() -> None:
         "1000",
     )
     assert rc == 0, err
-    for text in ("CO2e location-based", "CO2e market-based", "water", "SCI", "assumptions:"):
+    for text in ("CO₂e, location-based", "CO₂e, market-based", "Water", "SCI", "assumptions:"):
         assert text in out
     assert "DE" in out
     assert "cpu_utilisation not given" in out  # the assumption is said

@@ -73,11 +73,14 @@ def test_show_json_adds_impacts_computed_on_output_not_stored(stored: RunRecord)
 def test_show_without_location_says_the_default_plainly(stored: RunRecord) -> None:
     rc, out, err = algoprint("show", stored.run_id)
     assert rc == 0, err
-    assert "CO2e location-based" in out and "CO2e market-based" in out and "water" in out
-    assert "NL (default)" in out
+    assert "CO₂e, location-based" in out and "CO₂e, market-based" in out and "Water" in out
+    assert "NL (default)" in out and "–" not in out  # intervals only with --wide
     assert "no location configured" in err and "default zone NL" in err
     assert "ALGOPRINT_LOCATION" in err and "[location] zone" in err
     assert err.count("no location configured") == 1
+    rc, out, err = algoprint("show", stored.run_id, "--wide", "--lang", "nl")
+    assert rc == 0, err
+    assert "CO₂e, locatiegebonden" in out and "NL (standaard)" in out and "–" in out
 
 
 def test_environment_and_project_file_set_the_location(
@@ -293,7 +296,7 @@ def test_run_in_a_pipe_says_which_zone_it_used(db: str) -> None:
     proc = _process("run", "--", sys.executable, "-c", "pass", db=db, stdin=subprocess.DEVNULL)
     assert proc.returncode == 0, proc.stderr
     assert "default zone NL" in proc.stderr and "--location" in proc.stderr
-    assert "CO2e location-based" in proc.stderr and "water" in proc.stderr
+    assert "CO₂e, location-based" in proc.stderr and "Water" in proc.stderr
 
 
 def test_run_with_a_wrong_location_fails_before_the_command(db: str, tmp_path: Path) -> None:

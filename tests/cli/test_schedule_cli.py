@@ -61,14 +61,27 @@ def test_schedule_json_is_reproducible_with_now(db: str) -> None:
 def test_schedule_human_output_in_local_time_and_storing(db: str) -> None:
     rc, out, err = algoprint(
         "schedule", "--duration", "1h30m", "--energy-kwh", "20", "--algorithm", "churn-model",
-        "--now", "2025-12-01T18:00+01:00",
+        "--now", "2025-12-01T18:00+01:00", env={"COLUMNS": "80"},
     )  # fmt: skip
     assert rc == 0, err
     assert out.startswith("Start at") and " CET " in out and "expected saving" in out
-    assert "about 90 %" in out and "not a guarantee" in out and "ODbL" in out
+    assert "not a guarantee" in out and "ODbL" in out and "about 90 %" not in out
     assert "PUE 1.56 (unknown-datacentre default)" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Electricity Maps (2025)\n" in out and "--wide" in out  # the citation, not the text
     (record,) = open_store(db).list_analyses(algorithm="churn-model")
     assert record.kind == "carbon-aware-schedule" and record.measure == "owk-06"
+
+
+def test_schedule_wide_and_dutch(db: str) -> None:
+    args = ["schedule", "--duration", "2h", "--energy-kwh", "10", "--now", "2026-03-01T10:00"]
+    rc, out, err = algoprint(*args, "--wide")
+    assert rc == 0, err
+    assert "about 90 %" in out and "opendc-traces" in out and "licence to confirm" in out
+    rc, out, err = algoprint(*args, "--lang", "nl")
+    assert rc == 0, err
+    assert out.startswith("Start om") and "verwachte besparing" in out and "1,56" in out
+    assert "expected" not in out and "source" not in out and "note" not in out
 
 
 def test_schedule_with_own_profile(db: str, tmp_path: Path) -> None:

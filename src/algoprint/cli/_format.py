@@ -35,3 +35,13 @@ def duration(seconds: float, lang: str = "en") -> str:
     if hours:
         return f"{hours}h{minutes:02d}m"
     return f"{minutes}m{sec:02d}s"
+
+
+def label(table: dict[str, str], key: str, lang: str) -> str:
+    """``key``'s label from a report label table (:mod:`algoprint.report.labels`, English
+    msgids), translated through the report catalogues; unknown keys as given."""
+    if key not in table:
+        return key
+    from algoprint.report.i18n import translations
+
+    return translations(lang).gettext(table[key])

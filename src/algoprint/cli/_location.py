@@ -289,12 +289,12 @@ def quantity(value: float, unit: str) -> str:
     return _format.quantity(value, unit, "en")
 
 
-def interval(value: float, low: float, high: float, unit: str) -> str:
+def interval(value: float, low: float, high: float, unit: str, lang: str = "en") -> str:
     """``9.80–15.1 kg CO₂e``: the ~95 % interval in the unit chosen for ``value``."""
     if low == high == value:
         return "exact"
     factor, name = _format.scale_factor(value or max(abs(low), abs(high)), unit)
-    return f"{_format.number(low * factor, 'en')}–{_format.number(high * factor, 'en')} {name}"
+    return f"{_format.number(low * factor, lang)}–{_format.number(high * factor, lang)} {name}"
 
 
 LABELS = {
@@ -314,10 +314,13 @@ LABELS = {
 }
 
 
-def where_text(profile: LocationProfile | None) -> str:
+_ORIGIN_NL = {"default": "standaard", "asked": "gevraagd"}
+
+
+def where_text(profile: LocationProfile | None, lang: str = "en") -> str:
     """``NL (default)``, ``gcp:europe-west4 (NL)``-style text for a profile."""
     if profile is None:
-        return "no location"
+        return "geen locatie" if lang == "nl" else "no location"
     parts = [profile.zone or "?"]
     if profile.cloud:
         parts = [f"{profile.cloud}:{profile.region} ({profile.zone})"]
@@ -325,65 +328,36 @@ def where_text(profile: LocationProfile | None) -> str:
         parts = [f"{profile.datacentre} ({profile.zone})"]
     origin = profile.sources.get("zone")
     if origin in {"default", "asked"}:
-        parts.append(f"({origin})")
+        parts.append(f"({_ORIGIN_NL[origin] if lang == 'nl' else origin})")
     return " ".join(parts)
 
 
-def impacts_table(doc: ImpactDocument, keys: tuple[str, ...] | None = None) -> Any:
-    """A rich table: impact, value, interval (~95 %), method."""
+def impacts_table(
+    doc: ImpactDocument, keys: tuple[str, ...] | None = None, lang: str = "en", wide: bool = False
+) -> Any:
+    """A rich table: impact and value; the ~95 % interval and the method only with ``wide``
+    (the table fits 80 columns without them). Labels from the report catalogues, in ``lang``."""
     from rich.table import Table
 
+    from algoprint.cli._format import label
+    from algoprint.report.labels import IMPACT_LABELS
+
+    nl = lang == "nl"
     table = Table(show_edge=False, pad_edge=False)
-    for col, justify in (("impact", "left"), ("value", "right"), ("~95 % interval", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    table.add_column("method", overflow="fold")
+    table.add_column("impact", justify="left")
+    table.add_column("waarde" if nl else "value", justify="right")
+    if wide:
+        table.add_column("~95 %-interval" if nl else "~95 % interval", justify="right")
+        table.add_column("methode" if nl else "method", overflow="fold")
     for key, impact in doc.impacts.items():
         if keys is not None and key not in keys:
             continue
-        table.add_row(
-            LABELS.get(key, key),
-            quantity(impact.value, impact.unit),
-            interval(impact.value, impact.low, impact.high, impact.unit),
-            impact.method,
-        )
+        cells = [label(IMPACT_LABELS, key, lang), _format.quantity(impact.value, impact.unit, lang)]
+        if wide:
+            cells += [interval(impact.value, impact.low, impact.high, impact.unit, lang)]
+            cells += [impact.method]
+        table.add_row(*cells)
     return table
-
-
-def print_run_impacts(
-    doc: ImpactDocument, profile: LocationProfile, *, stderr: bool = True
-) -> None:
-    """The short impact block under a run summary: CO2e (location, market) and water."""
-    from rich.console import Console
-
-    console = Console(stderr=stderr, highlight=False, soft_wrap=False)
-    grid = doc.factors.get("grid_intensity", {})
-    head = f"[bold]impacts[/bold] at {where_text(profile)}"
-    if grid:
-        head += f", grid {grid['value']:.0f} g/kWh ({grid.get('vintage', '')})"
-    console.print(head)
-    shown = False
-    for key in ("co2e_location_g", "co2e_market_g", "water_l"):
-        impact = doc.impacts.get(key)
-        if impact is None:
-            reason = doc.missing.get(key, "not computed")
-            console.print(f"  {LABELS[key]:<22} n/a ({reason})", markup=False)
-            continue
-        shown = True
-        console.print(
-            f"  {LABELS[key]:<22} {quantity(impact.value, impact.unit):>10}  "
-            f"({interval(impact.value, impact.low, impact.high, impact.unit)})"
-        )
-    market = doc.impacts.get("co2e_market_g")
-    if market is not None and market.value == 0:
-        console.print(
-            "  [dim]market-based 0: the electricity is covered by a renewable contract or "
-            "certificates; the grid still emitted the location-based figure[/dim]"
-        )
-    if shown and doc.defaults:
-        console.print(
-            f"  [dim]{len(doc.defaults)} default(s) used (PUE, WUE or contract); "
-            "see --json 'impact_notes' or algoprint factors[/dim]"
-        )
 
 
 @contextlib.contextmanager

@@ -33,8 +33,10 @@ __all__ = [
     "default_lang",
     "json_option",
     "lang_option",
+    "lang_option_en",
     "location_options",
     "output_option",
+    "wide_option",
     "wrote",
 ]
 
@@ -67,6 +69,52 @@ def lang_option(func: F) -> F:
         default=None,
         callback=_resolve_lang,
         help=LANG_HELP,
+    )(func)
+
+
+def configured_lang() -> str | None:
+    """The ``lang`` setting when one is configured (``ALGOPRINT_LANG``, algoprint.toml or the
+    user config), else ``None``.
+
+    Raises:
+        ConfigError: an invalid ``lang`` setting (names the accepted values).
+    """
+    import os
+
+    from algoprint.config import _read_toml, user_config_path
+
+    lang = default_lang()  # validates every source
+    if os.environ.get("ALGOPRINT_LANG"):
+        return lang
+    for path in (user_config_path(), Path.cwd() / "algoprint.toml"):
+        if path.is_file() and "lang" in _read_toml(path):
+            return lang
+    return None
+
+
+def _resolve_lang_en(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    if value is not None:
+        return value
+    return configured_lang() or "en"
+
+
+def lang_option_en(func: F) -> F:
+    """``--lang/-l nl|en`` for the commands whose output has been English: the ``lang``
+    setting when one is configured, else English."""
+    return click.option(
+        "--lang",
+        "-l",
+        type=click.Choice(["nl", "en"]),
+        default=None,
+        callback=_resolve_lang_en,
+        help="Output language, nl or en (default: the lang setting, ALGOPRINT_LANG, else en).",
+    )(func)
+
+
+def wide_option(func: F) -> F:
+    """``--wide``: also show the intervals and full sources (wider than 80 columns)."""
+    return click.option(
+        "--wide", is_flag=True, help="Also show intervals and full sources (wider than 80 columns)."
     )(func)
 
 

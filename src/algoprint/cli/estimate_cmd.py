@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from algoprint import _format
 from algoprint.cli._common import json_option, print_json
 from algoprint.cli._location import (
     cli_words,
@@ -23,10 +24,10 @@ from algoprint.cli._location import (
     impacts_table,
     interval,
     location_options,
-    quantity,
     resolve_cli_location,
     where_text,
 )
+from algoprint.cli._options import lang_option_en, wide_option
 from algoprint.cli.factors_cmd import _console, _extra
 from algoprint.errors import InputError
 
@@ -198,8 +199,10 @@ def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @_estimate_options
 @location_options
 @json_option
+@lang_option_en
+@wide_option
 @click.pass_context
-def estimate_command(ctx: click.Context, /, **opts: Any) -> None:
+def estimate_command(ctx: click.Context, /, lang: str, wide: bool, **opts: Any) -> None:
     """Estimate energy and impacts before running, from hardware and hours.
 
     \b
@@ -218,7 +221,7 @@ def estimate_command(ctx: click.Context, /, **opts: Any) -> None:
                 hint="put the options after the subcommand: algoprint estimate llm --model ...",
             )
         return
-    _run_estimate(**opts)
+    _run_estimate(lang, wide, **opts)
 
 
 _ESTIMATE_WORDS = {
@@ -244,7 +247,7 @@ _ESTIMATE_WORDS = {
 }
 
 
-def _run_estimate(**o: Any) -> None:
+def _run_estimate(lang: str, wide: bool, /, **o: Any) -> None:
     hardware = ("cpu_model", "cpu_cores", "cpu_w_per_core", "cpu_tdp", "gpus", "memory_gb")
     given = any(o[k] for k in hardware) or o["device_hours"] or o["energy_kwh"] is not None
     if not given and o["embodied_kg"] is None:
@@ -299,11 +302,19 @@ def _run_estimate(**o: Any) -> None:
         return
     console = _console()
     watts = ", ".join(f"{k} {v:.4g} W" for k, v in result.power_w.items())
-    place = escape(where_text(profile))
+    place = escape(where_text(profile, lang))
     span = _span(o, result.embodied_only)
-    console.print(f"[bold]Estimate[/bold] for {span} at {place}: {escape(watts or 'no power')}")
-    console.print(impacts_table(doc))
-    _print_missing_and_assumptions(console, doc, result.assumptions)
+    head = "[bold]Schatting[/bold] voor" if lang == "nl" else "[bold]Estimate[/bold] for"
+    at = "op" if lang == "nl" else "at"
+    console.print(f"{head} {span} {at} {place}: {escape(watts or 'no power')}")
+    console.print(impacts_table(doc, lang=lang, wide=wide))
+    _print_missing_and_assumptions(console, doc, result.assumptions, lang)
+    if not wide:
+        console.print(
+            "~95 %-intervallen en methoden: --wide"
+            if lang == "nl"
+            else "~95 % intervals and methods: --wide"
+        )
 
 
 def _span(o: dict[str, Any], embodied_only: bool) -> str:
@@ -364,19 +375,23 @@ def _estimate(o: dict[str, Any], profile: Any, embodied_kg: Any) -> Any:
     )
 
 
-def _print_missing_and_assumptions(console: Console, doc: Any, assumptions: Sequence[str]) -> None:
+def _print_missing_and_assumptions(
+    console: Console, doc: Any, assumptions: Sequence[str], lang: str = "en"
+) -> None:
+    nl = lang == "nl"
     by_reason: dict[str, list[str]] = {}
     for key, reason in doc.missing.items():
         if not key.startswith("factor:"):
             by_reason.setdefault(reason, []).append(key)
     for reason, keys in by_reason.items():
-        console.print(f"not computed: {', '.join(keys)}: {reason}", markup=False)
+        head = "niet berekend" if nl else "not computed"
+        console.print(f"{head}: {', '.join(keys)}: {reason}", markup=False)
     seen: list[str] = []
     for line in [*assumptions, *doc.defaults, *doc.notes]:
         if line not in seen:
             seen.append(line)
     if seen:
-        console.print("assumptions:")
+        console.print("aannames:" if nl else "assumptions:")
         for line in seen:
             console.print(f"  - {line}", markup=False)
 
@@ -404,6 +419,8 @@ def _print_missing_and_assumptions(console: Console, doc: Any, assumptions: Sequ
 @click.option("--latency-s", type=float, callback=_positive, help="Measured request latency.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor.")
 @json_option
+@lang_option_en
+@wide_option
 def estimate_llm_command(
     model: str,
     output_tokens: int,
@@ -415,6 +432,8 @@ def estimate_llm_command(
     latency_s: float | None,
     year: int | None,
     as_json: bool,
+    lang: str,
+    wide: bool,
 ) -> None:
     """Estimate the impacts of using a hosted LLM (EcoLogits method).
 
@@ -460,10 +479,13 @@ def estimate_llm_command(
         )
         return
     console = _console()
-    console.print(
-        f"[bold]{est.provider}/{est.model}[/bold]: {est.requests} request(s) of "
-        f"{output_tokens} output tokens, {est.central.gpu_count} GPU(s) per request"
+    n, tokens = _format.integer(est.requests, lang), _format.integer(output_tokens, lang)
+    line = (
+        f"{n} verzoek(en) van {tokens} uitvoertokens, {est.central.gpu_count} GPU('s) per verzoek"
+        if lang == "nl"
+        else f"{n} request(s) of {tokens} output tokens, {est.central.gpu_count} GPU(s) per request"
     )
+    console.print(f"[bold]{est.provider}/{est.model}[/bold]: {line}")
     keys = (
         "energy_facility_j",
         "co2e_location_g",
@@ -473,21 +495,28 @@ def estimate_llm_command(
         "co2e_total_g",
     )
     per = est.per_request
+    nl = lang == "nl"
+    heads = ["impact", "per verzoek" if nl else "per request", f"{'totaal' if nl else 'total'}"]
+    heads[2] += f" ({_format.integer(est.requests, lang)})"
+    if wide:
+        heads[2:2] = ["~95 %-interval" if nl else "~95 % interval"]
+        heads.append("interval")
     table = Table(show_edge=False, pad_edge=False)
-    for h in ("impact", "per request", "~95 % interval", f"total ({est.requests})", "interval"):
+    for h in heads:
         table.add_column(h, justify="left" if h == "impact" else "right")
-    from algoprint.cli._location import LABELS
+    from algoprint.cli._format import label
+    from algoprint.report.labels import IMPACT_LABELS
 
     for key in keys:
         a, b = per.impacts.get(key), est.total.impacts.get(key)
         if a is None or b is None:
             continue
-        table.add_row(
-            LABELS.get(key, key),
-            quantity(a.value, a.unit),
-            interval(a.value, a.low, a.high, a.unit),
-            quantity(b.value, b.unit),
-            interval(b.value, b.low, b.high, b.unit),
-        )
+        cells = [label(IMPACT_LABELS, key, lang), _format.quantity(a.value, a.unit, lang)]
+        if wide:
+            cells.append(interval(a.value, a.low, a.high, a.unit, lang))
+        cells.append(_format.quantity(b.value, b.unit, lang))
+        if wide:
+            cells.append(interval(b.value, b.low, b.high, b.unit, lang))
+        table.add_row(*cells)
     console.print(table)
-    _print_missing_and_assumptions(console, est.total, est.assumptions)
+    _print_missing_and_assumptions(console, est.total, est.assumptions, lang)

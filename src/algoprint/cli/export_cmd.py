@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from algoprint.cli._common import db_option
+from algoprint.cli._common import db_option, json_option
 from algoprint.cli._options import complete_algorithms, location_options, wrote
 from algoprint.cli.amt_cmd import amt_export_options, export_amt_command
 from algoprint.cli.report_cmd import settings_extra
@@ -30,6 +30,18 @@ def _emit(data: bytes, output: str | None) -> None:
             hint="choose a writable path with -o PATH (does its folder exist?)",
         ) from None
     wrote(target)
+
+
+def _json_format(fmt: str | None, as_json: bool, default: str) -> str:
+    """``--json`` is the documented way; ``-f json`` stays as its alias. ``--json`` with another
+    ``-f`` is refused rather than one of them silently ignored."""
+    if as_json:
+        if fmt not in (None, "json"):
+            raise InputError(
+                f"--json and --format {fmt} contradict each other", hint="give one of them"
+            )
+        return "json"
+    return fmt or default
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,7 +68,14 @@ def export() -> None:
 @export.command("csrd")
 @_common
 @click.option("--organisation", metavar="NAME", help="Only this organisation's algorithms.")
-@click.option("--format", "-f", "fmt", default="json", show_default=True, metavar="csv|json")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    help="csv or json (default: json; -f json is an alias of --json).",
+)
+@json_option
 @location_options
 def csrd(
     algorithm: str | None,
@@ -64,12 +83,14 @@ def csrd(
     output: str | None,
     db: str | None,
     organisation: str | None,
-    fmt: str,
+    fmt: str | None,
+    as_json: bool,
     **location: str | None,
 ) -> None:
     """ESRS E1-5 energy and E1-6 GHG datapoints of the compute share (not a CSRD report)."""
     from algoprint.exchange.csrd import export_csrd
 
+    fmt = _json_format(fmt, as_json, "json")
     store, extra = settings_extra(db)
     _emit(
         export_csrd(
@@ -122,14 +143,22 @@ def boamps(
     default=None,
     help="Default: the run's tag training_type; left out when neither says.",
 )
-@click.option("--format", "-f", "fmt", default="yaml", show_default=True, metavar="yaml|json")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    help="yaml or json (default: yaml; -f json is an alias of --json).",
+)
+@json_option
 @click.option("--output", "-o", metavar="PATH", help="Output file (default stdout).")
 @db_option
 @location_options
 def model_card(
     run_id: str,
     training_type: str | None,
-    fmt: str,
+    fmt: str | None,
+    as_json: bool,
     output: str | None,
     db: str | None,
     **location: str | None,
@@ -137,6 +166,7 @@ def model_card(
     """Hugging Face model-card co2_eq_emissions block (grams CO2e) of a training run."""
     from algoprint.exchange.model_card import export_model_card
 
+    fmt = _json_format(fmt, as_json, "yaml")
     store, extra = settings_extra(db)
     _emit(
         export_model_card(
@@ -153,19 +183,28 @@ def model_card(
 
 @export.command("runs")
 @_common
-@click.option("--format", "-f", "fmt", default="csv", show_default=True, metavar="csv|json")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    help="csv or json (default: csv; -f json is an alias of --json).",
+)
+@json_option
 @location_options
 def runs(
     algorithm: str | None,
     period: str | None,
     output: str | None,
     db: str | None,
-    fmt: str,
+    fmt: str | None,
+    as_json: bool,
     **location: str | None,
 ) -> None:
     """Runs with their impacts (CSV: one row per run)."""
     from algoprint.exchange.runs_csv import export_runs
 
+    fmt = _json_format(fmt, as_json, "csv")
     store, extra = settings_extra(db)
     _emit(
         export_runs(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import click
@@ -22,18 +23,24 @@ from algoprint.cli._location import (
     resolve_cli_location,
     where_text,
 )
+from algoprint.cli._options import lang_option_en, wide_option
 from algoprint.errors import ImpactError, InputError
+
+_LANG: ContextVar[str] = ContextVar("factors_lang", default="en")
+"""The output language of this call of the command (``--lang``)."""
 
 
 def _n(value: float, sig: int = 3) -> str:
-    """A figure for the table: the one formatter (never an exponent), English separators."""
-    return _format.number(value, "en", sig)
+    """A figure for the table: the one formatter (never an exponent), in ``--lang``."""
+    return _format.number(value, _LANG.get(), sig)
 
 
 def _g(value: float) -> str:
     """A figure as short as it can be (``3``, ``1.5``), never an exponent."""
-    text = _format.number(value, "en", 6)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    lang = _LANG.get()
+    text = _format.number(value, lang, 6)
+    point = "," if lang == "nl" else "."
+    return text.rstrip("0").rstrip(point) if point in text else text
 
 
 KINDS = ("grid", "water", "embodied", "pue", "cloud", "market", "datacentre", "llm")
@@ -52,8 +59,12 @@ def _console() -> Console:
 
 def _range(f: Any) -> str:
     if f.low == f.high == f.value:
-        return "exact"
+        return _exact()
     return f"{_n(f.low)}–{_n(f.high)}"
+
+
+def _exact() -> str:
+    return "exact"  # the same word in Dutch and English
 
 
 Row = tuple[dict[str, Any], list[str], str]
@@ -77,7 +88,7 @@ def _grid_rows(zone: str | None, year: int | None) -> list[Row]:
         rows.append(
             (
                 dataclasses.asdict(g),
-                [z, str(g.year_used), f"{g.value:.4g}", _range(g), note],
+                [z, str(g.year_used), _g(g.value), _range(g), note],
                 f"{g.source} ({g.licence})",
             )
         )
@@ -290,22 +301,67 @@ def _listing(kind: str, zone: str | None, year: int | None) -> list[Row]:
     return makers[kind]()
 
 
-def _print_listing(kind: str, rows: Sequence[Row]) -> None:
+_HEADERS_NL: dict[str, list[str]] = {
+    "grid": ["zone", "jaar", "g CO2e/kWh", "bereik", "opmerking"],
+    "water": ["zone", "L/kWh (elders)", "bereik", "opmerking"],
+    "pue": ["sleutel", "PUE", "bereik", "WUE L/kWh", "bereik"],
+    "market": ["contract", "TTW g/kWh (scope 2)", "bereik", "WTT g/kWh (scope 3.3)", "opmerking"],
+    "cloud": ["regio", "zone", "locatie", "net g/kWh", "CFE"],
+    "datacentre": ["naam", "soort", "zone", "PUE", "WUE L/kWh"],
+    "embodied": ["onderdeel", "parameter", "basis", "kg CO2e", "levensduur j"],
+    "llm": ["aanbieder", "model", "parameters totaal (mld.)", "actief (mld.)", "waarschuwingen"],
+}
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "nl": {
+        "sources": "bronnen",
+        "note": "let op",
+        "no_rows": "Geen {kind}-rijen voor zone {zone}.",
+        "title": "Factoren voor {where} in {year}",
+        "set": "factorset",
+        "columns": ("factor", "waarde", "bereik", "eenheid", "herkomst", "peiljaar", "bron"),
+        "wide": "bereiken (~95 %): --wide",
+    },
+    "en": {
+        "sources": "sources",
+        "note": "note",
+        "no_rows": "No {kind} rows for zone {zone}.",
+        "title": "Factors for {where} in {year}",
+        "set": "factor set",
+        "columns": ("factor", "value", "range", "unit", "origin", "vintage", "src"),
+        "wide": "ranges (~95 %): --wide",
+    },
+}
+
+
+def _keep(headers: Sequence[str], lang: str, wide: bool) -> list[int]:
+    """The columns shown: the range columns only with ``--wide`` (80 columns otherwise)."""
+    hidden = {"range", "bereik"}
+    return [i for i, h in enumerate(headers) if wide or h not in hidden]
+
+
+def _print_listing(kind: str, rows: Sequence[Row], lang: str = "en", wide: bool = False) -> None:
+    t = _TEXT[lang]
     sources: list[str] = []
+    headers = (_HEADERS_NL if lang == "nl" else _HEADERS)[kind]
+    keep = _keep(headers, lang, wide)
     table = Table(show_edge=False, pad_edge=False)
-    for h in [*_HEADERS[kind], "src"]:
-        table.add_column(h, overflow="fold")
+    for i in keep:
+        table.add_column(headers[i], overflow="fold")
+    table.add_column(t["columns"][-1], overflow="fold")
     for _, cells, source in rows:
         ref = ""
         if source:
             if source not in sources:
                 sources.append(source)
             ref = f"[{sources.index(source) + 1}]"
-        table.add_row(*cells, ref)
+        table.add_row(*[cells[i] for i in keep], ref)
     console = _console()
     console.print(table)
+    if len(keep) < len(headers):
+        console.print(t["wide"], markup=False)
     if sources:
-        console.print("\nsources:")
+        console.print(f"\n{t['sources']}:")
         for i, s in enumerate(sources, start=1):
             console.print(f"  [{i}] {s}", markup=False)
 
@@ -321,6 +377,8 @@ def _print_listing(kind: str, rows: Sequence[Row]) -> None:
     help="List one table instead of the factors for your location.",
 )
 @json_option
+@lang_option_en
+@wide_option
 def factors_command(
     location: str | None,
     cloud: str | None,
@@ -329,6 +387,8 @@ def factors_command(
     year: int | None,
     kind: str | None,
     as_json: bool,
+    lang: str,
+    wide: bool,
 ) -> None:
     """Show the impact factors that will be used, with their sources.
 
@@ -336,7 +396,10 @@ def factors_command(
     on-site WUE and off-site water of your location for YEAR (default this year; the latest
     year in the table is used, and said, when YEAR is newer). With --kind: one shipped table
     (filtered by --zone where it has zones). docs/reference-data.md describes every table.
+    The ranges (~95 %) are shown with --wide and are always in --json.
     """
+    _LANG.set(lang)
+    t = _TEXT[lang]
     if kind is not None:
         if cloud or region or datacentre:
             raise InputError(
@@ -353,9 +416,9 @@ def factors_command(
         if as_json:
             print_json([r[0] for r in rows])
         elif not rows:
-            click.echo(f"No {kind} rows for zone {zone}.")
+            click.echo(t["no_rows"].format(kind=kind, zone=zone))
         else:
-            _print_listing(kind, rows)
+            _print_listing(kind, rows, lang, wide)
         return
     from algoprint.impact.location import factors_for_profile
     from algoprint.refdata import FACTOR_VERSION
@@ -380,31 +443,39 @@ def factors_command(
         )
         return
     console = _console()
-    console.print(
-        f"[bold]Factors for {where_text(profile)} in {used_year}[/bold] "
-        f"(factor set {FACTOR_VERSION})"
-    )
+    title = t["title"].format(where=where_text(profile, lang), year=used_year)
+    console.print(f"[bold]{title}[/bold] ({t['set']} {FACTOR_VERSION})")
+    keep = _keep(t["columns"], lang, wide)
     table = Table(show_edge=False, pad_edge=False)
-    for h in ("factor", "value", "range", "unit", "origin", "vintage", "src"):
-        table.add_column(h, overflow="fold")
+    for i in keep:
+        table.add_column(t["columns"][i], overflow="fold")
     sources: list[str] = []
     for name, f in named.items():
         source = f"{f['source']}" + (f" ({f['licence']})" if f.get("licence") else "")
         if source not in sources:
             sources.append(source)
-        rng = "exact" if f["low"] == f["high"] == f["value"] else f"{_n(f['low'])}–{_n(f['high'])}"
-        table.add_row(
+        rng = _exact() if f["low"] == f["high"] == f["value"] else f"{_n(f['low'])}–{_n(f['high'])}"
+        cells = [
             name,
-            f"{f['value']:.4g}",
+            _g(f["value"]),
             rng,
             f["unit"],
-            f["origin"],
+            _origin(f["origin"], lang),
             str(f.get("vintage", "")),
             f"[{sources.index(source) + 1}]",
-        )
+        ]
+        table.add_row(*[cells[i] for i in keep])
     console.print(table)
-    console.print("\nsources:")
+    if not wide:
+        console.print(t["wide"], markup=False)
+    console.print(f"\n{t['sources']}:")
     for i, s in enumerate(sources, start=1):
         console.print(f"  [{i}] {s}", markup=False)
     for line in [*resolved.defaults, *resolved.notes]:
-        console.print(f"  note: {line}", markup=False)
+        console.print(f"  {t['note']}: {line}", markup=False)
+
+
+def _origin(origin: str, lang: str) -> str:
+    """Where a factor came from (``table``, ``default``, ...), in ``lang``."""
+    words = {"default": "standaard", "table": "tabel", "configured": "ingesteld"}
+    return words.get(origin, origin) if lang == "nl" else origin

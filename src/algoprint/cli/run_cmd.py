@@ -135,6 +135,12 @@ class _Forwarder:
     "--tag", "tags", multiple=True, metavar="KEY=VALUE", help="Label the run (repeatable)."
 )
 @location_options
+@click.option(
+    "--lang",
+    "-l",
+    type=click.Choice(["nl", "en"]),
+    help="Language of the summary, nl or en (default: the lang setting, ALGOPRINT_LANG, else en).",
+)
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def run_command(
     algorithm: str | None,
@@ -151,6 +157,7 @@ def run_command(
     cloud: str | None,
     region: str | None,
     datacentre: str | None,
+    lang: str | None,
     command: tuple[str, ...],
 ) -> int:
     """Measure the energy of COMMAND (put it after --): algoprint run -- python train.py
@@ -249,7 +256,7 @@ def run_command(
             reason = "command not found" if exit_code == 127 else (e.strerror or str(e))
             tracker.add_degradation(Degradation("command", f"{command[0]}: {reason}"))
             tracker.stop(exit_code=exit_code)
-            _finish(tracker, as_json, quiet, profile)
+            _finish(tracker, as_json, quiet, profile, lang)
             print(f"algoprint: {command[0]}: {reason}", file=sys.stderr)
             return exit_code
         fwd.child = child
@@ -259,7 +266,7 @@ def run_command(
     status = RunStatus.INTERRUPTED if fwd.received is not None else None
     tracker.stop(exit_code=exit_code, status=status)
     try:
-        _finish(tracker, as_json, quiet, profile)
+        _finish(tracker, as_json, quiet, profile, lang)
     except Exception as e:  # the command's exit code is worth more than our summary
         print(f"algoprint: the run summary could not be shown: {e}", file=sys.stderr)
     return exit_code
@@ -290,7 +297,22 @@ def _parse_tags(tags: tuple[str, ...]) -> dict[str, str]:
     return result
 
 
-def _finish(tracker: Any, as_json: bool, quiet: bool, profile: Any) -> None:
+def _summary_lang(lang: str | None) -> str:
+    """``--lang``, else the configured ``lang`` setting, else English; a broken config file
+    never costs the command its summary (run is lenient)."""
+    if lang is not None:
+        return lang
+    from algoprint.cli._options import configured_lang
+
+    try:
+        return configured_lang() or "en"
+    except AlgoprintError:
+        return "en"
+
+
+def _finish(
+    tracker: Any, as_json: bool, quiet: bool, profile: Any, lang: str | None = None
+) -> None:
     record = tracker.record
     doc = _impacts(record, profile, tracker.settings.extra)
     if as_json:
@@ -301,12 +323,12 @@ def _finish(tracker: Any, as_json: bool, quiet: bool, profile: Any) -> None:
             data.update(impact_fields(doc, profile))
         print_json(data)
     elif not quiet:
-        from algoprint.cli._location import print_run_impacts
-        from algoprint.cli._render import run_summary
+        from algoprint.cli._render import print_run_impacts, run_summary
 
-        run_summary(record)
+        lang = _summary_lang(lang)
+        run_summary(record, lang=lang)
         if doc is not None:
-            print_run_impacts(doc, profile)
+            print_run_impacts(doc, profile, lang=lang)
 
 
 def _impacts(record: Any, profile: Any, extra: Any) -> Any:

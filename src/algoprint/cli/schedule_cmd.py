@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import complete_algorithms
+from algoprint.cli._options import complete_algorithms, lang_option_en, wide_option
 from algoprint.errors import InputError
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
@@ -139,6 +139,8 @@ def parse_deadline(text: str, now: datetime, local: tzinfo | None = None) -> dat
 )
 @db_option
 @json_option
+@lang_option_en
+@wide_option
 def schedule(
     duration: str,
     deadline: str | None,
@@ -150,6 +152,8 @@ def schedule(
     algorithm: str | None,
     db: str | None,
     as_json: bool,
+    lang: str,
+    wide: bool,
 ) -> None:
     """Recommend the start time with the lowest expected grid carbon intensity.
 
@@ -181,9 +185,9 @@ def schedule(
         from algoprint.impact.factors import pue_default
 
         pue = pue_default("unknown").value
-        notes.append(
-            f"PUE {pue:g} (unknown-datacentre default) applied to --energy-kwh; give --pue"
-        )
+        from algoprint import _format
+
+        notes.append(_TEXT[lang]["pue_note"].format(pue=_format.number(pue, lang)))
     advice = recommend_window(
         duration_s,
         deadline=end,
@@ -202,42 +206,110 @@ def schedule(
     if as_json:
         print_json(advice.to_dict())
         return
-    _print(advice, local)
+    _print(advice, local, lang, wide)
 
 
-def _print(advice: Any, local: tzinfo | None) -> None:
-    start, stop = advice.start.astimezone(local), advice.end.astimezone(local)
-    click.echo(
-        f"Start at {start:%Y-%m-%d %H:%M %Z} (ends {stop:%Y-%m-%d %H:%M %Z}), zone {advice.zone}"
-    )
-    click.echo(
-        f"  mean grid intensity {advice.mean_intensity_g_per_kwh:.0f} g CO2e/kWh; "
-        f"starting now: {advice.now_mean_intensity_g_per_kwh:.0f} g CO2e/kWh"
-    )
-    if advice.saving_rel is None:
-        click.echo(f"  no saving can be expected: {advice.saving_reason}")
-    else:
-        line = (
-            f"  expected saving {advice.saving_g_per_kwh:.0f} g CO2e/kWh "
-            f"({100 * advice.saving_rel:.0f} %) against starting now"
+def _print(advice: Any, local: tzinfo | None, lang: str, wide: bool) -> None:
+    """The advice in ``lang``, wrapped to the terminal; the saving's interval and the full
+    source citation only with ``--wide`` (the short citation names the data set)."""
+    import shutil
+    import textwrap
+
+    from algoprint import _format
+
+    t = _TEXT[lang]
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
+
+    def say(text: str, indent: str = "  ") -> None:
+        if wide:
+            click.echo(indent + text)
+            return
+        click.echo(
+            textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "  ")
         )
-        if advice.saving_low_g_per_kwh is not None:
-            line += (
-                f", on a given day {advice.saving_low_g_per_kwh:.0f} to "
-                f"{advice.saving_high_g_per_kwh:.0f} g CO2e/kWh (about 90 %)"
+
+    def g(value: float) -> str:
+        return f"{_format.number(value, lang)} g CO₂e/kWh"
+
+    start, stop = advice.start.astimezone(local), advice.end.astimezone(local)
+    say(t["start"].format(start=f"{start:%Y-%m-%d %H:%M %Z}", end=f"{stop:%Y-%m-%d %H:%M %Z}",
+                          zone=advice.zone), indent="")  # fmt: skip
+    say(t["mean"].format(mean=g(advice.mean_intensity_g_per_kwh),
+                         now=g(advice.now_mean_intensity_g_per_kwh)))  # fmt: skip
+    if advice.saving_rel is None:
+        say(f"{t['no_saving']}: {advice.saving_reason}")
+    else:
+        line = t["saving"].format(
+            saving=g(advice.saving_g_per_kwh), rel=_format.percent(advice.saving_rel, lang)
+        )
+        if wide and advice.saving_low_g_per_kwh is not None:
+            line += t["day"].format(
+                low=_format.number(advice.saving_low_g_per_kwh, lang),
+                high=g(advice.saving_high_g_per_kwh),
             )
-        click.echo(line)
+        say(line)
         if advice.co2e_saving_g is not None:
-            kg = f"  expected saving {advice.co2e_saving_g / 1000:.3f} kg CO2e"
-            if advice.co2e_saving_low_g is not None:
-                kg += (
-                    f" ({advice.co2e_saving_low_g / 1000:.3f} to "
-                    f"{advice.co2e_saving_high_g / 1000:.3f} kg)"
+            kg = _format.quantity(advice.co2e_saving_g, "g", lang)
+            if wide and advice.co2e_saving_low_g is not None:
+                kg = _format.interval(
+                    advice.co2e_saving_g,
+                    advice.co2e_saving_low_g,
+                    advice.co2e_saving_high_g,
+                    "g",
+                    lang,
                 )
-            click.echo(kg + f" for {advice.energy_it_kwh:g} kWh IT energy × PUE {advice.pue:g}")
-        click.echo(f"  basis: {advice.basis} profile, not a guarantee")
-    click.echo(f"  source: {advice.source}")
+            say(t["co2e"].format(kg=kg, kwh=_format.number(advice.energy_it_kwh, lang),
+                                 pue=_format.number(advice.pue, lang)))  # fmt: skip
+        say(t["basis"].format(basis=t.get(advice.basis, advice.basis)))
+    source = advice.source if wide else _citation(advice.source)
+    say(f"{t['source']}: {source}")
     if advice.licence:
-        click.echo(f"  licence: {advice.licence}")
+        licence = advice.licence if wide else advice.licence.split(" (", 1)[0]
+        say(f"{t['licence']}: {licence}")
     for note in advice.notes:
-        click.echo(f"  note: {note}")
+        say(f"{t['note']}: {note}")
+    if not wide:
+        say(t["more"])
+
+
+def _citation(source: str) -> str:
+    """The short citation of a source: its author and year (``Electricity Maps (2025)``)."""
+    head = source.split(". ", 1)[0]
+    return head if len(head) <= 60 else head[:57].rstrip() + "…"
+
+
+_TEXT: dict[str, dict[str, str]] = {
+    "nl": {
+        "start": "Start om {start} (klaar om {end}), zone {zone}",
+        "mean": "gemiddelde netintensiteit {mean}; nu starten: {now}",
+        "no_saving": "geen besparing te verwachten",
+        "saving": "verwachte besparing {saving} ({rel}) ten opzichte van nu starten",
+        "day": ", op een gegeven dag {low} tot {high} (ongeveer 90 %)",
+        "co2e": "verwachte besparing {kg} voor {kwh} kWh IT-energie × PUE {pue}",
+        "basis": "basis: {basis} profiel, geen garantie",
+        "typical": "typisch",
+        "forecast": "voorspeld",
+        "source": "bron",
+        "licence": "licentie",
+        "note": "let op",
+        "more": "interval en volledige bron: --wide of --json",
+        "pue_note": "PUE {pue} (standaard voor een onbekend datacentrum) toegepast op "
+        "--energy-kwh; geef --pue",
+    },
+    "en": {
+        "start": "Start at {start} (ends {end}), zone {zone}",
+        "mean": "mean grid intensity {mean}; starting now: {now}",
+        "no_saving": "no saving can be expected",
+        "saving": "expected saving {saving} ({rel}) against starting now",
+        "day": ", on a given day {low} to {high} (about 90 %)",
+        "co2e": "expected saving {kg} for {kwh} kWh IT energy × PUE {pue}",
+        "basis": "basis: {basis} profile, not a guarantee",
+        "typical": "typical",
+        "forecast": "forecast",
+        "source": "source",
+        "licence": "licence",
+        "note": "note",
+        "more": "interval and full source: --wide or --json",
+        "pue_note": "PUE {pue} (unknown-datacentre default) applied to --energy-kwh; give --pue",
+    },
+}
