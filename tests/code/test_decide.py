@@ -98,8 +98,8 @@ def test_pinned_threads_records_the_pools() -> None:
 
 def test_a_known_twice_is_detected_on_cpu_time() -> None:
     result = compare_callables(
-        lambda: spin(150_000),
-        lambda: spin(300_000),
+        lambda: spin(1_500_000),
+        lambda: spin(3_000_000),
         repeats=5,
         settings=Settings(),
         meter_factory=constant,
