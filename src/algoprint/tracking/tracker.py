@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
 from algoprint.errors import ConfigError, TrackingError
+from algoprint.meters._host import hostname
 from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus
 from algoprint.tracking._writer import RunSink, RunWriter, config_degradation
 from algoprint.tracking.attribution import ProcessTree
@@ -451,7 +451,7 @@ class Tracker:
                 }
                 for s in self._meter_statuses
             ],
-            host={**self._host, "hostname": self._host.get("hostname", socket.gethostname())},
+            host={**self._host, "hostname": self._host.get("hostname", hostname())},
             command=self.command,
             pid=os.getpid(),
             units=self._units,
@@ -500,7 +500,7 @@ class Tracker:
     def host(self) -> dict[str, Any]:
         """Host facts found at start (as recorded on the run), for records built outside the
         tracker (the service middlewares' window runs)."""
-        return {**self._host, "hostname": self._host.get("hostname", socket.gethostname())}
+        return {**self._host, "hostname": self._host.get("hostname", hostname())}
 
     @property
     def meter_statuses(self) -> list[MeterStatus]:
