@@ -14,19 +14,23 @@ totals are kept, and from then on it is reported as a gap for energy after the f
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from algoprint.meters.common import ComponentEnergy, Domain, Meter, Method, SampleContext
+from algoprint.meters.common import (
+    ComponentEnergy,
+    Domain,
+    Meter,
+    Method,
+    SampleContext,
+    log,
+)
 from algoprint.tracking import attribution
 from algoprint.tracking.record import Degradation
 
 __all__ = ["Sampler", "Snapshot"]
-
-log = logging.getLogger("algoprint")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ and its default used.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import threading
 import time
@@ -24,7 +23,7 @@ from typing import Any, TypeVar
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
 from algoprint.errors import ConfigError, TrackingError
 from algoprint.meters._host import hostname
-from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus
+from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, log
 from algoprint.tracking._writer import RunSink, RunWriter, config_degradation
 from algoprint.tracking.attribution import ProcessTree
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
@@ -33,7 +32,6 @@ from algoprint.tracking.summary import summarise, window
 
 __all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
 
-log = logging.getLogger("algoprint")
 F = TypeVar("F", bound=Callable[..., Any])
 
 # The first checkpoint comes soon after start, so a run killed early is still found.
