@@ -24,9 +24,9 @@ def default_db_path() -> Path:
     The user data dir comes from :func:`platformdirs.user_data_dir` (``~/.local/share/algoprint``
     on Linux, honouring ``XDG_DATA_HOME``). Nothing is created here.
     """
-    from platformdirs import user_data_dir
+    from algoprint._dirs import user_dir
 
-    return Path(user_data_dir("algoprint")) / "runs.sqlite"
+    return Path(user_dir("data")) / "runs.sqlite"
 
 
 def resolve_url(db: str | None) -> str:
@@ -86,7 +86,7 @@ def spool_dir_for_url(url: str) -> Path:
             return Path(path + ".spool")
     import hashlib
 
-    from platformdirs import user_data_dir
+    from algoprint._dirs import user_dir
 
     digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return Path(user_data_dir("algoprint")) / "spool" / digest
+    return Path(user_dir("data")) / "spool" / digest

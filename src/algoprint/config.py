@@ -190,9 +190,9 @@ EXTRA_SECTIONS = (
 
 def user_config_path() -> Path:
     """The user-level config file."""
-    from platformdirs import user_config_dir
+    from algoprint._dirs import user_dir
 
-    return Path(user_config_dir("algoprint")) / "config.toml"
+    return Path(user_dir("config")) / "config.toml"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -12,7 +12,6 @@ kind for an algorithm is evidence for its measure.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -62,6 +61,8 @@ def utc_now_iso() -> str:
 
 def new_analysis_id() -> str:
     """A new random analysis id (32 hex characters)."""
+    import uuid  # here: the tracker's path makes its ids without this import
+
     return uuid.uuid4().hex
 
 

@@ -153,13 +153,10 @@ _CACHE_NAME = "cpu-match-{version}.json"
 
 
 def _cache_path() -> Path | None:
-    try:
-        from platformdirs import user_cache_dir
+    from algoprint._dirs import user_dir
+    from algoprint.refdata import FACTOR_VERSION
 
-        from algoprint.refdata import FACTOR_VERSION
-    except ImportError:  # pragma: no cover - platformdirs is a dependency
-        return None
-    return Path(user_cache_dir("algoprint")) / _CACHE_NAME.format(version=FACTOR_VERSION)
+    return Path(user_dir("cache")) / _CACHE_NAME.format(version=FACTOR_VERSION)
 
 
 def _load_cache(path: Path | None) -> dict[str, Any]:

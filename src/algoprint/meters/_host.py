@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -406,7 +405,7 @@ def host_info(
     """
     mem, _ = memory_available_bytes(proc_root=proc_root, cgroup_root=cgroup_root)
     return {
-        "hostname": socket.gethostname(),
+        "hostname": hostname(),
         "os": _os_name(),
         "machine": _machine(),
         "cpu_model": read_cpuinfo(proc_root).model_name,
@@ -415,6 +414,19 @@ def host_info(
         ),
         "memory_gb_available": None if mem is None else round(mem / GIB, 3),
     }
+
+
+def hostname() -> str:
+    """This machine's host name, as :func:`socket.gethostname` gives it.
+
+    ``os.uname().nodename`` on POSIX (the same value: glibc's gethostname reads it), so the
+    tracker's start does not import :mod:`socket`.
+    """
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket  # pragma: no cover - Windows
+
+    return socket.gethostname()  # pragma: no cover
 
 
 def _os_name() -> str:

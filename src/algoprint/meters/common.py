@@ -11,13 +11,15 @@ interval around the central value, so ``low = e * (1 - u)`` and ``high = e * (1 
 
 from __future__ import annotations
 
-import logging
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import logging
 
 __all__ = [
     "ComponentEnergy",
@@ -29,7 +31,18 @@ __all__ = [
     "warn_once",
 ]
 
-log = logging.getLogger("algoprint")
+
+class _AlgoprintLogger:
+    """The ``algoprint`` logger, imported on first use: :mod:`logging` costs a tracker's start
+    several ms, and a run without problems logs nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        import logging
+
+        return getattr(logging.getLogger("algoprint"), name)
+
+
+log: logging.Logger = _AlgoprintLogger()  # type: ignore[assignment]
 
 
 class Method(StrEnum):

@@ -13,7 +13,11 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from importlib import resources
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 __all__ = ["FACTOR_VERSION", "available_tables", "load_table"]
 
@@ -30,7 +34,7 @@ def load_table(name: str) -> tuple[dict[str, str], ...]:
     Raises:
         KeyError: no such table (the message lists the available tables).
     """
-    path = resources.files(__package__).joinpath(f"{name}.csv")
+    path = _table_path(f"{name}.csv")
     if not path.is_file():
         raise KeyError(f"no reference table {name!r}; available: {', '.join(available_tables())}")
     text = path.read_text(encoding="utf-8")
@@ -38,7 +42,22 @@ def load_table(name: str) -> tuple[dict[str, str], ...]:
     return tuple(dict(row) for row in csv.DictReader(lines))
 
 
+def _table_path(filename: str) -> Traversable:
+    # A package installed as files (the usual case) is read directly: importlib.resources
+    # imports tempfile, zipfile and more, which cost the tracker's start several ms.
+    here = os.path.dirname(__file__)
+    if os.path.isfile(os.path.join(here, "__init__.py")):
+        from pathlib import Path
+
+        return Path(here, filename)
+    from importlib import resources  # pragma: no cover - zipped
+
+    return resources.files(__package__).joinpath(filename)  # pragma: no cover
+
+
 def available_tables() -> list[str]:
     """Names of all shipped tables."""
+    from importlib import resources
+
     root = resources.files(__package__)
     return sorted(p.name[:-4] for p in root.iterdir() if p.name.endswith(".csv"))

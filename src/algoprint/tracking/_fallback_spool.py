@@ -12,7 +12,7 @@ the run document instead to the first writable of:
 where ``<key>`` is the first 16 hex digits of the SHA-256 of the store URL, so the next
 command that opens that store (:func:`algoprint.store.open_store`) finds and ingests them
 (:func:`fallback_dirs`). The switch is said once, with the directory, and recorded on the run.
-Standard library (and platformdirs) only: this runs in the user's process.
+Standard library only (platformdirs only off Linux): this runs in the user's process.
 """
 
 from __future__ import annotations
@@ -47,16 +47,15 @@ def store_url(db: str | None) -> str:
 
 def fallback_dirs(url: str) -> list[Path]:
     """The fallback spool directories of the store at ``url``, in the order they are tried."""
-    import hashlib  # here, not at import: only a failing store needs them
-    import tempfile
+    import hashlib  # here, not at import: only a failing store needs it
 
-    from platformdirs import user_cache_dir
+    from algoprint._dirs import temp_dir, user_dir
 
     key = hashlib.sha256(url.encode()).hexdigest()[:16]
     uid = os.getuid() if hasattr(os, "getuid") else 0
     return [
-        Path(user_cache_dir("algoprint")) / "fallback-spool" / key,
-        Path(tempfile.gettempdir()) / f"algoprint-{uid}" / "fallback-spool" / key,
+        Path(user_dir("cache")) / "fallback-spool" / key,
+        Path(temp_dir()) / f"algoprint-{uid}" / "fallback-spool" / key,
     ]
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from algoprint._dirs import temp_dir
 
 __all__ = ["active_runs", "register", "registry_dir", "unregister"]
 
@@ -29,7 +30,7 @@ def registry_dir() -> Path:
     if runtime and Path(runtime).is_dir():
         return Path(runtime) / "algoprint" / "machine-runs"
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(tempfile.gettempdir()) / f"algoprint-{uid}" / "machine-runs"
+    return Path(temp_dir()) / f"algoprint-{uid}" / "machine-runs"
 
 
 def _alive(pid: int) -> bool:

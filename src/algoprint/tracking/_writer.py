@@ -9,19 +9,16 @@ Kept out of :mod:`.tracker` so the lifecycle code there stays about measuring.
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from algoprint.errors import ConfigError
-from algoprint.meters.common import warn_once
+from algoprint.meters.common import log, warn_once
 from algoprint.tracking._fallback_spool import SafeSink
 from algoprint.tracking.record import Degradation, RunRecord, RunStatus
 
 __all__ = ["RunSink", "RunWriter", "config_degradation"]
-
-log = logging.getLogger("algoprint")
 
 
 class RunSink(Protocol):

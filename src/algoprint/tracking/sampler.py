@@ -14,19 +14,23 @@ totals are kept, and from then on it is reported as a gap for energy after the f
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from algoprint.meters.common import ComponentEnergy, Domain, Meter, Method, SampleContext
+from algoprint.meters.common import (
+    ComponentEnergy,
+    Domain,
+    Meter,
+    Method,
+    SampleContext,
+    log,
+)
 from algoprint.tracking import attribution
 from algoprint.tracking.record import Degradation
 
 __all__ = ["Sampler", "Snapshot"]
-
-log = logging.getLogger("algoprint")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +68,8 @@ class Sampler:
         meters: started-or-not meters; the sampler starts and closes them.
         tree: the tracked processes (for attribution and NVML process shares).
         counter_interval_s: the longest gap between two reads of any meter.
-        checkpoint: called from the sampler thread every ``checkpoint_interval_s``.
+        checkpoint: called from the sampler thread every ``checkpoint_interval_s``; it is
+            expected to call :meth:`snapshot` (the thread does not sample on those ticks).
         checkpoint_interval_s: checkpoint cadence; ``None`` disables checkpoints.
         first_checkpoint_s: delay of the first checkpoint (default: the cadence).
     """
@@ -165,19 +170,26 @@ class Sampler:
             if self._stop.wait(timeout):
                 return
             now = time.monotonic()
-            with self._lock:
-                ctx: SampleContext | None = None
-                for state in self._states:
-                    if state.failed is None and state.next_due_s <= now:
-                        if ctx is None:
-                            ctx = SampleContext(now_s=now, pids=self._tree.pids())
-                        self._sample(state, ctx)
-            if next_checkpoint is not None and next_checkpoint <= now and self._checkpoint:
+            checkpoint = self._checkpoint
+            if checkpoint is None or next_checkpoint is None or next_checkpoint > now:
+                self._sample_due(now)
+            else:
+                # The checkpoint takes a snapshot, which samples every meter now: sampling the
+                # due ones first as well would only do the work twice.
                 try:
-                    self._checkpoint()
+                    checkpoint()
                 except Exception as e:  # checkpoint problems are recorded by the callback
                     log.debug("checkpoint failed: %s", e)
                 next_checkpoint = now + (self._checkpoint_interval_s or 0.0)
+
+    def _sample_due(self, now: float) -> None:
+        with self._lock:
+            ctx: SampleContext | None = None
+            for state in self._states:
+                if state.failed is None and state.next_due_s <= now:
+                    if ctx is None:
+                        ctx = SampleContext(now_s=now, pids=self._tree.pids())
+                    self._sample(state, ctx)
 
     @staticmethod
     def _attributes(state: _MeterState) -> bool:

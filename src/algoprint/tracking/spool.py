@@ -45,16 +45,25 @@ def write_spooled(directory: Path, record: RunRecord, *, durable: bool = False) 
     Raises:
         OSError: the directory cannot be created or written (read-only, disk full, too big).
     """
-    directory.mkdir(parents=True, exist_ok=True)
     data = json.dumps(record.to_dict(), separators=(",", ":")).encode()
     tmp = directory / f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_counter)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        fd = os.open(tmp, flags, 0o644)
+    except (FileNotFoundError, NotADirectoryError):
+        # Created on the first write (one mkdir per run, not per checkpoint); a path that
+        # cannot be a directory raises mkdir's own error.
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         target = directory / f"{record.run_id}{SUFFIX}"
         os.replace(tmp, target)
     except BaseException:

@@ -12,9 +12,7 @@ and its default used.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,7 +22,8 @@ from typing import Any, TypeVar
 
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
 from algoprint.errors import ConfigError, TrackingError
-from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus
+from algoprint.meters._host import hostname
+from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, log
 from algoprint.tracking._writer import RunSink, RunWriter, config_degradation
 from algoprint.tracking.attribution import ProcessTree
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
@@ -33,7 +32,6 @@ from algoprint.tracking.summary import summarise, window
 
 __all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
 
-log = logging.getLogger("algoprint")
 F = TypeVar("F", bound=Callable[..., Any])
 
 # The first checkpoint comes soon after start, so a run killed early is still found.
@@ -451,7 +449,7 @@ class Tracker:
                 }
                 for s in self._meter_statuses
             ],
-            host={**self._host, "hostname": self._host.get("hostname", socket.gethostname())},
+            host={**self._host, "hostname": self._host.get("hostname", hostname())},
             command=self.command,
             pid=os.getpid(),
             units=self._units,
@@ -500,7 +498,7 @@ class Tracker:
     def host(self) -> dict[str, Any]:
         """Host facts found at start (as recorded on the run), for records built outside the
         tracker (the service middlewares' window runs)."""
-        return {**self._host, "hostname": self._host.get("hostname", socket.gethostname())}
+        return {**self._host, "hostname": self._host.get("hostname", hostname())}
 
     @property
     def meter_statuses(self) -> list[MeterStatus]:
