@@ -7,25 +7,23 @@ unreachable.
 
 from __future__ import annotations
 
-import random
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from algoprint.errors import StoreError
 from algoprint.server._schema import SERVER_VERSION_TABLE
 from algoprint.store._engine import (
     WRITE_OPTION,
     check_sqlite_file,
-    is_retryable,
+    in_read,
+    in_write,
     make_engine,
-    translate,
+    retried,
 )
 from algoprint.store._url import mask_url, sqlite_file
 
@@ -100,26 +98,11 @@ class ServerDB:
                 self._engine = None
 
     def _retry(self, action: Callable[[], T], doing: str) -> T:
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                return action()
-            except SQLAlchemyError as e:
-                if attempt < self._max_attempts and is_retryable(e):
-                    time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
-                    continue
-                raise translate(e, self.url, doing) from e
-        raise AssertionError("unreachable")  # pragma: no cover
+        return retried(action, url=self.url, doing=doing, max_attempts=self._max_attempts)
 
     def write(self, action: Callable[[Connection], T], doing: str) -> T:
         """Run ``action`` in one write transaction (SQLite: ``BEGIN IMMEDIATE``), retried."""
-        engine = self.engine()
-
-        def attempt() -> T:
-            with engine.connect() as conn:
-                conn.execution_options(**{WRITE_OPTION: True})
-                with conn.begin():
-                    return action(conn)
-
+        attempt = in_write(self.engine(), action)
         if self.dialect == "sqlite":
             with self._write_lock:
                 return self._retry(attempt, doing)
@@ -127,13 +110,7 @@ class ServerDB:
 
     def read(self, action: Callable[[Connection], T], doing: str) -> T:
         """Run ``action`` in one read transaction (a consistent snapshot)."""
-        engine = self.engine()
-
-        def attempt() -> T:
-            with engine.connect() as conn, conn.begin():
-                return action(conn)
-
-        return self._retry(attempt, doing)
+        return self._retry(in_read(self.engine(), action), doing)
 
     def ping(self) -> None:
         """Raise :class:`StoreError` unless the database answers ``SELECT 1``."""

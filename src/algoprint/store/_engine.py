@@ -7,8 +7,11 @@ Every SQLAlchemy/driver error that leaves the store passes :func:`translate` and
 from __future__ import annotations
 
 import os
+import random
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -23,8 +26,11 @@ __all__ = [
     "BUSY_TIMEOUT_S",
     "WRITE_OPTION",
     "check_sqlite_file",
+    "in_read",
+    "in_write",
     "is_retryable",
     "make_engine",
+    "retried",
     "translate",
 ]
 
@@ -196,3 +202,45 @@ def translate(error: SQLAlchemyError, url: str, doing: str) -> StoreError:
             hint="check that the server runs and the URL is right (--db URL or ALGOPRINT_DB)",
         )
     return StoreError(f"run store {shown}: {doing} failed: {text}")
+
+
+T = TypeVar("T")
+
+
+def retried(action: Callable[[], T], *, url: str, doing: str, max_attempts: int) -> T:
+    """Run ``action``, retrying a locked/serialisation failure with jittered backoff.
+
+    Raises:
+        StoreError: the last failure, translated (names the store and what was being done).
+    """
+    for attempt in range(1, max_attempts + 1):
+        try:
+            return action()
+        except SQLAlchemyError as e:
+            if attempt < max_attempts and is_retryable(e):
+                time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
+                continue
+            raise translate(e, url, doing) from e
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def in_write(engine: Engine, action: Callable[[Connection], T]) -> Callable[[], T]:
+    """One attempt of ``action`` in a write transaction (SQLite: ``BEGIN IMMEDIATE``)."""
+
+    def attempt() -> T:
+        with engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                return action(conn)
+
+    return attempt
+
+
+def in_read(engine: Engine, action: Callable[[Connection], T]) -> Callable[[], T]:
+    """One attempt of ``action`` in a read transaction (a consistent snapshot)."""
+
+    def attempt() -> T:
+        with engine.connect() as conn, conn.begin():
+            return action(conn)
+
+    return attempt

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import random
 import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
@@ -13,7 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError
 
 from algoprint.errors import ConfigError, InputError, NotFound, StoreError
 from algoprint.records import AnalysisRecord
@@ -25,11 +23,11 @@ from algoprint.store._convert import (
     run_row,
 )
 from algoprint.store._engine import (
-    WRITE_OPTION,
     check_sqlite_file,
-    is_retryable,
+    in_read,
+    in_write,
     make_engine,
-    translate,
+    retried,
 )
 from algoprint.store._migrate import migrate
 from algoprint.store._register_rows import RegisterRows
@@ -147,38 +145,17 @@ class Store(RegisterRows):
     # -- the one writer -------------------------------------------------------------------
 
     def _retry(self, action: Callable[[], T], doing: str) -> T:
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                return action()
-            except SQLAlchemyError as e:
-                if attempt < self._max_attempts and is_retryable(e):
-                    time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
-                    continue
-                raise translate(e, self.url, doing) from e
-        raise AssertionError("unreachable")  # pragma: no cover
+        return retried(action, url=self.url, doing=doing, max_attempts=self._max_attempts)
 
     def _write(self, action: Callable[[Connection], T], doing: str) -> T:
         """Run ``action`` in one write transaction (SQLite: BEGIN IMMEDIATE), with retries."""
-        engine = self._get_engine()
-
-        def attempt() -> T:
-            with engine.connect() as conn:
-                conn.execution_options(**{WRITE_OPTION: True})
-                with conn.begin():
-                    return action(conn)
-
+        attempt = in_write(self._get_engine(), action)
         with self._write_lock:
             return self._retry(attempt, doing)
 
     def _read(self, action: Callable[[Connection], T], doing: str) -> T:
         """Run ``action`` in one read transaction (a consistent snapshot)."""
-        engine = self._get_engine()
-
-        def attempt() -> T:
-            with engine.connect() as conn, conn.begin():
-                return action(conn)
-
-        return self._retry(attempt, doing)
+        return self._retry(in_read(self._get_engine(), action), doing)
 
     # -- writing --------------------------------------------------------------------------
 
