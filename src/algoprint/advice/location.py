@@ -331,8 +331,8 @@ _WORDS: dict[str, dict[str, Any]] = {
         "none": "no flags",
     },
     "nl": {
-        "co2e_location": "location-based CO2e",
-        "co2e_market": "market-based CO2e",
+        "co2e_location": "locatiegebonden CO2e",
+        "co2e_market": "marktgebonden CO2e",
         "water": "water (op locatie + bij opwek)",
         "co2e_total": "CO2e inclusief productie hardware",
         "head": ("Rang", "Kandidaat", "Prod. kg"),
@@ -355,6 +355,14 @@ def _kg(r: CandidateResult, key: str, lang: str = "en") -> str:
     return "—" if v is None else _num(v / 1000, lang)
 
 
+def _mass(r: CandidateResult, key: str, lang: str) -> str:
+    """A mass of CO2e in units people know (``minder dan 1 gram`` for tiny figures)."""
+    from algoprint import _format
+
+    v = r.value(key)
+    return "—" if v is None else _format.quantity(v, "g", lang, plain=True)
+
+
 def _explain(res: WhereResult, lang: str) -> str:
     words = _WORDS["nl" if lang == "nl" else "en"]
     ranked = [r for r in res.results if r.rank is not None]
@@ -364,40 +372,42 @@ def _explain(res: WhereResult, lang: str) -> str:
         )
     best, worst = ranked[0], ranked[-1]
     key = RANK_METRICS[res.rank_by]
-    kwh = _num(res.workload.energy_kwh_per_year, lang)
+    from algoprint import _format
+
+    kwh_text = _format.quantity(res.workload.energy_kwh_per_year * 3.6e6, "J", lang, plain=True)
     emb = best.value("embodied_gwp_g")
     n_flags = len(res.all_flags())
     if lang == "nl":
         text = (
-            f"Gerangschikt op {words[res.rank_by]} voor {kwh} kWh IT-energie per jaar "
+            f"Gerangschikt op {words[res.rank_by]} voor {kwh_text} IT-energie per jaar "
             f"(netjaar {res.year}): het best scoort {best.candidate.label} "
-            f"({_kg(best, key, lang)} kg; location-based {_kg(best, 'co2e_location_g', lang)} kg, "
-            f"market-based {_kg(best, 'co2e_market_g', lang)} kg, water "
-            f"{_num(best.value('water_l') or 0, lang)} L)"
+            f"({_mass(best, key, lang)}; locatiegebonden {_mass(best, 'co2e_location_g', lang)}, "
+            f"marktgebonden {_mass(best, 'co2e_market_g', lang)}, water "
+            f"{_format.quantity(best.value('water_l') or 0, 'L', lang, plain=True)})"
         )
         if worst is not best:
-            text += f", het slechtst {worst.candidate.label} ({_kg(worst, key, lang)} kg)"
+            text += f", het slechtst {worst.candidate.label} ({_mass(worst, key, lang)})"
         text += "."
         if emb is not None:
             text += (
-                f" De productie-uitstoot van de hardware ({_num(emb / 1000, lang)} kg) is "
-                "overal gelijk."
+                " De productie-uitstoot van de hardware "
+                f"({_format.quantity(emb, 'g', lang, plain=True)}) is overal gelijk."
             )
         return text + f" {n_flags} signalering(en)."
     text = (
-        f"Ranked by {words[res.rank_by]} for {kwh} kWh of IT energy a year (grid year "
-        f"{res.year}): best is {best.candidate.label} ({_kg(best, key, lang)} kg; location-based "
-        f"{_kg(best, 'co2e_location_g', lang)} kg, "
-        f"market-based {_kg(best, 'co2e_market_g', lang)} kg, water "
-        f"{_num(best.value('water_l') or 0, lang)} L)"
+        f"Ranked by {words[res.rank_by]} for {kwh_text} of IT energy a year (grid year "
+        f"{res.year}): best is {best.candidate.label} ({_mass(best, key, lang)}; location-based "
+        f"{_mass(best, 'co2e_location_g', lang)}, "
+        f"market-based {_mass(best, 'co2e_market_g', lang)}, water "
+        f"{_format.quantity(best.value('water_l') or 0, 'L', lang, plain=True)})"
     )
     if worst is not best:
-        text += f", worst is {worst.candidate.label} ({_kg(worst, key, lang)} kg)"
+        text += f", worst is {worst.candidate.label} ({_mass(worst, key, lang)})"
     text += "."
     if emb is not None:
         text += (
-            f" The embodied share of the hardware ({_num(emb / 1000, lang)} kg) is the same "
-            "everywhere."
+            f" The embodied share of the hardware ({_format.quantity(emb, 'g', lang, plain=True)})"
+            " is the same everywhere."
         )
     return text + f" {n_flags} flag(s)."
 
