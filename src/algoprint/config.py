@@ -38,7 +38,7 @@ _MAXIMA: dict[str, float] = {
 
 def _positive(name: str) -> Callable[[Any], float]:
     maximum = _MAXIMA.get(name, math.inf)
-    accepted = f"a number > 0 and <= {maximum:g}" if math.isfinite(maximum) else "a number > 0"
+    accepted = f"a number > 0 and <= {maximum:.12g}" if math.isfinite(maximum) else "a number > 0"
 
     def check(value: Any) -> float:
         try:

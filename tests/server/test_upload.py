@@ -40,7 +40,12 @@ def test_settings_accept_the_client_and_server_environment() -> None:
     from algoprint.config import load_settings
 
     env = {"ALGOPRINT_SERVER": "https://a", "ALGOPRINT_TOKEN": "x", "ALGOPRINT_SERVE_PORT": "1"}
-    load_settings(env=env, project_file=Path("/nonexistent"), user_file=Path("/nonexistent"))
+    none = Path("/nonexistent")
+    problems: list[ConfigError] = []
+    load_settings(env=env, project_file=none, user_file=none, problems=problems)
+    assert problems == []  # read by the upload client and `serve`, not settings errors
+    with pytest.raises(ConfigError, match="unknown environment variable ALGOPRINT_SERVR"):
+        load_settings(env={**env, "ALGOPRINT_SERVR": "x"}, project_file=none, user_file=none)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from algoprint import _format
 from algoprint.errors import AlgoprintError, InputError
 from algoprint.kader.catalogue import MEASURE_CODES, measure
 from algoprint.records import ANALYSIS_KINDS, AnalysisRecord
@@ -367,14 +368,13 @@ class DatacentreRule:
             missing_en.append("PUE/DCiE of the datacentre not recorded")
             missing_nl.append("PUE/DCiE van het datacenter niet vastgelegd")
         elif 1 / profile.pue < DCIE_MIN:
-            missing_en.append(f"DCiE {100 / profile.pue:.0f} % is below 50 % (PUE {profile.pue:g})")
-            missing_nl.append(
-                f"DCiE {100 / profile.pue:.0f} % is lager dan 50 % (PUE {profile.pue:g})"
-            )
+            pue_en, pue_nl = _format.number(profile.pue, "en"), _format.number(profile.pue, "nl")
+            missing_en.append(f"DCiE {100 / profile.pue:.0f} % is below 50 % (PUE {pue_en})")
+            missing_nl.append(f"DCiE {100 / profile.pue:.0f} % is lager dan 50 % (PUE {pue_nl})")
         else:
-            seen.append(f"PUE {profile.pue:g} (DCiE {100 / profile.pue:.0f} %)")
+            seen.append(f"PUE {_format.number(profile.pue, 'en')} (DCiE {100 / profile.pue:.0f} %)")
         if profile.ref is not None and profile.ref > 0:
-            seen.append(f"REF {profile.ref:g}")
+            seen.append(f"REF {_format.number(profile.ref, 'en')}")
         elif profile.contract in RENEWABLE_CONTRACTS:
             seen.append(f"contract {profile.contract}")
         else:
