@@ -260,3 +260,13 @@ def test_runs_without_a_host_key_fall_back_to_the_hostname() -> None:
     assert host_key({"hostname": "node-1"}) == "node-1"
     assert host_key({"hostname": "node-1", "host_key": BOOT}) == BOOT
     assert host_key({}) is None
+
+
+def test_a_machine_run_without_an_energy_figure_takes_nothing_off() -> None:
+    shares = overlap_shares(
+        [
+            Interval("m", "h", 0, 100, energy_j=None),
+            Interval("p", "h", 20, 40, scope="process", energy_j=100.0),
+        ]
+    )
+    assert shares["m"].share == 1.0 and shares["m"].nested == () and shares["m"].nested_j == 0

@@ -46,8 +46,8 @@ def host_key(proc_root: str | Path = "/proc") -> str:
         if boot:
             found = f"boot:{boot}"
         else:
-            from algoprint.meters._host import hostname
+            import socket  # only without a boot id (the same name as meters._host.hostname)
 
-            found = hostname()
+            found = socket.gethostname()
         _CACHE[root] = found
     return found

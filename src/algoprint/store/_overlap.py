@@ -176,14 +176,16 @@ def _host_shares(group: list[Interval]) -> dict[str, Share]:
     for iv in machine:
         length = iv.end_s - iv.start_s
         share = min(1.0, counted[iv.run_id] / length) if length > 0 else 1.0
-        if deducted[iv.run_id] > 0 and iv.energy_j:
-            share = max(0.0, share - deducted[iv.run_id] / iv.energy_j)
+        # Without an energy figure there is nothing to take the nested runs' energy off.
+        taken = deducted[iv.run_id] if iv.energy_j else 0.0
+        if taken > 0 and iv.energy_j:
+            share = max(0.0, share - taken / iv.energy_j)
         result[iv.run_id] = Share(
             share=share,
             overlap_s=overlap[iv.run_id],
             others=tuple(sorted(others[iv.run_id])),
-            nested_j=deducted[iv.run_id],
-            nested=tuple(sorted(nested[iv.run_id])),
+            nested_j=taken,
+            nested=tuple(sorted(nested[iv.run_id])) if taken > 0 else (),
         )
     return result
 
