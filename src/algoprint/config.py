@@ -19,7 +19,7 @@ from typing import Any
 
 from algoprint.errors import ConfigError
 
-__all__ = ["Settings", "load_settings", "user_config_path"]
+__all__ = ["SETTING_MAXIMA", "Settings", "load_settings", "user_config_path"]
 
 SCOPES = ("machine", "process")
 AUTO_SCOPE = "auto"
@@ -27,7 +27,7 @@ AUTO_SCOPE = "auto"
 
 # Upper bounds of the numeric settings: far above any real value, low enough that arithmetic
 # on them stays finite (``cpu_tdp_w = 1e308`` once overflowed into a 0 J run).
-_MAXIMA: dict[str, float] = {
+SETTING_MAXIMA: dict[str, float] = {
     "interval_s": 3600.0,
     "counter_interval_s": 3600.0,
     "checkpoint_interval_s": 86400.0,
@@ -37,10 +37,18 @@ _MAXIMA: dict[str, float] = {
 
 
 def _positive(name: str) -> Callable[[Any], float]:
-    maximum = _MAXIMA.get(name, math.inf)
+    maximum = SETTING_MAXIMA.get(name, math.inf)
     accepted = f"a number > 0 and <= {maximum:.12g}" if math.isfinite(maximum) else "a number > 0"
 
     def check(value: Any) -> float:
+        if isinstance(value, str) and not value.strip():
+            raise ConfigError(
+                f"{name} is empty", hint=f"set {name} to {accepted}, or leave it unset"
+            )
+        if isinstance(value, bool):
+            raise ConfigError(
+                f"{name} must be a number, got {value!r}", hint=f"set {name} to {accepted}"
+            )
         try:
             number = float(value)
         except (TypeError, ValueError, OverflowError):
@@ -60,7 +68,9 @@ def _optional_positive(name: str) -> Callable[[Any], float | None]:
     check = _positive(name)
 
     def inner(value: Any) -> float | None:
-        return None if value is None or value == "" else check(value)
+        # Empty is refused like an empty db: ALGOPRINT_CPU_TDP_W=$UNSET must not silently
+        # fall back to the power table the user meant to override.
+        return None if value is None else check(value)
 
     return inner
 

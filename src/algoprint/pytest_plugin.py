@@ -103,15 +103,17 @@ def _options(config: pytest.Config) -> _Options | None:
     if not (get("algoprint") or opts.save or opts.compare):
         return None
     needs_stats = opts.save or opts.compare
-    if opts.repeats < (2 if needs_stats else 1):
+    if not (2 if needs_stats else 1) <= opts.repeats <= 1000:
         raise pytest.UsageError(
-            f"--algoprint-repeats must be at least {2 if needs_stats else 1}, got "
+            f"--algoprint-repeats must be from {2 if needs_stats else 1} to 1000, got "
             f"{opts.repeats} (a confidence interval needs 2 or more; 5 is the default)"
         )
-    if opts.warmup < 0:
-        raise pytest.UsageError(f"--algoprint-warmup must be >= 0, got {opts.warmup}")
-    if not opts.threshold > 0:
-        raise pytest.UsageError(f"--algoprint-threshold must be > 0, got {opts.threshold}")
+    if not 0 <= opts.warmup <= 1000:
+        raise pytest.UsageError(f"--algoprint-warmup must be from 0 to 1000, got {opts.warmup}")
+    if not 0 < opts.threshold <= 10:  # also refuses nan and inf
+        raise pytest.UsageError(
+            f"--algoprint-threshold must be > 0 and <= 10 (0.10 = 10 %), got {opts.threshold}"
+        )
     if not 0 < opts.confidence < 1:
         raise pytest.UsageError(f"--algoprint-confidence must be in (0, 1), got {opts.confidence}")
     return opts

@@ -224,8 +224,8 @@ def test_command_not_found_exits_127_and_is_stored_failed(tmp_path: Path) -> Non
     ("args", "expect"),
     [
         (["run"], "no command given after --"),
-        (["run", "--interval", "0", "--", "true"], "must be > 0"),
-        (["run", "--interval", "-1", "--", "true"], "must be > 0"),
+        (["run", "--interval", "0", "--", "true"], "too small: give a number > 0"),
+        (["run", "--interval", "-1", "--", "true"], "too small: give a number > 0"),
         (["run", "--bogus", "--", "true"], "No such option '--bogus'"),
         (["run", "--scope", "galaxy", "--", "true"], "galaxy"),
         (["show", "zzzzzzzz"], "no run"),

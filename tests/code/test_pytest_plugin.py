@@ -163,12 +163,18 @@ def test_repeats_body_and_fixture_once(pytester: pytest.Pytester) -> None:
     [
         (
             ["--algoprint-repeats=1", "--algoprint-save-baseline=b.json"],
-            "*--algoprint-repeats must be at least 2*",
+            "*--algoprint-repeats must be from 2 to 1000*",
         ),
-        (["--algoprint", "--algoprint-repeats=0"], "*--algoprint-repeats must be at least 1*"),
+        (["--algoprint", "--algoprint-repeats=0"], "*--algoprint-repeats must be from 1 to 1000*"),
+        (["--algoprint", "--algoprint-repeats=1e23"], "*invalid int value*"),
+        (["--algoprint", "--algoprint-warmup=-1"], "*--algoprint-warmup must be from 0 to 1000*"),
         (["--algoprint-compare=missing.json"], "*baseline missing.json does not exist*"),
         (["--algoprint", "--algoprint-meter=solar:3"], "*unknown meter spec*"),
         (["--algoprint", "--algoprint-threshold=0"], "*--algoprint-threshold must be > 0*"),
+        (["--algoprint", "--algoprint-threshold=inf"], "*--algoprint-threshold must be > 0*"),
+        (["--algoprint", "--algoprint-threshold=nan"], "*--algoprint-threshold must be > 0*"),
+        (["--algoprint", "--algoprint-threshold=1e308"], "*--algoprint-threshold must be > 0*"),
+        (["--algoprint", "--algoprint-confidence=nan"], "*--algoprint-confidence must be in*"),
     ],
 )
 def test_bad_options_are_usage_errors(

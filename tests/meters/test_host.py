@@ -122,6 +122,7 @@ def test_host_info_keys_and_values() -> None:
     info = _host.host_info(proc_root=PROC / "vm4", cgroup_root=CG / "v2_quota2", sys_root=NOSYS)
     assert set(info) == {
         "hostname",
+        "host_key",
         "os",
         "cpu_model",
         "vcpus_available",

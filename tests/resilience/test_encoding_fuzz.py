@@ -60,9 +60,9 @@ def test_binary_config_file_is_a_clear_message(tmp_path: Path) -> None:
         (["runs", "-n", "100000000000000000000000"], {}, "-n"),
         (["runs", "--db", ""], {}, "db is empty"),
         (["runs"], {"ALGOPRINT_DB": ""}, "db is empty"),
-        (["run", "--cpu-tdp", "1e308", "--", "true"], {}, "cpu_tdp_w"),
+        (["run", "--cpu-tdp", "1e308", "--", "true"], {}, "--cpu-tdp"),
         (["run", "--cpu-tdp", "nan", "--", "true"], {}, "cpu-tdp"),
-        (["run", "--interval", "inf", "--", "true"], {}, "interval_s"),
+        (["run", "--interval", "inf", "--", "true"], {}, "--interval"),
         (["run", "--db", "", "--", "true"], {}, "db is empty"),
     ],
 )
@@ -74,3 +74,16 @@ def test_fuzzed_inputs_are_refused_clearly(
     assert proc.returncode in (2, 125), err
     assert needle in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["1e308", "nan", "", "-1"])
+def test_a_bad_environment_number_never_stops_the_command(tmp_path: Path, value: str) -> None:
+    # `algoprint run` is never in the way: the bad setting is reported and skipped (the
+    # default applies), the command runs, and the run is stored with energy, not 0 J.
+    env = env_for(tmp_path / "r.db", ALGOPRINT_CPU_TDP_W=value)
+    proc = _cli("run", "--json", "--", PY, "-c", "pass", env=env)
+    err = proc.stderr.decode()
+    assert proc.returncode == 0, err
+    assert "cpu_tdp_w" in err and "Traceback" not in err
+    doc = json.loads(proc.stdout)
+    assert doc["energy_j"] is not None and doc["energy_j"] > 0

@@ -222,7 +222,7 @@ def test_aggregates_move_when_an_algorithm_gets_a_location(server: Server) -> No
 @pytest.mark.parametrize(
     ("values", "needle"),
     [
-        ({"port": 0}, "port 0"),
+        ({"port": 0}, "port must be a whole number from 1 to 65535, got 0"),
         ({"host": "example.org"}, "not an IP address"),
         ({"root_path": "algoprint/"}, "root_path"),
         ({"secret_key": "short"}, "shorter than 32"),

@@ -6,7 +6,10 @@
 * :func:`lang_option` — ``--lang nl|en``, defaulting to the ``lang`` setting
   (``ALGOPRINT_LANG`` or ``lang = "en"`` in algoprint.toml), else Dutch;
 * :func:`output_option` and :func:`wrote` — ``--output/-o PATH`` and the one ``wrote PATH``
-  message on stderr.
+  message on stderr;
+* :func:`bounded_float` and :func:`bounded_int` — the type of EVERY numeric option: finite,
+  between a lower and an upper bound, with an error that names the accepted range (a test walks
+  the command tree and fails on a numeric option without both bounds).
 
 Import these instead of declaring the options again, so the help, the defaults and the
 completion are the same everywhere.
@@ -14,6 +17,7 @@ completion are the same everywhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,7 +31,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "LANG_HELP",
+    "PORT",
+    "PUE",
+    "SEED",
+    "YEAR",
+    "BoundedFloat",
+    "BoundedInt",
     "StateChoice",
+    "bounded_float",
+    "bounded_int",
     "complete_algorithms",
     "complete_measures",
     "default_lang",
@@ -36,9 +48,141 @@ __all__ = [
     "lang_option_en",
     "location_options",
     "output_option",
+    "setting_type",
     "wide_option",
     "wrote",
 ]
+
+
+def plain(value: float) -> str:
+    """A bound as users type it: ``2000``, ``0.5``, ``1000000000000000`` (never ``1e+15``)."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:f}".rstrip("0")
+
+
+class BoundedFloat(click.FloatRange):
+    """A finite number between two bounds (``nan``, ``inf`` and ``1e308`` are refused).
+
+    Args:
+        min: lower bound. max: upper bound (far above any real value, low enough that
+            arithmetic on it stays finite). min_open/max_open: exclude the bound.
+        unit: shown after the range in errors (``W``, ``kWh``). note: an example, shown too.
+    """
+
+    name = "number"
+    noun = "number"
+
+    def __init__(
+        self,
+        min: float,
+        max: float,
+        *,
+        min_open: bool = False,
+        max_open: bool = False,
+        unit: str = "",
+        note: str = "",
+    ) -> None:
+        super().__init__(min, max, min_open=min_open, max_open=max_open, clamp=False)
+        self.unit = unit
+        self.note = note
+
+    def accepted(self) -> str:
+        """``a number > 0 and <= 2000 (W)``: what the error asks for."""
+        assert self.min is not None and self.max is not None
+        low = f"> {plain(self.min)}" if self.min_open else f">= {plain(self.min)}"
+        high = f"< {plain(self.max)}" if self.max_open else f"<= {plain(self.max)}"
+        extra = ", ".join(x for x in (self.unit, self.note) if x)
+        return f"a {self.noun} {low} and {high}" + (f" ({extra})" if extra else "")
+
+    def _describe_range(self) -> str:
+        assert self.min is not None and self.max is not None
+        low = "<" if self.min_open else "<="
+        high = "<" if self.max_open else "<="
+        return f"{plain(self.min)}{low}x{high}{plain(self.max)}"
+
+    def _parse(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number: give {self.accepted()}", param, ctx)
+        return number
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        """The value as a number within the bounds.
+
+        Raises:
+            click.BadParameter: empty, not a number, not finite or out of range (exit 2).
+        """
+        if isinstance(value, str) and not value.strip():
+            self.fail(f"the value is empty: give {self.accepted()}", param, ctx)
+        number = self._parse(value, param, ctx)
+        assert self.min is not None and self.max is not None
+        below = number <= self.min if self.min_open else number < self.min
+        above = number >= self.max if self.max_open else number > self.max
+        if below or above:
+            self.fail(
+                f"{value!r} is too {'small' if below else 'large'}: give {self.accepted()}",
+                param,
+                ctx,
+            )
+        return number
+
+
+class BoundedInt(BoundedFloat):
+    """A whole number between two bounds (``1e23``, ``2.5`` and ``''`` are refused)."""
+
+    name = "integer"
+    noun = "whole number"
+
+    def _parse(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, int):
+            return value
+        try:
+            return int(str(value).strip(), 10)
+        except ValueError:
+            self.fail(f"{value!r} is not a whole number: give {self.accepted()}", param, ctx)
+
+
+def bounded_float(
+    min: float,
+    max: float,
+    *,
+    min_open: bool = False,
+    max_open: bool = False,
+    unit: str = "",
+    note: str = "",
+) -> BoundedFloat:
+    """The type of a numeric option: a finite number in ``[min, max]`` (:class:`BoundedFloat`)."""
+    return BoundedFloat(min, max, min_open=min_open, max_open=max_open, unit=unit, note=note)
+
+
+def bounded_int(min: int, max: int, *, unit: str = "", note: str = "") -> BoundedInt:
+    """The type of a whole-number option: an integer in ``[min, max]``."""
+    return BoundedInt(min, max, unit=unit, note=note)
+
+
+def setting_type(name: str, *, unit: str = "") -> BoundedFloat:
+    """The type of an option that overrides a numeric setting: the setting's own bounds
+    (``> 0`` and at most :data:`algoprint.config.SETTING_MAXIMA`), so the option and
+    ``ALGOPRINT_<NAME>`` accept the same numbers."""
+    from algoprint.config import SETTING_MAXIMA
+
+    return bounded_float(0, SETTING_MAXIMA[name], min_open=True, unit=unit)
+
+
+PORT = bounded_int(1, 65535, note="a TCP port")
+"""A TCP port number."""
+SEED = bounded_int(0, 2**32 - 1)
+"""A random seed (NumPy accepts 0 to 2**32 - 1)."""
+YEAR = bounded_int(1990, 2100)
+"""A calendar year of the factors (the reference data span far less)."""
+PUE = bounded_float(1, 10, note="facility energy / IT energy, typically 1.1 to 2")
+"""A datacentre's power usage effectiveness."""
 
 LANG_HELP = "Output language, nl or en (default: the lang setting, ALGOPRINT_LANG, else nl)."
 

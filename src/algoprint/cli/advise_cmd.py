@@ -15,7 +15,13 @@ import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options, resolve_cli_location
-from algoprint.cli._options import complete_algorithms, lang_option
+from algoprint.cli._options import (
+    SEED,
+    bounded_float,
+    bounded_int,
+    complete_algorithms,
+    lang_option,
+)
 from algoprint.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +36,7 @@ def _common(func: F) -> F:
         click.option("--metric", metavar="NAME", help="scikit-learn scorer (default by task)."),
         click.option(
             "--folds",
-            type=click.IntRange(min=2),
+            type=bounded_int(2, 100),
             default=5,
             show_default=True,
             metavar="K",
@@ -38,14 +44,14 @@ def _common(func: F) -> F:
         ),
         click.option(
             "--tolerance",
-            type=click.FloatRange(min=0),
+            type=bounded_float(0, 100, unit="percentage points"),
             metavar="PP",
             help="Quality you accept to give up, in percentage points of the score "
             "(default 1; never below the cross-validation noise).",
         ),
         click.option(
             "--budget-j",
-            type=click.FloatRange(min=0, min_open=True),
+            type=bounded_float(0, 1e15, min_open=True, unit="J"),
             metavar="J",
             help="Stop once the analysis has spent this much measured energy (joules).",
         ),
@@ -58,7 +64,7 @@ def _common(func: F) -> F:
         ),
         click.option("--encode", is_flag=True, help="One-hot encode text columns of a file."),
         click.option(
-            "--seed", type=int, default=0, show_default=True, help="Seed of folds and samples."
+            "--seed", type=SEED, default=0, show_default=True, help="Seed of folds and samples."
         ),
         _LANG,
     ]
@@ -156,24 +162,24 @@ def _show(result: Any, lang: str, as_json: bool) -> None:
 )
 @click.option(
     "--yearly-predictions",
-    type=click.FloatRange(min=0),
+    type=bounded_float(0, 1e15),
     metavar="N",
     help="Predictions per year (default: the algorithm register's yearly use).",
 )
 @click.option(
-    "--retrains-per-year", type=click.FloatRange(min=0), metavar="N", help="Retrainings a year."
+    "--retrains-per-year", type=bounded_float(0, 1e6), metavar="N", help="Retrainings a year."
 )
 @click.option("--current", metavar="NAME", help="The candidate in use now (saving against it).")
 @click.option("--no-screen", is_flag=True, help="Cross-validate every candidate in full.")
 @click.option(
     "--serving-batch",
-    type=click.IntRange(min=1),
+    type=bounded_int(1, 10_000_000),
     metavar="N",
     help="Measure predictions in batches of N rows, as served (1: one request at a time).",
 )
 @click.option(
     "--threads",
-    type=click.IntRange(min=1),
+    type=bounded_int(1, 4096),
     default=1,
     show_default=True,
     help="BLAS/OpenMP threads during the measurements (pinned and recorded).",
@@ -252,18 +258,18 @@ def _fractions(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--full-curve", is_flag=True, help="Measure every fraction (not only until good).")
 @click.option("--no-features", is_flag=True, help="Skip the feature-reduction part.")
 @click.option(
-    "--replicas", type=click.IntRange(min=1), default=1, show_default=True, help="Copies kept."
+    "--replicas", type=bounded_int(1, 1000), default=1, show_default=True, help="Copies kept."
 )
 @click.option("--media", type=click.Choice(["hdd", "ssd"]), default="hdd", show_default=True)
 @click.option(
     "--storage-kwh-per-tb-year",
-    type=click.FloatRange(min=0, min_open=True),
+    type=bounded_float(0, 100_000, min_open=True, unit="kWh per TB and year"),
     metavar="KWH",
     help="Your own storage energy factor.",
 )
 @click.option(
     "--retrains-per-year",
-    type=click.FloatRange(min=0),
+    type=bounded_float(0, 1e6),
     metavar="N",
     help="Retrainings a year (for the yearly training-energy saving).",
 )
@@ -374,17 +380,17 @@ def _pair(spec: str, option: str) -> tuple[Any, Any]:
     "--batch-size",
     "batch_sizes",
     multiple=True,
-    type=click.IntRange(min=1),
+    type=bounded_int(1, 10_000_000),
     help="Batch sizes to try (repeatable; default 32 and 128; the first is the reference).",
 )
-@click.option("--steps", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--steps", type=bounded_int(1, 1_000_000), default=50, show_default=True)
 @click.option(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
 )
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True)
+@click.option("--lr", type=bounded_float(0, 100, min_open=True), default=0.01, show_default=True)
 @click.option(
     "--tolerance",
-    type=click.FloatRange(min=0, max=100, max_open=True),
+    type=bounded_float(0, 100, max_open=True, unit="%"),
     default=5.0,
     show_default=True,
     metavar="PCT",

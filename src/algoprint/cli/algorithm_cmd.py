@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import complete_algorithms, lang_option
+from algoprint.cli._options import bounded_float, complete_algorithms, lang_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +27,11 @@ _FIELD_OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     (
         "--yearly-units",
         "yearly_units",
-        {"type": float, "metavar": "N", "help": "Declared functional units per year."},
+        {
+            "type": bounded_float(0, 1e15),
+            "metavar": "N",
+            "help": "Declared functional units per year.",
+        },
     ),
 ]
 

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import bounded_int
 from algoprint.errors import InputError
 
 AMT_NAME = "Algoritme Management Toolkit (AMT, MinBZK)"
@@ -113,7 +114,12 @@ def export(algorithm: str | None, output: Path | None, fmt: str, db: str | None)
 
 @amt.command("push")
 @click.option("--url", default=None, help="AMT's base URL (default: url in [amt]).")
-@click.option("--amt-algorithm-id", type=int, required=True, help="The N in AMT's /algorithm/N.")
+@click.option(
+    "--amt-algorithm-id",
+    type=bounded_int(1, 2**63 - 1),
+    required=True,
+    help="The N in AMT's /algorithm/N.",
+)
 @click.option("--algorithm", "-a", metavar="SLUG", required=True, help="algoprint's algorithm.")
 @click.option("--report-url", default=None, help="Link to the algoprint report, in each value.")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")

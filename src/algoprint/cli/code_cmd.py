@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, print_json
-from algoprint.cli._options import complete_algorithms
+from algoprint.cli._options import SEED, bounded_int, complete_algorithms
 from algoprint.errors import InputError
 
 
@@ -22,7 +22,7 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
 
 @click.command("profile", context_settings={"allow_interspersed_args": False})
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Write a flame graph here.")
-@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True)
+@click.option("--top", type=bounded_int(1, 1000), default=15, show_default=True)
 @click.option(
     "--scope",
     type=click.Choice(["process", "machine"]),
@@ -80,7 +80,7 @@ def profile_cmd(
 @click.option(
     "--repeats",
     "-n",
-    type=click.IntRange(1, 1000),
+    type=bounded_int(1, 1000),
     default=5,
     show_default=True,
     help="Runs per command.",
@@ -88,7 +88,7 @@ def profile_cmd(
 @click.option(
     "--order", type=click.Choice(["alternate", "random"]), default="alternate", show_default=True
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --order random.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for --order random.")
 @click.option(
     "--algorithm",
     "-a",

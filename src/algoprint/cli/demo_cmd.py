@@ -13,7 +13,7 @@ from rich.table import Table
 
 from algoprint.cli import _format as fmt
 from algoprint.cli._common import db_option
-from algoprint.cli._options import lang_option
+from algoprint.cli._options import PORT, lang_option
 
 
 @click.command("demo")
@@ -32,9 +32,7 @@ from algoprint.cli._options import lang_option
     is_flag=True,
     help="End by serving the dashboard on the demo's store (needs algoprint[server]).",
 )
-@click.option(
-    "--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="With --serve."
-)
+@click.option("--port", type=PORT, default=8765, show_default=True, help="With --serve.")
 def demo(db: str | None, out_dir: Path, lang: str, serve: bool, port: int) -> None:
     """Measure real work end to end: train and evaluate models, analyse, report.
 

@@ -27,37 +27,19 @@ from algoprint.cli._location import (
     resolve_cli_location,
     where_text,
 )
-from algoprint.cli._options import lang_option_en, wide_option
+from algoprint.cli._options import (
+    PUE,
+    YEAR,
+    bounded_float,
+    bounded_int,
+    lang_option_en,
+    wide_option,
+)
 from algoprint.cli.factors_cmd import _console, _extra
 from algoprint.errors import InputError
 
-
-def _positive(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    del ctx
-    if value is not None and not value > 0:
-        raise click.BadParameter(f"must be > 0, got {value:g}", param=param)
-    return value
-
-
-def _share(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    del ctx
-    if value is not None and not 0 <= value <= 1:
-        raise click.BadParameter(f"must be between 0 and 1 (0.5 = 50 %), got {value:g}")
-    return value
-
-
-def _fraction(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    del ctx
-    if value is not None and not 0 < value <= 1:
-        raise click.BadParameter(f"must be in (0, 1] (0.25 = a quarter), got {value:g}")
-    return value
-
-
-def _nonneg(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
-    del ctx
-    if value is not None and not value >= 0:
-        raise click.BadParameter(f"must be >= 0 (0.1 = ±10 %, 0 = exact), got {value:g}")
-    return value
+MAX_EMBODIED_KG = 1_000_000
+"""Largest accepted ``--embodied-kg`` (kg CO2e of one machine: servers are 1,000 to 5,000)."""
 
 
 def parse_kg_range(text: str | None) -> float | tuple[float, float] | None:
@@ -73,11 +55,12 @@ def parse_kg_range(text: str | None) -> float | tuple[float, float] | None:
         numbers = [float(p) for p in parts]
     except ValueError:
         numbers = []
-    ok = len(numbers) in {1, 2} and all(n > 0 and n != float("inf") for n in numbers)
+    ok = len(numbers) in {1, 2} and all(0 < n <= MAX_EMBODIED_KG for n in numbers)
     if not ok or (len(numbers) == 2 and numbers[0] > numbers[1]):
         raise InputError(
             f"--embodied-kg {text!r} is not a number or a range",
-            hint="e.g. --embodied-kg 1500 or --embodied-kg 1200..1800 (kg CO2e, low <= high)",
+            hint="e.g. --embodied-kg 1500 or --embodied-kg 1200..1800 (kg CO2e, "
+            f"0 < low <= high <= {MAX_EMBODIED_KG})",
         )
     return numbers[0] if len(numbers) == 1 else (numbers[0], numbers[1])
 
@@ -85,84 +68,94 @@ def parse_kg_range(text: str | None) -> float | tuple[float, float] | None:
 def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
     opts = [
         click.option(
-            "--hours", type=float, callback=_positive, metavar="H", help="Wall time drawing power."
+            "--hours",
+            type=bounded_float(0, 876_000, min_open=True, unit="h"),
+            metavar="H",
+            help="Wall time drawing power.",
         ),
         click.option(
             "--reserved-hours",
-            type=float,
-            callback=_positive,
+            type=bounded_float(0, 876_000, min_open=True, unit="h"),
             metavar="H",
             help="Time the hardware is reserved (>= --hours), for embodied impacts.",
         ),
         click.option(
             "--device-hours",
-            type=float,
-            callback=_positive,
+            type=bounded_float(0, 1e9, min_open=True, unit="GPU-hours"),
             metavar="H",
             help="GPU-hours (GPUs × hours) for the GPU energy, e.g. from a paper.",
         ),
         click.option(
             "--energy-kwh",
-            type=float,
-            callback=_nonneg,
+            type=bounded_float(0, 1e9, unit="kWh"),
             metavar="KWH",
             help="Known IT energy (kWh); replaces the power model.",
         ),
         click.option(
             "--uncertainty",
-            type=float,
-            callback=_nonneg,
+            type=bounded_float(0, 10, note="0.1 = ±10 %, 0 = exact"),
             metavar="REL",
             help="Uncertainty of the figures you give (0.1 = ±10 %, 0 = exact).",
         ),
         click.option("--cpu", "cpu_model", metavar="MODEL", help="CPU model (power table)."),
-        click.option("--cpu-cores", type=float, callback=_positive, metavar="N"),
+        click.option("--cpu-cores", type=bounded_float(0, 100_000, min_open=True), metavar="N"),
         click.option(
             "--cpu-w-per-core",
-            type=float,
-            callback=_positive,
+            type=bounded_float(0, 1000, min_open=True, unit="W"),
             metavar="W",
             help="Power per core (Green Algorithms: about 12 W for a server core).",
         ),
         click.option(
-            "--cpu-tdp", type=float, callback=_positive, metavar="W", help="CPU power (TDP)."
+            "--cpu-tdp",
+            type=bounded_float(0, 2000, min_open=True, unit="W"),
+            metavar="W",
+            help="CPU power (TDP).",
         ),
         click.option(
             "--cpu-load",
-            type=float,
-            callback=_share,
+            type=bounded_float(0, 1, note="0.5 = 50 %"),
             metavar="0..1",
             help="Mean CPU utilisation (default 1.0, an upper bound).",
         ),
         click.option("--gpu", "gpu_model", metavar="MODEL", help="GPU model (power table)."),
         click.option(
-            "--gpus", type=click.IntRange(min=0), default=0, metavar="N", help="Number of GPUs."
+            "--gpus", type=bounded_int(0, 100_000), default=0, metavar="N", help="Number of GPUs."
         ),
-        click.option("--gpu-w", type=float, callback=_positive, metavar="W", help="W per GPU."),
         click.option(
-            "--gpu-load", type=float, callback=_share, metavar="0..1", help="Mean GPU load."
+            "--gpu-w",
+            type=bounded_float(0, 10_000, min_open=True, unit="W"),
+            metavar="W",
+            help="W per GPU.",
         ),
-        click.option("--memory-gb", type=click.FloatRange(min=0), metavar="GB"),
-        click.option("--memory-w-per-gb", type=float, callback=_positive, metavar="W"),
-        click.option("--pue", type=click.FloatRange(min=1), help="Datacentre PUE (>= 1)."),
+        click.option(
+            "--gpu-load",
+            type=bounded_float(0, 1, note="0.5 = 50 %"),
+            metavar="0..1",
+            help="Mean GPU load.",
+        ),
+        click.option("--memory-gb", type=bounded_float(0, 1e7, unit="GB"), metavar="GB"),
+        click.option(
+            "--memory-w-per-gb", type=bounded_float(0, 10, min_open=True, unit="W"), metavar="W"
+        ),
+        click.option("--pue", type=PUE, help="Datacentre PUE (>= 1)."),
         click.option(
             "--grid-intensity",
-            type=click.FloatRange(min=0),
+            type=bounded_float(0, 5000, unit="g CO2e/kWh"),
             metavar="G_PER_KWH",
             help="Your own grid intensity, g CO2e/kWh (overrides the zone's).",
         ),
-        click.option("--wue", type=click.FloatRange(min=0), metavar="L_PER_KWH"),
+        click.option("--wue", type=bounded_float(0, 100, unit="L/kWh"), metavar="L_PER_KWH"),
         click.option("--contract", metavar="KEY", help="Electricity contract, e.g. groen-gvo."),
         click.option(
             "--market-intensity",
-            type=click.FloatRange(min=0),
+            type=bounded_float(0, 5000, unit="g CO2e/kWh"),
             metavar="G_PER_KWH",
             help="Your supplier's market-based factor for the contract, g CO2e/kWh.",
         ),
-        click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor."),
+        click.option("--year", type=YEAR, help="Year of the grid factor."),
         click.option(
             "--server-year",
-            type=click.IntRange(1990, 2100),
+            type=YEAR,
             metavar="YEAR",
             help="The server's year: the CPU load curve takes that vintage's idle share.",
         ),
@@ -174,14 +167,18 @@ def _estimate_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--share",
-            type=float,
-            callback=_fraction,
+            type=bounded_float(0, 1, min_open=True, note="0.25 = a quarter"),
             metavar="0..1",
             help="Share of the machine reserved, for embodied impacts (default 1).",
         ),
-        click.option("--lifetime-years", type=float, callback=_positive, metavar="Y"),
         click.option(
-            "--units", type=float, callback=_positive, metavar="N", help="Functional units (SCI)."
+            "--lifetime-years", type=bounded_float(0, 100, min_open=True, unit="years"), metavar="Y"
+        ),
+        click.option(
+            "--units",
+            type=bounded_float(0, 1e15, min_open=True),
+            metavar="N",
+            help="Functional units (SCI).",
         ),
     ]
     for opt in reversed(opts):
@@ -400,12 +397,12 @@ def _print_missing_and_assumptions(
 @click.option("--model", required=True, metavar="NAME", help="Model name or alias (EcoLogits).")
 @click.option(
     "--output-tokens",
-    type=click.IntRange(min=1),
+    type=bounded_int(1, 10_000_000),
     required=True,
     metavar="N",
     help="Generated tokens per request.",
 )
-@click.option("--requests", type=click.IntRange(min=1), default=1, show_default=True, metavar="N")
+@click.option("--requests", type=bounded_int(1, 10**12), default=1, show_default=True, metavar="N")
 @click.option("--provider", metavar="NAME", help="Provider when the name is shared (openai, ...).")
 @click.option(
     "--location",
@@ -414,10 +411,14 @@ def _print_missing_and_assumptions(
     metavar="ZONE",
     help="Datacentre zone (ISO code); default: the provider's zone in EcoLogits.",
 )
-@click.option("--pue", type=click.FloatRange(min=1), help="Override the provider's PUE.")
-@click.option("--wue", type=click.FloatRange(min=0), metavar="L_PER_KWH")
-@click.option("--latency-s", type=float, callback=_positive, help="Measured request latency.")
-@click.option("--year", type=click.IntRange(1990, 2100), help="Year of the grid factor.")
+@click.option("--pue", type=PUE, help="Override the provider's PUE.")
+@click.option("--wue", type=bounded_float(0, 100, unit="L/kWh"), metavar="L_PER_KWH")
+@click.option(
+    "--latency-s",
+    type=bounded_float(0, 86_400, min_open=True, unit="s"),
+    help="Measured request latency.",
+)
+@click.option("--year", type=YEAR, help="Year of the grid factor.")
 @json_option
 @lang_option_en
 @wide_option

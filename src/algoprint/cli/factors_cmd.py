@@ -23,7 +23,7 @@ from algoprint.cli._location import (
     resolve_cli_location,
     where_text,
 )
-from algoprint.cli._options import lang_option_en, wide_option
+from algoprint.cli._options import YEAR, lang_option_en, wide_option
 from algoprint.errors import ImpactError, InputError
 
 _LANG: ContextVar[str] = ContextVar("factors_lang", default="en")
@@ -368,9 +368,7 @@ def _print_listing(kind: str, rows: Sequence[Row], lang: str = "en", wide: bool 
 
 @click.command("factors")
 @location_options
-@click.option(
-    "--year", type=click.IntRange(1990, 2100), metavar="YEAR", help="Year of the grid factor."
-)
+@click.option("--year", type=YEAR, metavar="YEAR", help="Year of the grid factor.")
 @click.option(
     "--kind",
     type=click.Choice(KINDS),

@@ -12,6 +12,7 @@ import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._options import (
+    YEAR,
     StateChoice,
     complete_algorithms,
     complete_measures,
@@ -243,7 +244,7 @@ def import_(
 
 @kader.command("goals")
 @click.option("--organisation", default=None, help="Only this organisation's algorithms.")
-@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="Only this year.")
+@click.option("--year", type=YEAR, default=None, help="Only this year.")
 @db_option
 @json_option
 def goals(organisation: str | None, year: int | None, db: str | None, as_json: bool) -> None:
@@ -284,7 +285,7 @@ def goals(organisation: str | None, year: int | None, db: str | None, as_json: b
 @click.argument("algorithm", shell_complete=complete_algorithms)
 @click.option(
     "--year",
-    type=click.IntRange(1990, 2100),
+    type=YEAR,
     default=None,
     help="Year to describe (default: latest).",
 )

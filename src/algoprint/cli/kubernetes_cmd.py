@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import PORT, bounded_float
 
 
 @click.group("kubernetes")
@@ -62,10 +63,16 @@ def state_path(url: str, explicit: str | None) -> Path:
 @click.option("--algorithm-label", default="algoprint.nl/algorithm", show_default=True)
 @click.option("--phase-label", default="algoprint.nl/phase", show_default=True)
 @click.option("--lars-label", default="algoprint.nl/lars", show_default=True)
-@click.option("--timeout", default=30.0, show_default=True, help="HTTP timeout in seconds.")
+@click.option(
+    "--timeout",
+    type=bounded_float(0, 3600, min_open=True, unit="s"),
+    default=30.0,
+    show_default=True,
+    help="HTTP timeout in seconds.",
+)
 @click.option("--state", metavar="PATH", help="Where the last window is kept.")
 @click.option(
-    "--metrics-port", type=int, metavar="N", help="Serve per-algorithm Prometheus metrics on N."
+    "--metrics-port", type=PORT, metavar="N", help="Serve per-algorithm Prometheus metrics on N."
 )
 @click.option(
     "--metrics-addr", default="127.0.0.1", show_default=True, help="Address for /metrics."

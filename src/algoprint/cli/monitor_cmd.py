@@ -12,6 +12,7 @@ import click
 
 from algoprint.cli._common import db_option
 from algoprint.cli._location import location_options
+from algoprint.cli._options import PORT, bounded_int
 from algoprint.errors import InputError
 
 
@@ -37,12 +38,17 @@ from algoprint.errors import InputError
 @click.option("--phase", "-p", default="use", show_default=True, help="Lifecycle label.")
 @click.option("--cgroup", metavar="PATH", help="Measure the processes of this cgroup (v2).")
 @click.option("--unit", metavar="NAME", help="Measure a systemd unit (its cgroup).")
-@click.option("--metrics-port", type=int, metavar="N", help="Serve Prometheus /metrics on N.")
+@click.option("--metrics-port", type=PORT, metavar="N", help="Serve Prometheus /metrics on N.")
 @click.option(
     "--metrics-addr", default="127.0.0.1", show_default=True, help="Address for /metrics."
 )
 @click.option("--otlp", is_flag=True, help="Also push the metrics over OTLP (algoprint[otel]).")
-@click.option("--count", type=int, metavar="N", help="Stop after N runs (default: never).")
+@click.option(
+    "--count",
+    type=bounded_int(1, 1_000_000_000),
+    metavar="N",
+    help="Stop after N runs (default: never).",
+)
 @db_option
 @location_options
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)

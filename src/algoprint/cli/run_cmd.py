@@ -30,20 +30,11 @@ import click
 
 from algoprint.cli._common import db_option, print_json
 from algoprint.cli._location import location_options
-from algoprint.cli._options import complete_algorithms
+from algoprint.cli._options import complete_algorithms, setting_type
 from algoprint.cli._run_setup import prepare as _prepare
 from algoprint.errors import AlgoprintError, InputError
 
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
-
-
-def _positive_float(
-    ctx: click.Context, param: click.Parameter, value: float | None
-) -> float | None:
-    del ctx
-    if value is not None and not value > 0:
-        raise click.BadParameter(f"must be > 0 seconds, got {value}", param=param)
-    return value
 
 
 def _in_terminal_foreground() -> bool:
@@ -110,8 +101,7 @@ class _Forwarder:
 )
 @click.option(
     "--interval",
-    type=float,
-    callback=_positive_float,
+    type=setting_type("interval_s", unit="s"),
     metavar="SECONDS",
     help="Sampling interval of the utilisation models (default 1).",
 )
@@ -126,8 +116,7 @@ class _Forwarder:
 )
 @click.option(
     "--cpu-tdp",
-    type=float,
-    callback=_positive_float,
+    type=setting_type("cpu_tdp_w", unit="W"),
     metavar="WATTS",
     help="CPU power per socket for the CPU model (when the model is unknown or wrong).",
 )

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options
-from algoprint.cli._options import complete_algorithms, lang_option_en, wide_option
+from algoprint.cli._options import bounded_int, complete_algorithms, lang_option_en, wide_option
 
 MAX_LIST = 1_000_000
 """Most runs one listing shows (bounds -n: the database cannot take arbitrary integers)."""
@@ -24,9 +24,7 @@ MAX_LIST = 1_000_000
     shell_complete=complete_algorithms,
     help="Only runs of this algorithm.",
 )
-@click.option(
-    "--limit", "-n", type=click.IntRange(min=1, max=MAX_LIST), default=50, show_default=True
-)
+@click.option("--limit", "-n", type=bounded_int(1, MAX_LIST), default=50, show_default=True)
 @db_option
 @json_option
 @lang_option_en

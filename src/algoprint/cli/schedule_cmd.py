@@ -15,7 +15,13 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import complete_algorithms, lang_option_en, wide_option
+from algoprint.cli._options import (
+    PUE,
+    bounded_float,
+    complete_algorithms,
+    lang_option_en,
+    wide_option,
+)
 from algoprint.errors import InputError
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)([dhms])")
@@ -107,13 +113,13 @@ def parse_deadline(text: str, now: datetime, local: tzinfo | None = None) -> dat
 )
 @click.option(
     "--energy-kwh",
-    type=click.FloatRange(min=0, min_open=True),
+    type=bounded_float(0, 1e9, min_open=True, unit="kWh"),
     metavar="N",
     help="Expected IT energy of the run (kWh); the PUE is applied for the CO2e saving.",
 )
 @click.option(
     "--pue",
-    type=click.FloatRange(min=1),
+    type=PUE,
     metavar="PUE",
     help="Datacentre PUE for --energy-kwh (default: the unknown-datacentre default).",
 )

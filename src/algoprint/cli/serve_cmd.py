@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import json_option, print_json
+from algoprint.cli._options import PORT, bounded_int
 
 _DB_HELP = "Server database: SQLite path or postgresql+psycopg:// URL (default: user data dir)."
 
@@ -37,7 +38,7 @@ def _db(db: str | None) -> Any:
 @click.command("serve")
 @click.option("--db", metavar="URL_OR_PATH", help=_DB_HELP)
 @click.option("--host", default=None, help="Address to bind.  [default: 127.0.0.1]")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="[default: 8765]")
+@click.option("--port", type=PORT, default=None, help="[default: 8765]")
 @click.option("--root-path", default=None, help="Path prefix behind a reverse proxy (/algoprint).")
 @click.option(
     "--strict", is_flag=True, default=None, help="Refuse runs of unregistered algorithms."
@@ -152,7 +153,7 @@ def token_create(org_slug: str, scope: str, name: str, db: str | None, as_json: 
 
 @token.command("revoke")
 @click.option("--org", "org_slug", required=True, metavar="SLUG", help="The organisation.")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=bounded_int(1, 2**63 - 1))
 @click.option("--db", metavar="URL_OR_PATH", help=_DB_HELP)
 def token_revoke(org_slug: str, token_id: int, db: str | None) -> None:
     """Revoke token TOKEN_ID of an organisation."""

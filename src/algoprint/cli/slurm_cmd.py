@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
+from algoprint.cli._options import bounded_float
 from algoprint.errors import InputError
 
 
@@ -62,8 +63,16 @@ def load_map(path: str) -> tuple[list[Any], dict[str, float]]:
     help="Read saved `sacct --parsable2` output instead of calling sacct ('-' = stdin).",
 )
 @click.option("--map", "map_file", metavar="TOML", help="Rules mapping jobs to algorithms.")
-@click.option("--node-watts", type=float, help="Power per node for jobs without energy data.")
-@click.option("--gpu-watts", type=float, help="Power per allocated GPU for those estimates.")
+@click.option(
+    "--node-watts",
+    type=bounded_float(0, 100_000, min_open=True, unit="W"),
+    help="Power per node for jobs without energy data.",
+)
+@click.option(
+    "--gpu-watts",
+    type=bounded_float(0, 10_000, min_open=True, unit="W"),
+    help="Power per allocated GPU for those estimates.",
+)
 @db_option
 @json_option
 def import_command(

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
-from algoprint.cli._options import complete_algorithms, lang_option
+from algoprint.cli._options import YEAR, bounded_float, complete_algorithms, lang_option
 from algoprint.errors import InputError
 
 DAY_S = 86400.0
@@ -106,7 +106,7 @@ def _claims(name: str, extra: Mapping[str, Any], year: int | None) -> Any:
 @click.argument("candidates", nargs=-1, metavar="CANDIDATE...")
 @click.option(
     "--energy-kwh",
-    type=click.FloatRange(min=0, min_open=True),
+    type=bounded_float(0, 1e9, min_open=True, unit="kWh"),
     metavar="N",
     help="IT energy of the workload per year, kWh.",
 )
@@ -125,7 +125,7 @@ def _claims(name: str, extra: Mapping[str, Any], year: int | None) -> Any:
     show_default=True,
     help="What to rank on (location-based CO2e reflects the electricity drawn).",
 )
-@click.option("--year", type=click.IntRange(1990, 2100), help="Grid year (default: this year).")
+@click.option("--year", type=YEAR, help="Grid year (default: this year).")
 @click.option(
     "--check",
     metavar="NAME",

@@ -16,16 +16,23 @@ from algoprint.impact._profile import (
     EvidenceLink,
 )
 
+_LARGEST = {"pue": 10.0, "wue": 100.0, "market_g_per_kwh": 5000.0, "year": 2100.0}
+"""Upper bounds of the numeric location values (others: 1e9); far above any real value, low
+enough that the impacts computed from them stay finite."""
+
 
 def _number(name: str, value: Any, where: str) -> float:
+    hint = f"give {name} as a plain number up to {_LARGEST.get(name, 1e9):.0f}, or remove it"
     if isinstance(value, bool):
-        raise ImpactError(f"{name} in {where} must be a number, got {value!r}")
+        raise ImpactError(f"{name} in {where} must be a number, got {value!r}", hint=hint)
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ImpactError(f"{name} in {where} must be a number, got {value!r}") from None
+        raise ImpactError(f"{name} in {where} must be a number, got {value!r}", hint=hint) from None
     if math.isnan(number) or math.isinf(number):
-        raise ImpactError(f"{name} in {where} must be a finite number, got {value!r}")
+        raise ImpactError(f"{name} in {where} must be a finite number, got {value!r}", hint=hint)
+    if abs(number) > _LARGEST.get(name, 1e9):
+        raise ImpactError(f"{name} in {where} is implausibly large: {value!r}", hint=hint)
     return number
 
 

@@ -86,10 +86,11 @@ def _number(key: str, value: Any, *, integer: bool = False, positive: bool = Fal
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ImpactError(f"[hardware] {key} must be a number, got {value!r}", hint=HINT)
     number = float(value)
-    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+    if not math.isfinite(number) or number < 0 or (positive and number == 0) or number > 1e9:
         bound = "> 0" if positive else ">= 0"
         raise ImpactError(
-            f"[hardware] {key} must be a finite number {bound}, got {value!r}", hint=HINT
+            f"[hardware] {key} must be a finite number {bound} and <= 1000000000, got {value!r}",
+            hint=HINT,
         )
     if integer and not number.is_integer():
         raise ImpactError(f"[hardware] {key} must be a whole number, got {value!r}", hint=HINT)

@@ -168,6 +168,22 @@ def resolve_location(
     region_v = pick("region", region, "region")
     dc_name = pick("datacentre", datacentre, "datacentre")
     year_raw = pick("year", None, "year")
+    if year_raw is None and env.get("year") is not None and not str(env["year"]).strip():
+        raise ImpactError(
+            "ALGOPRINT_YEAR is empty",
+            hint="set it to a year from 1990 to 2100, or leave it unset for this year",
+        )
+    year: int | None = None
+    if year_raw is not None:
+        number = _number("year", year_raw, sources["year"])
+        if number != int(number) or not 1990 <= number <= 2100:
+            raise ImpactError(
+                f"year in {sources['year']} must be a whole year from 1990 to 2100, "
+                f"got {year_raw!r}",
+                hint="set the year of the grid factors (ALGOPRINT_YEAR, [location] year), "
+                "e.g. 2024, or leave it unset for this year",
+            )
+        year = int(number)
 
     dc: dict[str, Any] = {}
     dc_where = ""
@@ -245,12 +261,6 @@ def resolve_location(
     evidence = _evidence(dc.get("evidence"), dc_where)
     ref = _check_fraction("ref", dc["ref"], dc_where) if dc.get("ref") is not None else None
     erf = _check_fraction("erf", dc["erf"], dc_where) if dc.get("erf") is not None else None
-    year: int | None = None
-    if year_raw is not None:
-        number = _number("year", year_raw, sources["year"])
-        if number != int(number):
-            raise ImpactError(f"year in {sources['year']} must be a whole year, got {year_raw!r}")
-        year = int(number)
     return LocationProfile(
         zone=zone,
         cloud=cloud_v,

@@ -397,15 +397,20 @@ def host_info(
 ) -> dict[str, str | float | None]:
     """A short description of this host for run records and ``doctor``.
 
-    Keys: ``hostname``, ``os`` (``<system>-<release>-<machine>`` from ``os.uname()``, like
+    Keys: ``hostname``, ``host_key`` (the machine, for counting its energy once: the
+    kernel's boot id, shared by containers; :mod:`algoprint.meters._hostkey`), ``os``
+    (``<system>-<release>-<machine>`` from ``os.uname()``, like
     ``platform.platform()`` without the libc part: the ``platform`` module cost the tracker's
     start ~10 ms), ``machine`` (``os.uname().machine``),
     ``cpu_model`` (None if unknown), ``vcpus_available`` (float), ``memory_gb_available``
     (GiB, None if unknown).
     """
+    from algoprint.meters._hostkey import host_key
+
     mem, _ = memory_available_bytes(proc_root=proc_root, cgroup_root=cgroup_root)
     return {
         "hostname": hostname(),
+        "host_key": host_key(proc_root),
         "os": _os_name(),
         "machine": _machine(),
         "cpu_model": read_cpuinfo(proc_root).model_name,

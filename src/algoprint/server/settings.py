@@ -104,8 +104,6 @@ def _check(s: ServerSettings) -> None:
             raise ConfigError(
                 f"host {s.host!r} is not an IP address", hint="use 127.0.0.1, ::1 or 0.0.0.0"
             ) from None
-    if not 1 <= s.port <= 65535:
-        raise ConfigError(f"port {s.port} is out of range", hint="use a port from 1 to 65535")
     if s.root_path and (not s.root_path.startswith("/") or s.root_path.endswith("/")):
         raise ConfigError(
             f"root_path {s.root_path!r} must start with '/' and not end with it",
@@ -116,11 +114,13 @@ def _check(s: ServerSettings) -> None:
             "the secret key is shorter than 32 characters",
             hint='generate one with: python -c "import secrets; print(secrets.token_urlsafe(32))"',
         )
-    for name in ("max_body_bytes", "max_batch_runs", "session_ttl_s"):
-        if getattr(s, name) < 1:
-            raise ConfigError(f"{name} must be at least 1, got {getattr(s, name)}")
-    if s.ingest_rate_per_min < 0:
-        raise ConfigError("ingest_rate_per_min must be >= 0 (0: no limit)")
+    for name, (low, high) in INT_BOUNDS.items():
+        value = getattr(s, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(
+                f"{name} must be a whole number from {low} to {high}, got {value!r}",
+                hint=f"set {ENV_PREFIX}{name.upper()} (or the option) within that range",
+            )
     if s.webhook_url is not None and not s.webhook_url.startswith(("https://", "http://127.")):
         raise ConfigError(
             f"webhook URL {s.webhook_url!r} is not HTTPS",
@@ -128,19 +128,36 @@ def _check(s: ServerSettings) -> None:
         )
 
 
+INT_BOUNDS: dict[str, tuple[int, int]] = {
+    "port": (1, 65535),
+    "max_body_bytes": (1, 1 << 30),
+    "max_batch_runs": (1, 100_000),
+    "ingest_rate_per_min": (0, 10_000_000),
+    "session_ttl_s": (1, 366 * 86400),
+}
+"""Accepted range of every whole-number setting (0 ingest rate: no limit)."""
+
+
+def _int(value: Any) -> int:
+    # Whole numbers only: "1e23", "2.5", "nan" and "" are refused by int() (ValueError).
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return value if isinstance(value, int) else int(str(value).strip(), 10)
+
+
 _CONVERT: dict[str, Any] = {
     "db": str,
     "host": str,
-    "port": int,
+    "port": _int,
     "root_path": str,
     "secret_key": str,
     "secure_cookies": lambda v: _bool("secure_cookies", v),
     "forwarded_allow_ips": str,
-    "max_body_bytes": int,
-    "max_batch_runs": int,
-    "ingest_rate_per_min": int,
+    "max_body_bytes": _int,
+    "max_batch_runs": _int,
+    "ingest_rate_per_min": _int,
     "strict_algorithms": lambda v: _bool("strict_algorithms", v),
-    "session_ttl_s": int,
+    "session_ttl_s": _int,
     "webhook_url": lambda v: v or None,
 }
 _OIDC_KEYS = ("oidc_issuer", "oidc_client_id", "oidc_client_secret")
@@ -195,7 +212,12 @@ def server_settings(
         try:
             values[key] = _CONVERT[key](value)
         except ValueError:
-            raise ConfigError(f"server setting {key} has an invalid value {value!r}") from None
+            low, high = INT_BOUNDS.get(key, (None, None))
+            accepted = f"a whole number from {low} to {high}" if low is not None else "a value"
+            raise ConfigError(
+                f"server setting {key} has an invalid value {value!r}",
+                hint=f"set {ENV_PREFIX}{key.upper()} to {accepted}",
+            ) from None
     if "db" in values:
         values["db"] = resolve_url(values["db"])
     else:

@@ -449,7 +449,7 @@ class Tracker:
                 }
                 for s in self._meter_statuses
             ],
-            host={**self._host, "hostname": self._host.get("hostname", hostname())},
+            host=self.host,
             command=self.command,
             pid=os.getpid(),
             units=self._units,
@@ -498,6 +498,10 @@ class Tracker:
     def host(self) -> dict[str, Any]:
         """Host facts found at start (as recorded on the run), for records built outside the
         tracker (the service middlewares' window runs)."""
+        if "host_key" not in self._host:  # meters given explicitly: no discovery ran
+            from algoprint.meters._hostkey import host_key
+
+            self._host = {**self._host, "host_key": host_key(self.settings.proc_root)}
         return {**self._host, "hostname": self._host.get("hostname", hostname())}
 
     @property
