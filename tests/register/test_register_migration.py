@@ -19,8 +19,8 @@ from tests.register._fixtures import run, store_fixture  # noqa: F401
 NEW_TABLES = {"analyses", "algorithms", "assessments", "assessment_history", "assessment_files"}
 
 
-def test_head_is_0002() -> None:
-    assert HEAD_REVISION == "0002"
+def test_head_is_0003() -> None:
+    assert HEAD_REVISION == "0003"
 
 
 def test_migrated_tables_match_runtime_schema(store: Store) -> None:
@@ -56,5 +56,5 @@ def test_upgrade_from_0001_keeps_runs(tmp_path: Path) -> None:
         assert upgraded.list_analyses() == []
     engine = create_engine(url)
     with engine.connect() as conn:
-        assert current_revisions(conn) == {"0002"}
+        assert current_revisions(conn) == {HEAD_REVISION}
     engine.dispose()

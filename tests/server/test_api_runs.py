@@ -219,7 +219,7 @@ def test_list_filters_and_cursor_pagination(server: Server) -> None:
             algorithm="alpha" if i % 2 else "beta",
             phase="training" if i < 5 else "use",
             hostname=f"h{i % 3}",
-            status="failed" if i == 7 else "completed",
+            status="failed" if i == 7 else "stopped-by-budget" if i == 8 else "completed",
         )
         for i in range(12)
     ]
@@ -240,6 +240,7 @@ def test_list_filters_and_cursor_pagination(server: Server) -> None:
     assert ids("algorithm=alpha") == [f"run-{i:02d}" for i in range(1, 12, 2)]
     assert ids("phase=use&host=h0") == ["run-06", "run-09"]
     assert ids("status=failed") == ["run-07"]
+    assert ids("status=stopped-by-budget") == ["run-08"]  # its own status, stored and filtered
     assert ids("since=2026-03-01T10:00:00%2B00:00&until=2026-03-01T12:00:00%2B00:00") == [
         "run-10",
         "run-11",

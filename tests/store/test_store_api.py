@@ -60,6 +60,16 @@ def test_timestamps_come_back_as_the_same_instant_in_utc(
     assert datetime.fromisoformat(back.started_at) == datetime.fromisoformat(record.started_at)
 
 
+def test_every_run_status_is_stored_and_listed(store: Store, make_record: MakeRecord) -> None:
+    # "stopped-by-budget" is 17 characters: PostgreSQL needs revision 0003's wider column.
+    for i, status in enumerate(RunStatus):
+        store.save_run(make_record(run_id=f"status-run-{i:04d}", status=status))
+    for i, status in enumerate(RunStatus):
+        assert store.get_run(f"status-run-{i:04d}").status is status
+    listed = store.list_runs(status=RunStatus.STOPPED_BY_BUDGET.value)
+    assert [r.status for r in listed] == [RunStatus.STOPPED_BY_BUDGET]
+
+
 def test_double_save_writes_one_run(store: Store, make_record: MakeRecord) -> None:
     record = make_record()
     store.save_run(record)

@@ -74,8 +74,8 @@ def test_budget_stops_at_the_exceeding_epoch(framework: str, tmp_path: Path) -> 
     events = [e["event"] for e in cb.recorder.monitor.events]
     assert events == ["warning", "predicted-over", "exceeded"]
     assert cb.recorder.monitor.events[-1]["epoch"] == 3
-    # A run the budget stopped did not complete.
-    assert cb.record.status is RunStatus.INTERRUPTED
+    # A run the budget stopped has its own status: not completed, not interrupted.
+    assert cb.record.status is RunStatus.STOPPED_BY_BUDGET
     assert cb.analysis.result["status"] == "stopped-by-budget"
     assert cb.analysis.result["stopped_by_budget"] is True
     assert cb.analysis.result["actual"]["comparable"] is False

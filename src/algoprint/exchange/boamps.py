@@ -8,7 +8,8 @@ code taken). Mapping:
 BoAmps                  algoprint
 ======================  =========================================================
 header.reportId         run id
-header.reportStatus     ``final``; ``draft`` for failed/interrupted/incomplete runs
+header.reportStatus     ``final``; ``draft`` for failed/interrupted/incomplete runs (a run
+                        stopped by its budget ended as intended: ``final``)
 header.publisher        organisation and algorithm from the register
 task.taskStage          the run's phase (``training``, ``inference``, ...)
 task.taskFamily         the algorithm's functional unit or description, else ``unknown``

@@ -145,6 +145,8 @@ def merge_job(
         status = RunStatus.FAILED if "failed" in statuses else RunStatus.COMPLETED
         if "interrupted" in statuses:
             status = RunStatus.INTERRUPTED
+        elif status is RunStatus.COMPLETED and RunStatus.STOPPED_BY_BUDGET.value in statuses:
+            status = RunStatus.STOPPED_BY_BUDGET
         if dead and status is RunStatus.COMPLETED:
             status = RunStatus.INCOMPLETE
     first = ranks[0] if ranks else {}

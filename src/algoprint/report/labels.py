@@ -84,6 +84,7 @@ STATUS_LABELS: dict[str, str] = {
     "failed": N_("failed"),
     "interrupted": N_("interrupted"),
     "incomplete": N_("incomplete"),
+    "stopped-by-budget": N_("stopped by budget"),
 }
 
 ANALYSIS_KIND_LABELS: dict[str, str] = {

@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from algoprint.store._schema import UtcDateTime, json_type
+from algoprint.store._schema import RUN_STATUS_TYPE, UtcDateTime, json_type
 
 __all__ = [
     "SERVER_VERSION_TABLE",
@@ -159,7 +159,7 @@ run_index = Table(
     Column("algorithm", String(200), nullable=False),
     Column("phase", String(64), nullable=False),
     Column("day", String(10), nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", RUN_STATUS_TYPE, nullable=False),
     Column("hostname", Text, nullable=True),
     Column("started_at", UtcDateTime, nullable=False),
     Column("ended_at", UtcDateTime, nullable=True),

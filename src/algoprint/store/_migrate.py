@@ -22,7 +22,7 @@ from algoprint.store._schema import VERSION_TABLE
 
 __all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "current_revisions", "migrate"]
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 """The newest revision shipped; a test checks it equals Alembic's head."""
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

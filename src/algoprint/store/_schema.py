@@ -87,6 +87,10 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 metadata = MetaData()
 
+RUN_STATUS_TYPE: TypeEngine[str] = String(16).with_variant(String(32), "postgresql")
+"""Type of a stored run status: PostgreSQL enforces the length (32 since revision 0003, for
+``stopped-by-budget``); SQLite does not, and keeps its declared 16 (see that revision)."""
+
 runs = Table(
     "runs",
     metadata,
@@ -94,7 +98,7 @@ runs = Table(
     Column("schema_version", String(16), nullable=False),
     Column("algorithm", Text, nullable=True),
     Column("phase", Text, nullable=True),
-    Column("status", String(16), nullable=False),
+    Column("status", RUN_STATUS_TYPE, nullable=False),
     Column("exit_code", Integer, nullable=True),
     Column("started_at", UtcDateTime, nullable=False),
     Column("ended_at", UtcDateTime, nullable=True),

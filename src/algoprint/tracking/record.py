@@ -61,7 +61,9 @@ class RunStatus(StrEnum):
     ``degraded`` when it ended normally but a meter failed or fell back during the run;
     ``failed`` when the tracked code raised or the command exited non-zero or could not start;
     ``interrupted`` when stopped by SIGINT/SIGTERM; ``incomplete`` when the tracking process
-    died (SIGKILL, power loss) and the run was recovered from its last checkpoint.
+    died (SIGKILL, power loss) and the run was recovered from its last checkpoint;
+    ``stopped-by-budget`` when a training ended early, on purpose, because its energy budget
+    ran out (a complete, intended end: its figures cover all the work that was done).
     """
 
     RUNNING = "running"
@@ -70,6 +72,7 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     INTERRUPTED = "interrupted"
     INCOMPLETE = "incomplete"
+    STOPPED_BY_BUDGET = "stopped-by-budget"
 
 
 @dataclass(slots=True)

@@ -234,9 +234,9 @@ class TrainingRecorder:
                 self.run.tag("training.analysis_id", self.analysis.analysis_id)
         if self._own:
             try:
-                # A run the budget stopped did not complete: it is recorded as interrupted,
-                # tagged training.stopped_by=energy-budget (its analysis status says so too).
-                status = RunStatus.INTERRUPTED if self.should_stop and error is None else None
+                # A run its budget stopped ended on purpose, early: status stopped-by-budget
+                # (not completed, not interrupted), tagged training.stopped_by=energy-budget.
+                status = RunStatus.STOPPED_BY_BUDGET if self.should_stop and error is None else None
                 if status is not None and self.run is not None:
                     with contextlib.suppress(Exception):
                         self.run.tag("training.stopped_by", "energy-budget")

@@ -104,7 +104,15 @@ class RunIn(_Strict):
     run_id: RunId
     algorithm: Name | None
     phase: Name | None
-    status: Literal["running", "completed", "degraded", "failed", "interrupted", "incomplete"]
+    status: Literal[
+        "running",
+        "completed",
+        "degraded",
+        "failed",
+        "interrupted",
+        "incomplete",
+        "stopped-by-budget",
+    ]
     started_at: Stamp
     scope: Literal["machine", "process"]
     ended_at: OptStamp = None

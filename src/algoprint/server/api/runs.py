@@ -19,13 +19,14 @@ from algoprint.server.api.models import IngestResult, RunIn
 from algoprint.server.auth import require_scope
 from algoprint.server.context import ctx
 from algoprint.server.ingest import ingest_runs
+from algoprint.tracking.record import RunStatus
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["runs"])
 _ONE = TypeAdapter(RunIn)
 _MANY = TypeAdapter(list[RunIn])
-_STATUSES = ("running", "completed", "degraded", "failed", "interrupted", "incomplete")
+_STATUSES = tuple(s.value for s in RunStatus)
 
 
 def _problem(status: int, message: str, hint: str | None = None) -> HTTPException:
@@ -175,7 +176,7 @@ def list_runs(
     algorithm: Annotated[str | None, Query(max_length=200)] = None,
     phase: Annotated[str | None, Query(max_length=200)] = None,
     host: Annotated[str | None, Query(max_length=255)] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
+    status: Annotated[str | None, Query(max_length=32)] = None,
     since: Annotated[
         str | None, Query(max_length=40, description="ISO date/time, inclusive")
     ] = None,

@@ -46,6 +46,7 @@ _STATUSES = {
     "failed": {"nl": "mislukt", "en": "failed"},
     "interrupted": {"nl": "onderbroken", "en": "interrupted"},
     "incomplete": {"nl": "onvolledig", "en": "incomplete"},
+    "stopped-by-budget": {"nl": "gestopt door budget", "en": "stopped by budget"},
 }
 STATUSES = tuple(_STATUSES)
 """Run statuses in the order the runs explorer offers them."""
