@@ -165,6 +165,26 @@ def test_other_commands_fall_back_to_whole_process(tmp_path: Path) -> None:
     assert not html.exists()
     assert any("no flame graph" in n for n in result.notes)
     assert "whole-process" in "\n".join(render_profile(result))
+    # Dutch: the same notes in Dutch, in the same order, and a Dutch rendering.
+    assert len(result.notes_nl) == len(result.notes)
+    assert any("alleen de energie van het hele proces" in n for n in result.notes_nl)
+    assert any("sleep is geen Python-interpreter" in n for n in result.notes_nl)
+    assert any("geen vlamgrafiek" in n for n in result.notes_nl)
+    dutch = "\n".join(render_profile(result, lang="nl"))
+    assert "toerekening: hele proces" in dutch and "whole" not in dutch
+    assert f"{result.duration_s:.3g}".replace(".", ",") in dutch
+    with pytest.raises(InputError, match="unknown language"):
+        render_profile(result, lang="de")
+
+
+def test_meter_notices_are_dutch_in_dutch_output() -> None:
+    from algoprint.advice.code._texts import degradation_text
+
+    rapl = "no readable CPU energy counter (RAPL); CPU energy comes from a power model"
+    assert "geen leesbare CPU-energieteller" in degradation_text("cpu", rapl, "nl")
+    assert degradation_text("cpu", rapl, "en") == f"cpu: {rapl}"
+    other = degradation_text("nvml", "the GPU counter wrapped", "nl")
+    assert other.startswith("nvml: melding van de meter") and "wrapped" not in other
 
 
 def test_python_c_falls_back_with_a_reason() -> None:
