@@ -19,11 +19,14 @@ from algoprint.advice._claims import (
 
 __all__ = [
     "LOW_CARBON_GRID_G_PER_KWH",
+    "NL",
     "PLAUSIBLE_PUE_MIN",
     "certificate_green",
     "future_dates",
     "has_any_claim",
     "pue_rules",
+    "severity_label",
+    "value",
 ]
 
 PLAUSIBLE_PUE_MIN = 1.05
@@ -31,6 +34,31 @@ PLAUSIBLE_PUE_MIN = 1.05
 1.1 or higher over a year); it is flagged for evidence."""
 LOW_CARBON_GRID_G_PER_KWH = 100.0
 """Below this grid intensity a certificate-only green claim is only noted (info)."""
+
+
+def value(v: float, lang: str = "en") -> str:
+    """A claimed figure as written (``1.3``, ``0.45``; trailing zeros dropped), never in
+    exponent notation, with the decimal comma in Dutch (``1,3``)."""
+    from algoprint._format import number
+
+    text = number(v, lang, 4)
+    sep = "," if lang == "nl" else "."
+    if sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
+def NL(v: float) -> str:
+    """:func:`value` in Dutch."""
+    return value(v, "nl")
+
+
+_SEVERITY_NL = {"error": "fout", "warning": "waarschuwing", "info": "info"}
+
+
+def severity_label(severity: str, lang: str) -> str:
+    """A flag's severity as shown to people: ``fout``/``waarschuwing``/``info`` in Dutch."""
+    return _SEVERITY_NL.get(severity, severity) if lang == "nl" else severity
 
 
 def has_any_claim(c: DatacentreClaims) -> bool:
@@ -69,7 +97,7 @@ def certificate_green(c: DatacentreClaims, flag: _FlagFn) -> None:
         "do not change the electricity drawn; report the location-based figure next to it and "
         "ask for additional supply (PPA, on-site).",
         f"'100 % groen' alleen via certificaten (garanties van oorsprong) op {nl_grid}: "
-        "certificaten veranderen de gebruikte stroom niet; rapporteer het location-based cijfer "
+        "certificaten veranderen de gebruikte stroom niet; rapporteer het locatiegebonden cijfer "
         "ernaast en vraag om aanvullende opwek (PPA, eigen opwek).",
     )
 
@@ -95,7 +123,8 @@ def pue_rules(c: DatacentreClaims, flag: _FlagFn) -> None:
             f"PUE {pue:.2f} is implausibly low (below {PLAUSIBLE_PUE_MIN:g}): even free-cooled "
             "datacentres rarely stay under it over a year; ask for the measurement and its "
             "boundaries.",
-            f"PUE {pue:.2f} is onwaarschijnlijk laag (onder {PLAUSIBLE_PUE_MIN:g}): zelfs "
+            f"PUE {NL(round(pue, 2))} is onwaarschijnlijk laag (onder {NL(PLAUSIBLE_PUE_MIN)}): "
+            "zelfs "
             "datacenters met vrije koeling blijven daar over een jaar zelden onder; vraag de "
             "meting en wat erbinnen valt.",
         )
