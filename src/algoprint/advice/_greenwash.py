@@ -193,8 +193,8 @@ def _market_only(c: DatacentreClaims, flag: _FlagFn) -> None:
             "location-based figure and for additional (PPA, on-site) renewable supply.",
             f"alleen 'groen' via certificaten (garanties van oorsprong) terwijl het net in "
             f"{c.zone} {grid:.0f} g CO2e/kWh uitstoot (> {HIGH_CARBON_GRID_G_PER_KWH:.0f}): "
-            "het market-based cijfer is laag, maar de stroom die echt gebruikt wordt is "
-            "koolstofrijk. Vraag het location-based cijfer en om aanvullende hernieuwbare "
+            "het marktgebonden cijfer is laag, maar de stroom die echt gebruikt wordt is "
+            "koolstofrijk. Vraag het locatiegebonden cijfer en om aanvullende hernieuwbare "
             "opwek (PPA, eigen opwek).",
         )
 
