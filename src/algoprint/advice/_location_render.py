@@ -6,16 +6,26 @@ through :mod:`algoprint._format`. Flags are wrapped at 80 columns.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 from algoprint import _format
 from algoprint.advice._greenwash_more import severity_label
-from algoprint.advice.location import RANK_METRICS
 
-if TYPE_CHECKING:
-    from algoprint.advice.location import CandidateResult, WhereResult
+# The results are typed ``Any`` here: this module must not import algoprint.advice.location,
+# which imports it (the architecture test forbids cycles, TYPE_CHECKING imports included).
+CandidateResult = Any
+WhereResult = Any
 
-__all__ = ["explain", "render"]
+__all__ = ["RANK_METRICS", "explain", "grid_years", "render"]
+
+RANK_METRICS: Mapping[str, str] = {
+    "co2e_location": "co2e_location_g",
+    "co2e_market": "co2e_market_g",
+    "water": "water_l",
+    "co2e_total": "co2e_total_g",
+}
+"""What ``where`` can rank on → the impact key it reads."""
 
 _WORDS: dict[str, dict[str, Any]] = {
     "en": {

@@ -33,6 +33,7 @@ from algoprint.advice._greenwash import (
     claims_from_shipped,
     claims_from_table,
 )
+from algoprint.advice._location_render import RANK_METRICS
 from algoprint.errors import ImpactError, InputError
 from algoprint.impact.compute import J_PER_KWH, EnergyInput, compute_impacts
 from algoprint.impact.embodied import SECONDS_PER_YEAR, HardwareShare
@@ -56,12 +57,6 @@ __all__ = [
 ]
 
 #: Metrics a comparison can be ranked by, and the impact key behind each.
-RANK_METRICS: Mapping[str, str] = {
-    "co2e_location": "co2e_location_g",
-    "co2e_market": "co2e_market_g",
-    "water": "water_l",
-    "co2e_total": "co2e_total_g",
-}
 #: A candidate's water is "high" when at least this factor above the lowest-water candidate.
 WATER_TRADEOFF_FACTOR = 1.2
 #: A market-based figure below this share of the location-based one is a large gap.

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
-from algoprint.advice.procurement.requirements import (
+from algoprint.advice.procurement._tender_texts import (
     CATEGORIES,
     KIND_NAMES,
     OWP12_CITATION,
@@ -21,8 +21,8 @@ from algoprint.advice.procurement.requirements import (
     TENDER_SOURCES,
 )
 
-if TYPE_CHECKING:
-    from algoprint.advice.procurement.requirements import RequirementSet
+# Typed ``Any``: importing algoprint.advice.procurement.requirements here would be a cycle.
+RequirementSet = Any
 
 __all__ = ["html_page", "markdown_lines"]
 

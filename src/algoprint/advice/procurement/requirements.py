@@ -17,6 +17,15 @@ from importlib import resources
 from typing import Any
 
 from algoprint._format import number
+from algoprint.advice.procurement._requirements_render import html_page, markdown_lines
+from algoprint.advice.procurement._tender_texts import (
+    CATEGORIES,
+    KIND_NAMES,
+    OWP12_CITATION,
+    PROPORTIONALITY_EN,
+    PROPORTIONALITY_NL,
+    TENDER_SOURCES,
+)
 from algoprint.advice.procurement.questionnaire import KINDS, check_kind, questions
 from algoprint.errors import InputError
 from algoprint.records import AnalysisRecord
@@ -34,30 +43,8 @@ __all__ = [
     "requirements_catalogue",
 ]
 
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "kpi": ("Meetbare KPI's", "Measurable KPIs"),
-    "reporting": ("Rapportageverplichtingen", "Reporting duties"),
-    "certification": (
-        "Certificering en wettelijke rapportage",
-        "Certification and legal reporting",
-    ),
-    "contract": ("Contractvoorwaarden", "Contract terms"),
-    "consideration": ("Overwegingen (owp-12)", "Considerations (owp-12)"),
-    "social": ("Sociale criteria", "Social criteria"),
-}
-"""Category id → (Dutch, English) heading, in output order."""
 LANGS = ("nl", "en", "nl+en")
 FORMATS = ("markdown", "html", "docx")
-KIND_NAMES = {
-    "saas": ("SaaS- of clouddienst", "SaaS or cloud service"),
-    "ai-model": ("AI-model of API (ook generatieve AI)", "AI model or API (incl. generative AI)"),
-    "custom-development": ("Maatwerkontwikkeling", "Custom development"),
-    "hosting": ("Hosting", "Hosting"),
-}
-OWP12_CITATION = (
-    "Algoritmekader v2.5.1, maatregel owp-12 'Koop duurzaam algoritmes in' (MinBZK, EUPL-1.2), "
-    "https://minbzk.github.io/Algoritmekader/"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,20 +326,14 @@ class RequirementSet:
 
     def to_markdown(self, lang: str | None = None) -> str:
         """Markdown: a heading per category, each requirement with text, KPI and check."""
-        from algoprint.advice.procurement._requirements_render import markdown_lines
-
         return "\n".join(markdown_lines(self, _lang(lang or self.lang), docx=False)) + "\n"
 
     def to_docx_text(self, lang: str | None = None) -> str:
         """Markdown without tables, links or emphasis: numbered headings and lists only."""
-        from algoprint.advice.procurement._requirements_render import markdown_lines
-
         return "\n".join(markdown_lines(self, _lang(lang or self.lang), docx=True)) + "\n"
 
     def to_html(self, lang: str | None = None) -> str:
         """One self-contained HTML page (inline CSS, no scripts, no external resources)."""
-        from algoprint.advice.procurement._requirements_render import html_page
-
         return html_page(self, _lang(lang or self.lang))
 
     def render(self, lang: str = "nl") -> list[str]:
@@ -418,24 +399,6 @@ AI_MODEL_ITEMS = frozenset(
     {"kpi-energy-per-request", "kpi-model-size", "con-smaller-model", "con-reuse-finetune"}
 )
 """Items about an AI model, left out of hosting tenders."""
-TENDER_SOURCES = (
-    "PIANOo, MVI-criteriatool (mvicriteria.nl): minimumeisen, gunningscriteria en "
-    "contractbepalingen per productgroep, in drie ambitieniveaus",
-    "European Commission, EU Green Public Procurement criteria for data centres, server rooms "
-    "and cloud services, SWD(2020) 55 final, with the JRC technical report (2020)",
-    "Algoritmekader owp-12 (duurzaam inkopen) and dat-06 (DCiE at least 50 % over a year)",
-)
-PROPORTIONALITY_NL = (
-    "Proportionaliteit (Gids Proportionaliteit): kies alleen de eisen die passen bij de omvang "
-    "en het risico van de opdracht; neem niet alle eisen over. Een knock-out-eis sluit "
-    "inschrijvers uit: gebruik die alleen waar de markt eraan kan voldoen, en weeg de rest als "
-    "gunningscriterium."
-)
-PROPORTIONALITY_EN = (
-    "Proportionality (Dutch Gids Proportionaliteit): choose only the requirements that fit the "
-    "size and risk of the contract; do not copy them all. A knock-out requirement excludes "
-    "tenderers: use it only where the market can meet it, and score the rest as award criteria."
-)
 
 
 def _lang(lang: str) -> str:
