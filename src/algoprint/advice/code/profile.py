@@ -523,7 +523,7 @@ def render_profile(result: ProfileResult, *, top: int = 15, lang: str = "en") ->
         energy_txt = "—" if own_j is None else number_wh(own_j, lang)
         share_txt = "—" if share is None else percent(share, lang, decimals=1).replace(" ", "")
         lines.append(
-            f"{energy_txt:>9} {share_txt:>7} {_num(h.self_cpu_s, lang):>8} "
+            f"{energy_txt:>10} {share_txt:>7} {_num(h.self_cpu_s, lang):>8} "
             f"{_num(h.self_s, lang):>8} {_num(h.total_s, lang):>8}  "
             f"{h.function} ({_short(h.file)}:{h.line})"
         )

@@ -345,8 +345,11 @@ class RequirementSet:
             if code == "en"
             else f"{head}: {len(self.requirements)} eisen"
         ]
+        id_w = max((len(r.id) for r in self.requirements), default=0)
+        role_w = max((len(r.role_label(code)) for r in self.requirements), default=0)
         lines += [
-            f"  {r.id:<28} {r.role_label(code):<28} {r.title(code)}" for r in self.requirements
+            f"  {r.id:<{id_w}}  {r.role_label(code):<{role_w}}  {r.title(code)}"
+            for r in self.requirements
         ]
         lines.append(PROPORTIONALITY_EN if code == "en" else PROPORTIONALITY_NL)
         return lines
