@@ -14,6 +14,7 @@ from algoprint.advice._claims import (
     GREEN_CLAIM_PCT,
     HIGH_CARBON_GRID_G_PER_KWH,
     DatacentreClaims,
+    Flag,
     _FlagFn,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "NL",
     "PLAUSIBLE_PUE_MIN",
     "certificate_green",
+    "flag_lines",
     "future_dates",
     "has_any_claim",
     "pue_rules",
@@ -59,6 +61,23 @@ _SEVERITY_NL = {"error": "fout", "warning": "waarschuwing", "info": "info"}
 def severity_label(severity: str, lang: str) -> str:
     """A flag's severity as shown to people: ``fout``/``waarschuwing``/``info`` in Dutch."""
     return _SEVERITY_NL.get(severity, severity) if lang == "nl" else severity
+
+
+def flag_lines(flag: Flag, lang: str, *, subject: bool = False, field: bool = False) -> list[str]:
+    """One flag as terminal lines: ``  [severity] (subject: )code( field): message``, wrapped at
+    80 columns with continuation lines indented by four (links are never broken)."""
+    import textwrap
+
+    lead = f"  [{severity_label(flag.severity, lang)}] "
+    lead += f"{flag.subject}: " if subject else ""
+    lead += f"{flag.code} {flag.field or ''}: " if field else f"{flag.code}: "
+    return textwrap.wrap(
+        lead + flag.message(lang),
+        width=80,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def has_any_claim(c: DatacentreClaims) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from algoprint import _format
-from algoprint.advice._greenwash_more import severity_label
+from algoprint.advice._greenwash_more import flag_lines
 
 # The results are typed ``Any`` here: this module must not import algoprint.advice.location,
 # which imports it (the architecture test forbids cycles, TYPE_CHECKING imports included).
@@ -164,14 +164,7 @@ def render(res: WhereResult, lang: str) -> list[str]:
     flags = res.all_flags()
     lines += ["", words["flags"]]
     for f in flags:
-        lead = f"  [{severity_label(f.severity, lang)}] {f.subject}: {f.code}: "
-        lines += textwrap.wrap(
-            lead + f.message(lang),
-            width=80,
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        )
+        lines += flag_lines(f, lang, subject=True)
     if not flags:
         lines.append("  " + words["none"])
     return [*lines, "", *textwrap.wrap(explain(res, lang), width=80, break_long_words=False)]

@@ -247,9 +247,7 @@ def _check(name: str, extra: Mapping[str, Any], year: int | None, lang: str, as_
         if any(f.severity == "error" for f in flags):
             raise click.exceptions.Exit(1)
         return
-    import textwrap
-
-    from algoprint.advice._greenwash_more import severity_label
+    from algoprint.advice._greenwash_more import flag_lines
 
     kind, source = claims.kind, claims.source or "profile"
     if lang == "nl":
@@ -263,14 +261,7 @@ def _check(name: str, extra: Mapping[str, Any], year: int | None, lang: str, as_
     if not flags:
         click.echo("  no flags" if lang != "nl" else "  geen signaleringen")
     for f in flags:
-        lead = f"  [{severity_label(f.severity, lang)}] {f.code}: "
-        for line in textwrap.wrap(
-            lead + f.message(lang),
-            width=80,
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-            break_long_words=False,
-        ):
+        for line in flag_lines(f, lang):
             click.echo(line)
     if any(f.severity == "error" for f in flags):
         raise click.exceptions.Exit(1)

@@ -12,14 +12,13 @@ criteria beforehand, so use these scores to prepare and check, not as the award 
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from algoprint.advice._greenwash import DatacentreClaims, Flag, check_greenwashing
-from algoprint.advice._greenwash_more import severity_label
+from algoprint.advice._greenwash_more import flag_lines
 from algoprint.advice._greenwash_more import value as fmt
 from algoprint.advice.procurement._checks import (
     CONSISTENCY_FACTOR,
@@ -155,14 +154,7 @@ class EvaluationResult:
         for s in self.suppliers:
             lines += ["", f"{s.supplier}:"]
             for f in s.flags:
-                lead = f"  [{severity_label(f.severity, lang)}] {f.code} {f.field or ''}: "
-                lines += textwrap.wrap(
-                    lead + f.message(lang),
-                    width=80,
-                    subsequent_indent="    ",
-                    break_on_hyphens=False,
-                    break_long_words=False,
-                )
+                lines += flag_lines(f, lang, field=True)
             if not s.flags:
                 lines.append("  " + ("geen signaleringen" if nl else "no flags"))
         return lines
