@@ -66,6 +66,7 @@ def profile_cmd(
         list(command),
         out_html=html,
         scope=scope,
+        lang=lang,
         algorithm=algorithm,
         store=_store_for(algorithm, db),
     )

@@ -171,6 +171,7 @@ def _finish(
     store: SupportsSaveAnalysis | None,
     db: str | None,
     scope: str = "process",
+    lang: str = "en",
 ) -> ProfileResult:
     if attribution is not None and scope == "process":
         _rank_by_process(attribution)
@@ -197,7 +198,8 @@ def _finish(
         document = render_flame_html(
             result.tree,
             hotspots=result.hotspots,
-            summary=render_profile(result, top=0),
+            summary=render_profile(result, top=0, lang=lang),
+            lang=lang,
         )
         try:
             result.html_path = str(write_flame_html(out_html, document))
@@ -270,6 +272,7 @@ def profile_command(
     interval_s: float = 0.005,
     timeline_interval_s: float = 0.1,
     scope: str = "process",
+    lang: str = "en",
 ) -> ProfileResult:
     """Run ``argv`` and attribute its energy to its Python functions and lines.
 
@@ -290,6 +293,7 @@ def profile_command(
         timeline_interval_s: power snapshot interval and attribution bucket width (s).
         scope: ``process`` (default: rank by the process's CPU time, the shared decision
             rule) or ``machine`` (rank by machine-scope energy over wall time).
+        lang: ``en`` or ``nl``: the language of the flame graph page.
 
     Raises:
         InputError: an unknown scope, empty command, a command that cannot be started, an
@@ -297,11 +301,12 @@ def profile_command(
     """
     from algoprint.advice.code._aggregate import attribute
     from algoprint.advice.code._command import parse_python_command, runner_command
-    from algoprint.advice.code._texts import command_reason, text
+    from algoprint.advice.code._texts import check_lang, command_reason, text
     from algoprint.advice.code._timeline import PowerTimeline
     from algoprint.config import load_settings
 
     _check_scope(scope)
+    check_lang(lang)
     argv = list(argv)
     if not argv:
         raise InputError(
@@ -347,8 +352,8 @@ def profile_command(
         )
         data: dict[str, Any] | None = None
         if target is None:
-            for lang, notes in (("en", result.notes), ("nl", result.notes_nl)):
-                notes.append(text("not_python", lang, reason=command_reason(str(reason), lang)))
+            for code, notes in (("en", result.notes), ("nl", result.notes_nl)):
+                notes.append(text("not_python", code, reason=command_reason(str(reason), code)))
         else:
             try:
                 data = json.loads(Path(out).read_text(encoding="utf-8"))
@@ -366,7 +371,7 @@ def profile_command(
     result.note_degradations(record.degradations)
     return _finish(
         result, attribution, out_html=out_html, algorithm=algorithm, store=store,
-        db=settings.db, scope=scope,
+        db=settings.db, scope=scope, lang=lang,
     )  # fmt: skip
 
 
