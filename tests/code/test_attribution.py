@@ -84,3 +84,16 @@ def test_flame_graph_is_self_contained_and_escaped() -> None:
     assert ">&lt;lambda&gt;</div>" not in page
     assert "<td>&lt;lambda&gt;</td>" in page
     assert "share of energy" in page
+
+
+def test_flame_graph_in_dutch_has_dutch_words_and_numbers() -> None:
+    doc = profile_doc([[0, 0, 0.1, 0.1, 20], [1, 1, 0.1, 0.1, 20]])
+    result = attribute(doc, timeline=[(100.0, 0.0), (100.2, 40.0)], run_energy_j=40.0)
+    page = render_flame_html(result.tree, hotspots=result.hotspots, lang="nl")
+    assert '<html lang="nl">' in page and "algoprint-energieprofiel" in page
+    assert "aandeel in energie" in page and "<th>functie</th>" in page
+    assert "share of" not in page and "function" not in page
+    # 20 J = 0,00556 Wh: a decimal comma, energies in Wh.
+    assert "<td>0,00556</td>" in page and " Wh, " in page
+    english = render_flame_html(result.tree, hotspots=result.hotspots)
+    assert '<html lang="en">' in english and "<td>0.00556</td>" in english

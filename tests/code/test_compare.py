@@ -60,6 +60,12 @@ def test_twice_the_work_is_about_twice_the_energy() -> None:
     assert "(CPU-tijd)" in record.summary_nl
     text = "\n".join(render_compare(result))
     assert "energy" in text and "verdict: no clear difference (decided on process CPU" in text
+    dutch = "\n".join(render_compare(result, lang="nl"))
+    assert "oordeel: geen duidelijk verschil (beslist op CPU-tijd van het proces)" in dutch
+    assert "volgorde om en om" in dutch and "95 %" in dutch
+    assert "de energie komt uit vaste waarde" in dutch  # the constant meter, in Dutch
+    body = "\n".join(dutch.splitlines()[2:])  # after the two labels (the functions' names)
+    assert "verdict" not in body and "energy" not in body
 
 
 def test_commands_are_compared_with_their_exit_checked() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -162,6 +163,26 @@ def test_side_by_side_render_and_order() -> None:
     assert all(name[:16] in en[0] for name in ("GroenAI BV", "Wolk & Co", "Eigen Model NV"))
     assert en[0].startswith("Category") and nl[0].startswith("Categorie")
     assert any(x.startswith("Total") for x in en) and any(x.startswith("Totaal") for x in nl)
+    assert max(len(x) for x in en + nl) <= 80
+
+
+# English words and number forms that must not appear in the Dutch evaluation.
+_NOT_DUTCH = re.compile(
+    r"\[(warning|error)\]|\brow \d|\bquestion \d|location-based|market-based|"
+    r"\bestimate for\b|\bdense\b|\d\.\d{1,2} (Wh|kg)|e[+-]\d\d"
+)
+
+
+def test_the_dutch_evaluation_is_dutch_with_dutch_numbers() -> None:
+    result = evaluate_suppliers([BAD, PARAMS_ONLY], kind="ai-model", today=TODAY)
+    nl = "\n".join(result.render("nl"))
+    assert _NOT_DUTCH.findall(nl) == [], _NOT_DUTCH.findall(nl)
+    assert "[fout]" in nl and "[waarschuwing]" in nl and "rij " in nl
+    assert "0,01 Wh per verzoek" in nl and "EcoLogits-schatting voor" in nl
+    assert "dicht model van 70 miljard parameters" in nl
+    en = "\n".join(result.render("en"))
+    assert "[error]" in en and "row " in en and "0.01 Wh per request" in en
+    assert not re.search(r"e[+-]\d\d", en)  # no exponent notation in English either
 
 
 def test_stored_as_procurement_evaluation(store: FakeStore) -> None:

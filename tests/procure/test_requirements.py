@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -9,7 +11,9 @@ import pytest
 from algoprint.advice.procurement.questionnaire import KINDS, questions
 from algoprint.advice.procurement.requirements import (
     CATEGORIES,
+    KPI_PARTS,
     generate_requirements,
+    grid_reference,
     requirements_catalogue,
 )
 from algoprint.errors import InputError
@@ -202,3 +206,76 @@ def test_roles_sources_proportionality_and_the_smaller_model_tool() -> None:
     assert "advise simplicity" in smaller.verification("en")
     hosting = generate_requirements("hosting")
     assert not {"con-smaller-model", "kpi-model-size"} & set(hosting.ids())
+
+
+PLACEHOLDER = re.compile(r"\[[^\]\n]*\]")
+"""A bracketed placeholder for the buyer ([X], [1,3], [definitie transactie]); ``[]`` in the
+field path ``components[].method`` is not one."""
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lang", ["nl", "en", "nl+en"])
+def test_no_placeholder_remains_every_value_is_a_reference(kind: str, lang: str) -> None:
+    rs = generate_requirements(kind, lang=lang)
+    for text in (rs.to_markdown(), rs.to_docx_text(), rs.to_html()):
+        found = [m for m in PLACEHOLDER.findall(text) if m != "[]"]
+        assert found == [], found
+    raw = json.dumps(rs.to_dict(), ensure_ascii=False)
+    assert "[X]" not in raw and "{grid_nl}" not in raw
+
+
+def test_every_kpi_is_measurable_in_both_languages() -> None:
+    kpis = [r for r in requirements_catalogue() if r.kpi is not None]
+    assert len(kpis) >= 9
+    for r in kpis:
+        assert r.kpi is not None
+        assert r.kpi.missing() == [], r.id
+        assert r.kpi.name and r.kpi.unit and r.kpi.direction in {"lower", "higher"}
+        assert r.kpi.to_dict().keys() >= {
+            f"{part}_{code}" for part in KPI_PARTS for code in ("nl", "en")
+        }
+    # The rendering carries every part: method, frequency, baseline, consequence, reference.
+    nl = generate_requirements("ai-model", lang="nl").to_markdown()
+    en = generate_requirements("ai-model", lang="en").to_markdown()
+    for label in ("Meetmethode", "Frequentie", "Nulmeting", "Gevolg", "Referentiewaarde"):
+        assert nl.count(f"- {label}: ") >= 5, label
+    for label in ("Measurement method", "Frequency", "Baseline", "Consequence", "Reference"):
+        assert en.count(f"- {label}") >= 5, label
+    page = generate_requirements("saas", lang="en").to_html()
+    assert page.count('<ul class="meta kpi">') == len(generate_requirements("saas").kpis())
+
+
+def test_reference_values_cite_their_public_sources() -> None:
+    by_id = {r.id: r for r in requirements_catalogue()}
+    pue = by_id["kpi-pue-dcie"].kpi
+    assert pue is not None and "2.0" in pue.target_en and "1.3" in pue.target_en
+    assert "dat-06" in pue.reference_en and "Climate Neutral Data Centre Pact" in pue.reference_en
+    assert "ITU-T L.1470" in by_id["kpi-co2e"].kpi.reference_en  # type: ignore[union-attr]
+    assert "0.4" in by_id["kpi-wue"].kpi.target_en  # type: ignore[union-attr]
+    assert "Energieeffizienzgesetz" in by_id["kpi-erf"].kpi.reference_en  # type: ignore[union-attr]
+    assert "2024/1364" in by_id["rep-annual"].reference_en
+    assert "Gids Proportionaliteit" in by_id["contract-bonus-malus"].reference_nl
+
+
+def test_the_dutch_grid_factor_comes_from_the_shipped_reference_data() -> None:
+    from algoprint.impact import factors
+
+    g = factors.grid_intensity("NL")
+    ref = grid_reference("NL")
+    assert f"{round(g.value)} g CO2e/kWh" in ref["en"] and str(g.year_used) in ref["en"]
+    assert "net NL" in ref["nl"] and "bron:" in ref["nl"]
+    co2e = next(r for r in requirements_catalogue() if r.id == "kpi-co2e").kpi
+    assert co2e is not None and ref["en"] in co2e.method_en and ref["nl"] in co2e.method_nl
+    assert "no grid factor" in grid_reference("XX")["en"]
+
+
+def test_knock_out_and_award_roles_per_item() -> None:
+    roles = {r.id: r.role for r in requirements_catalogue()}
+    # dat-06's DCiE of 50 % is a minimum, not a score; disclosure of the model is a must.
+    assert roles["kpi-pue-dcie"] == "knock-out" and roles["kpi-model-size"] == "knock-out"
+    assert roles["kpi-ref"] == roles["kpi-erf"] == roles["kpi-energy-per-request"] == "award"
+    # Social return and the international social conditions are contract conditions.
+    assert roles["soc-sroi"] == roles["soc-imvo"] == "contract-clause"
+    nl = generate_requirements("hosting", lang="nl").to_markdown()
+    assert "eis (knock-out)" in nl and "gunningscriterium" in nl and "contractbepaling" in nl
+    assert "Wh/transaction" not in nl and "(verhouding)" in nl

@@ -178,7 +178,31 @@ def test_render_has_a_row_per_candidate_in_both_languages(settings_extra: dict[s
     for lines in (en, nl):
         assert sum(1 for x in lines[1:4] if x.split()[1] in _by_label(result)) == 3
     assert any("carbon-water-tradeoff" in x for x in en)
-    assert "Gerangschikt" in nl[-1]
+    explanation = nl[nl.index("", nl.index("Signaleringen:")) + 1 :]
+    assert explanation[0].startswith("Gerangschikt")
+    # Every line fits 80 columns except the table (88 columns before, 79 now).
+    for lines in (en, nl):
+        assert max(len(x) for x in lines) <= 80, [x for x in lines if len(x) > 80]
+    # Dutch flags: Dutch severity and Dutch numbers (decimal comma, point for thousands).
+    flags = "\n".join(nl[nl.index("Signaleringen:") : nl.index("", nl.index("Signaleringen:"))])
+    assert "[waarschuwing]" in flags and "[warning]" not in flags
+    assert "PUE 1,56" in flags or "WUE op locatie" in flags
+    assert "market_intensity" not in flags and "pue 1.56" not in flags
+    assert "[warning]" in "\n".join(en) and "market-based factor" in "\n".join(en)
+
+
+def test_the_grid_year_actually_used_is_printed(settings_extra: dict[str, Any]) -> None:
+    from algoprint.advice._location_render import grid_years
+
+    result = compare_locations(Workload.from_kwh(1000), ["NL", "SE"], year=2100)
+    used = grid_years(result)
+    assert set(used) == {"NL", "SE"} and all(y < 2100 for y in used.values())
+    for lang, asked in (("en", "grid year 2100 asked, used:"), ("nl", "netjaar 2100 gevraagd")):
+        text = result.explanation(lang)
+        assert asked in text
+        assert all(str(y) in text for y in used.values())
+    same = compare_locations(Workload.from_kwh(1000), ["NL", "BE"], year=2023)
+    assert "(grid year 2023)" in same.explanation("en")
 
 
 def test_explicit_candidate_objects_are_accepted() -> None:

@@ -61,8 +61,31 @@ def test_flags_explain_with_figures_in_both_languages(settings_extra: dict[str, 
     claims = claims_from_table("inefficient", settings_extra["datacentres"]["inefficient"])
     (flag,) = [f for f in check_greenwashing(claims, today=TODAY) if f.code == "dcie-below-50"]
     assert "45%" in flag.message_en and "dat-06" in flag.message_en
-    assert "45%" in flag.message_nl and "voldoet niet" in flag.message_nl
+    assert "45 %" in flag.message_nl and "voldoet niet" in flag.message_nl
+    assert "PUE 2,22" in flag.message_nl  # the Dutch decimal comma
     assert flag.subject == "inefficient" and flag.field == "dcie"
+
+
+def test_dutch_messages_use_dutch_numbers(settings_extra: dict[str, Any]) -> None:
+    impossible = claims_from_table("impossible", settings_extra["datacentres"]["impossible"])
+    flags = {f.code: f for f in check_greenwashing(impossible, today=TODAY)}
+    assert "PUE 0,9 " in flags["pue-impossible"].message_nl
+    assert "PUE 0.9 " in flags["pue-impossible"].message_en
+    assert "DCiE 1,2 " in flags["dcie-impossible"].message_nl
+    low = claims_from_table("low", {"zone": "NL", "pue": 1.02, "pue_basis": "annual"})
+    (flag,) = [f for f in check_greenwashing(low, today=TODAY) if f.code == "pue-implausible"]
+    assert "PUE 1,02" in flag.message_nl and "1,05" in flag.message_nl
+    assert "PUE 1.02" in flag.message_en
+
+
+def test_an_empty_cloud_region_or_datacentre_cannot_be_assessed() -> None:
+    empty = claims_from_table("leeg", {"zone": "SE"})
+    codes = {f.code: f for f in check_greenwashing(empty, today=TODAY)}
+    assert set(codes) == {"nothing-to-check", "dat-06-not-assessable"}
+    assert "voor leeg (SE)" in codes["nothing-to-check"].message_nl
+    assert " for leeg (SE)" in codes["nothing-to-check"].message_en
+    country = claims_from_table("NL", {"zone": "NL", "kind": "country"})
+    assert [f.code for f in check_greenwashing(country, today=TODAY)] == ["nothing-to-check"]
 
 
 def test_market_only_needs_a_high_carbon_grid(settings_extra: dict[str, Any]) -> None:
@@ -79,8 +102,11 @@ def test_stale_depends_on_today(settings_extra: dict[str, Any]) -> None:
 
 def test_a_profile_without_claims_says_there_is_nothing_to_check() -> None:
     flags = check_greenwashing(DatacentreClaims(name="x", zone="NL"), today=TODAY)
-    assert [(f.code, f.severity) for f in flags] == [("nothing-to-check", "info")]
-    assert "not a pass" in flags[0].message("en") and "NL" in flags[0].message("en")
+    assert [(f.code, f.severity) for f in flags] == [
+        ("nothing-to-check", "info"),
+        ("dat-06-not-assessable", "warning"),  # a datacentre without PUE or DCiE
+    ]
+    assert "not a pass" in flags[0].message("en") and "for x (NL)" in flags[0].message("en")
 
 
 def test_eed_duty_unknown_is_info_only() -> None:

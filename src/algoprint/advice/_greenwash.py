@@ -37,6 +37,7 @@ from algoprint.advice._claims import (
     parse_date,
 )
 from algoprint.advice._greenwash_more import (
+    NL,
     certificate_green,
     future_dates,
     has_any_claim,
@@ -85,7 +86,7 @@ def _impossible(c: DatacentreClaims, flag: _FlagFn) -> None:
             "pue",
             f"PUE {c.pue:g} is below 1: a datacentre cannot use less energy than its IT "
             "equipment (PUE = facility energy / IT energy >= 1). The figure is wrong.",
-            f"PUE {c.pue:g} is lager dan 1: een datacenter kan niet minder energie gebruiken "
+            f"PUE {NL(c.pue)} is lager dan 1: een datacenter kan niet minder energie gebruiken "
             "dan zijn IT-apparatuur (PUE = totale energie / IT-energie >= 1). Het getal klopt "
             "niet.",
         )
@@ -96,7 +97,7 @@ def _impossible(c: DatacentreClaims, flag: _FlagFn) -> None:
             "dcie",
             f"DCiE {c.dcie:g} is outside (0, 1]: DCiE = IT energy / facility energy cannot "
             "exceed 100 %.",
-            f"DCiE {c.dcie:g} ligt buiten (0, 1]: DCiE = IT-energie / totale energie kan niet "
+            f"DCiE {NL(c.dcie)} ligt buiten (0, 1]: DCiE = IT-energie / totale energie kan niet "
             "boven 100 % liggen.",
         )
     if (
@@ -111,8 +112,8 @@ def _impossible(c: DatacentreClaims, flag: _FlagFn) -> None:
             "dcie",
             f"PUE {c.pue:g} and DCiE {c.dcie:g} disagree (DCiE should be 1/PUE = "
             f"{1 / c.pue:.2f}): at most one of them can be right.",
-            f"PUE {c.pue:g} en DCiE {c.dcie:g} spreken elkaar tegen (DCiE hoort 1/PUE = "
-            f"{1 / c.pue:.2f} te zijn): hooguit een van beide klopt.",
+            f"PUE {NL(c.pue)} en DCiE {NL(c.dcie)} spreken elkaar tegen (DCiE hoort 1/PUE = "
+            f"{NL(round(1 / c.pue, 2))} te zijn): hooguit een van beide klopt.",
         )
     for key, value in (("ref", c.ref), ("erf", c.erf)):
         if value is not None and not 0 <= value <= 1:
@@ -123,7 +124,7 @@ def _impossible(c: DatacentreClaims, flag: _FlagFn) -> None:
                 key,
                 f"{name} {value:g} is outside 0..1: it is a share of the energy, at most 1 "
                 "(100 %). Figures above 1 usually count certificates twice.",
-                f"{key.upper()} {value:g} ligt buiten 0..1: het is een aandeel van de energie, "
+                f"{key.upper()} {NL(value)} ligt buiten 0..1: het is een aandeel van de energie, "
                 "hooguit 1 (100 %). Waarden boven 1 tellen meestal certificaten dubbel.",
             )
     if c.renewable_pct is not None and not 0 <= c.renewable_pct <= 100:
@@ -132,7 +133,7 @@ def _impossible(c: DatacentreClaims, flag: _FlagFn) -> None:
             "error",
             "renewable_pct",
             f"a renewable share of {c.renewable_pct:g} % is impossible (0..100 %).",
-            f"een aandeel hernieuwbaar van {c.renewable_pct:g} % is onmogelijk (0..100 %).",
+            f"een aandeel hernieuwbaar van {NL(c.renewable_pct)} % is onmogelijk (0..100 %).",
         )
     if c.wue_l_per_kwh is not None and c.wue_l_per_kwh < 0:
         flag(
@@ -140,7 +141,7 @@ def _impossible(c: DatacentreClaims, flag: _FlagFn) -> None:
             "error",
             "wue",
             f"WUE {c.wue_l_per_kwh:g} L/kWh is negative: water use cannot be below zero.",
-            f"WUE {c.wue_l_per_kwh:g} L/kWh is negatief: waterverbruik kan niet onder nul.",
+            f"WUE {NL(c.wue_l_per_kwh)} L/kWh is negatief: waterverbruik kan niet onder nul.",
         )
 
 
@@ -154,7 +155,8 @@ def _efficiency(c: DatacentreClaims, flag: _FlagFn) -> None:
             "dcie",
             f"DCiE {dcie:.0%} (PUE {pue:.2f}) is below the 50 % of Algoritmekader dat-06 "
             "(PUE at most 2.0, over a whole year): this datacentre does not meet the measure.",
-            f"DCiE {dcie:.0%} (PUE {pue:.2f}) ligt onder de 50 % van Algoritmekader dat-06 "
+            f"DCiE {NL(round(100 * dcie))} % (PUE {NL(round(pue, 2))}) ligt onder de 50 % van "
+            "Algoritmekader dat-06 "
             "(PUE hooguit 2,0, over een heel jaar): dit datacenter voldoet niet aan de "
             "maatregel.",
         )
@@ -191,8 +193,8 @@ def _market_only(c: DatacentreClaims, flag: _FlagFn) -> None:
             "location-based figure and for additional (PPA, on-site) renewable supply.",
             f"alleen 'groen' via certificaten (garanties van oorsprong) terwijl het net in "
             f"{c.zone} {grid:.0f} g CO2e/kWh uitstoot (> {HIGH_CARBON_GRID_G_PER_KWH:.0f}): "
-            "het market-based cijfer is laag, maar de stroom die echt gebruikt wordt is "
-            "koolstofrijk. Vraag het location-based cijfer en om aanvullende hernieuwbare "
+            "het marktgebonden cijfer is laag, maar de stroom die echt gebruikt wordt is "
+            "koolstofrijk. Vraag het locatiegebonden cijfer en om aanvullende hernieuwbare "
             "opwek (PPA, eigen opwek).",
         )
 
@@ -246,7 +248,7 @@ def _eed(c: DatacentreClaims, flag: _FlagFn, today: dt.date) -> None:
                 f"IT power {c.it_power_kw:g} kW is at least {EED_THRESHOLD_KW:g} kW, so the "
                 "EU Energy Efficiency Directive (EU 2023/1791, art. 12) requires yearly "
                 "reporting (in NL to RVO), but no report link is given.",
-                f"IT-vermogen {c.it_power_kw:g} kW is minstens {EED_THRESHOLD_KW:g} kW, dus "
+                f"IT-vermogen {NL(c.it_power_kw)} kW is minstens {NL(EED_THRESHOLD_KW)} kW, dus "
                 "de Europese energie-efficiëntierichtlijn (EU 2023/1791, art. 12) verplicht een "
                 "jaarlijkse rapportage (in NL aan RVO), maar er is geen link naar het rapport.",
             )
@@ -327,7 +329,10 @@ def check_greenwashing(
         flags.append(Flag(code, severity, claims.name, en, nl, fld))
 
     if not has_any_claim(claims):
-        where = f" for {claims.zone}" if claims.zone else ""
+        who = claims.name or claims.zone or ""
+        if claims.zone and claims.zone != who:
+            who += f" ({claims.zone})"
+        where, waar = (f" for {who}", f" voor {who}") if who else ("", "")
         flag(
             "nothing-to-check",
             "info",
@@ -335,10 +340,11 @@ def check_greenwashing(
             f"nothing to check{where}: no PUE, DCiE, renewable claim, certificate or evidence "
             "is given, so no flag is not a pass; add the datacentre's claims "
             "([datacentres.NAME] in algoprint.toml).",
-            f"niets te controleren{where}: er is geen PUE, DCiE, groene claim, certificaat of "
+            f"niets te controleren{waar}: er is geen PUE, DCiE, groene claim, certificaat of "
             "onderbouwing opgegeven, dus geen melding is geen goedkeuring; vul de claims van "
             "het datacenter in ([datacentres.NAAM] in algoprint.toml).",
         )
+        pue_rules(claims, flag)  # a datacentre or cloud region: dat-06 cannot be assessed
         return flags
     _impossible(claims, flag)
     _efficiency(claims, flag)

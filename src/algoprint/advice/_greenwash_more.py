@@ -14,16 +14,21 @@ from algoprint.advice._claims import (
     GREEN_CLAIM_PCT,
     HIGH_CARBON_GRID_G_PER_KWH,
     DatacentreClaims,
+    Flag,
     _FlagFn,
 )
 
 __all__ = [
     "LOW_CARBON_GRID_G_PER_KWH",
+    "NL",
     "PLAUSIBLE_PUE_MIN",
     "certificate_green",
+    "flag_lines",
     "future_dates",
     "has_any_claim",
     "pue_rules",
+    "severity_label",
+    "value",
 ]
 
 PLAUSIBLE_PUE_MIN = 1.05
@@ -31,6 +36,48 @@ PLAUSIBLE_PUE_MIN = 1.05
 1.1 or higher over a year); it is flagged for evidence."""
 LOW_CARBON_GRID_G_PER_KWH = 100.0
 """Below this grid intensity a certificate-only green claim is only noted (info)."""
+
+
+def value(v: float, lang: str = "en") -> str:
+    """A claimed figure as written (``1.3``, ``0.45``; trailing zeros dropped), never in
+    exponent notation, with the decimal comma in Dutch (``1,3``)."""
+    from algoprint._format import number
+
+    text = number(v, lang, 4)
+    sep = "," if lang == "nl" else "."
+    if sep in text:
+        text = text.rstrip("0").rstrip(sep)
+    return text
+
+
+def NL(v: float) -> str:
+    """:func:`value` in Dutch."""
+    return value(v, "nl")
+
+
+_SEVERITY_NL = {"error": "fout", "warning": "waarschuwing", "info": "info"}
+
+
+def severity_label(severity: str, lang: str) -> str:
+    """A flag's severity as shown to people: ``fout``/``waarschuwing``/``info`` in Dutch."""
+    return _SEVERITY_NL.get(severity, severity) if lang == "nl" else severity
+
+
+def flag_lines(flag: Flag, lang: str, *, subject: bool = False, field: bool = False) -> list[str]:
+    """One flag as terminal lines: ``  [severity] (subject: )code( field): message``, wrapped at
+    80 columns with continuation lines indented by four (links are never broken)."""
+    import textwrap
+
+    lead = f"  [{severity_label(flag.severity, lang)}] "
+    lead += f"{flag.subject}: " if subject else ""
+    lead += f"{flag.code} {flag.field or ''}: " if field else f"{flag.code}: "
+    return textwrap.wrap(
+        lead + flag.message(lang),
+        width=80,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def has_any_claim(c: DatacentreClaims) -> bool:
@@ -69,7 +116,7 @@ def certificate_green(c: DatacentreClaims, flag: _FlagFn) -> None:
         "do not change the electricity drawn; report the location-based figure next to it and "
         "ask for additional supply (PPA, on-site).",
         f"'100 % groen' alleen via certificaten (garanties van oorsprong) op {nl_grid}: "
-        "certificaten veranderen de gebruikte stroom niet; rapporteer het location-based cijfer "
+        "certificaten veranderen de gebruikte stroom niet; rapporteer het locatiegebonden cijfer "
         "ernaast en vraag om aanvullende opwek (PPA, eigen opwek).",
     )
 
@@ -95,7 +142,8 @@ def pue_rules(c: DatacentreClaims, flag: _FlagFn) -> None:
             f"PUE {pue:.2f} is implausibly low (below {PLAUSIBLE_PUE_MIN:g}): even free-cooled "
             "datacentres rarely stay under it over a year; ask for the measurement and its "
             "boundaries.",
-            f"PUE {pue:.2f} is onwaarschijnlijk laag (onder {PLAUSIBLE_PUE_MIN:g}): zelfs "
+            f"PUE {NL(round(pue, 2))} is onwaarschijnlijk laag (onder {NL(PLAUSIBLE_PUE_MIN)}): "
+            "zelfs "
             "datacenters met vrije koeling blijven daar over een jaar zelden onder; vraag de "
             "meting en wat erbinnen valt.",
         )

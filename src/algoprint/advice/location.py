@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from algoprint import _format
 from algoprint.advice._greenwash import (
     DatacentreClaims,
     Flag,
@@ -32,6 +33,7 @@ from algoprint.advice._greenwash import (
     claims_from_shipped,
     claims_from_table,
 )
+from algoprint.advice._location_render import RANK_METRICS
 from algoprint.errors import ImpactError, InputError
 from algoprint.impact.compute import J_PER_KWH, EnergyInput, compute_impacts
 from algoprint.impact.embodied import SECONDS_PER_YEAR, HardwareShare
@@ -55,12 +57,6 @@ __all__ = [
 ]
 
 #: Metrics a comparison can be ranked by, and the impact key behind each.
-RANK_METRICS: Mapping[str, str] = {
-    "co2e_location": "co2e_location_g",
-    "co2e_market": "co2e_market_g",
-    "water": "water_l",
-    "co2e_total": "co2e_total_g",
-}
 #: A candidate's water is "high" when at least this factor above the lowest-water candidate.
 WATER_TRADEOFF_FACTOR = 1.2
 #: A market-based figure below this share of the location-based one is a large gap.
@@ -298,11 +294,15 @@ class WhereResult:
 
     def explanation(self, lang: str = "en") -> str:
         """The ranking in one paragraph."""
-        return _explain(self, lang)
+        from algoprint.advice._location_render import explain
+
+        return explain(self, lang)
 
     def render(self, lang: str = "en") -> list[str]:
         """Lines for the terminal: a table, then the flags and the explanation."""
-        return _render(self, lang)
+        from algoprint.advice._location_render import render
+
+        return render(self, lang)
 
     def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
         """The ``location`` analysis record (evidence for dat-06)."""
@@ -318,124 +318,6 @@ class WhereResult:
             if best
             else f"Geen kandidaat gerangschikt ({label}).",
         )
-
-
-_WORDS: dict[str, dict[str, Any]] = {
-    "en": {
-        "co2e_location": "location-based CO2e",
-        "co2e_market": "market-based CO2e",
-        "water": "water (on-site + off-site)",
-        "co2e_total": "CO2e including embodied",
-        "head": ("Rank", "Candidate", "Embod. kg"),
-        "flags": "Flags:",
-        "none": "no flags",
-    },
-    "nl": {
-        "co2e_location": "locatiegebonden CO2e",
-        "co2e_market": "marktgebonden CO2e",
-        "water": "water (op locatie + bij opwek)",
-        "co2e_total": "CO2e inclusief productie hardware",
-        "head": ("Rang", "Kandidaat", "Prod. kg"),
-        "flags": "Signaleringen:",
-        "none": "geen signaleringen",
-    },
-}
-
-
-def _num(value: float, lang: str = "en") -> str:
-    """Three significant digits, never an exponent, separators of ``lang`` (the one formatter
-    of every human output, :mod:`algoprint._format`)."""
-    from algoprint import _format
-
-    return _format.number(value, lang)
-
-
-def _kg(r: CandidateResult, key: str, lang: str = "en") -> str:
-    v = r.value(key)
-    return "—" if v is None else _num(v / 1000, lang)
-
-
-def _mass(r: CandidateResult, key: str, lang: str) -> str:
-    """A mass of CO2e in units people know (``minder dan 1 gram`` for tiny figures)."""
-    from algoprint import _format
-
-    v = r.value(key)
-    return "—" if v is None else _format.quantity(v, "g", lang, plain=True)
-
-
-def _explain(res: WhereResult, lang: str) -> str:
-    words = _WORDS["nl" if lang == "nl" else "en"]
-    ranked = [r for r in res.results if r.rank is not None]
-    if not ranked:
-        return (
-            "No candidate could be ranked." if lang != "nl" else "Geen kandidaat te rangschikken."
-        )
-    best, worst = ranked[0], ranked[-1]
-    key = RANK_METRICS[res.rank_by]
-    from algoprint import _format
-
-    kwh_text = _format.quantity(res.workload.energy_kwh_per_year * 3.6e6, "J", lang, plain=True)
-    emb = best.value("embodied_gwp_g")
-    n_flags = len(res.all_flags())
-    if lang == "nl":
-        text = (
-            f"Gerangschikt op {words[res.rank_by]} voor {kwh_text} IT-energie per jaar "
-            f"(netjaar {res.year}): het best scoort {best.candidate.label} "
-            f"({_mass(best, key, lang)}; locatiegebonden {_mass(best, 'co2e_location_g', lang)}, "
-            f"marktgebonden {_mass(best, 'co2e_market_g', lang)}, water "
-            f"{_format.quantity(best.value('water_l') or 0, 'L', lang, plain=True)})"
-        )
-        if worst is not best:
-            text += f", het slechtst {worst.candidate.label} ({_mass(worst, key, lang)})"
-        text += "."
-        if emb is not None:
-            text += (
-                " De productie-uitstoot van de hardware "
-                f"({_format.quantity(emb, 'g', lang, plain=True)}) is overal gelijk."
-            )
-        return text + f" {n_flags} signalering(en)."
-    text = (
-        f"Ranked by {words[res.rank_by]} for {kwh_text} of IT energy a year (grid year "
-        f"{res.year}): best is {best.candidate.label} ({_mass(best, key, lang)}; location-based "
-        f"{_mass(best, 'co2e_location_g', lang)}, "
-        f"market-based {_mass(best, 'co2e_market_g', lang)}, water "
-        f"{_format.quantity(best.value('water_l') or 0, 'L', lang, plain=True)})"
-    )
-    if worst is not best:
-        text += f", worst is {worst.candidate.label} ({_mass(worst, key, lang)})"
-    text += "."
-    if emb is not None:
-        text += (
-            f" The embodied share of the hardware ({_format.quantity(emb, 'g', lang, plain=True)})"
-            " is the same everywhere."
-        )
-    return text + f" {n_flags} flag(s)."
-
-
-def _render(res: WhereResult, lang: str) -> list[str]:
-    words = _WORDS["nl" if lang == "nl" else "en"]
-    rank, cand, emb = words["head"]
-    lines = [
-        f"{rank:>4} {cand:<22} {'Zone':<5} {'PUE':<5} {'CO2e loc kg':>12} {'CO2e mkt kg':>12} "
-        f"{'Water L':>11} {emb:>10}"
-    ]
-    for r in res.results:
-        p = r.candidate.profile
-        pue = r.impacts.factors.get("pue", {}).get("value")
-        water = r.value("water_l")
-        lines.append(
-            f"{'—' if r.rank is None else r.rank:>4} {r.candidate.label[:22]:<22} "
-            f"{p.zone or '—':<5} {'—' if pue is None else _num(pue, lang):<5} "
-            f"{_kg(r, 'co2e_location_g', lang):>12} {_kg(r, 'co2e_market_g', lang):>12} "
-            f"{'—' if water is None else _num(water, lang):>11} "
-            f"{_kg(r, 'embodied_gwp_g', lang):>10}"
-        )
-    flags = res.all_flags()
-    lines += ["", words["flags"]]
-    lines += [f"  [{f.severity}] {f.subject}: {f.code}: {f.message(lang)}" for f in flags]
-    if not flags:
-        lines.append("  " + words["none"])
-    return [*lines, "", _explain(res, lang)]
 
 
 def _tradeoffs(results: list[CandidateResult]) -> list[Flag]:
@@ -457,8 +339,9 @@ def _tradeoffs(results: list[CandidateResult]) -> list[Flag]:
                     f"({wc:,.0f} L vs {ww:,.0f} L a year): low-carbon electricity (hydro, "
                     "nuclear) and cooling can cost water. Weigh both, especially in water-"
                     "stressed areas.",
-                    f"{a} heeft de laagste CO2e maar gebruikt {wc / ww:.1f}× zoveel water als "
-                    f"{b} ({wc:,.0f} L tegen {ww:,.0f} L per jaar): koolstofarme stroom "
+                    f"{a} heeft de laagste CO2e maar gebruikt {_format.number(wc / ww, 'nl', 2)}× "
+                    f"zoveel water als {b} ({_format.integer(wc, 'nl')} L tegen "
+                    f"{_format.integer(ww, 'nl')} L per jaar): koolstofarme stroom "
                     "(waterkracht, kernenergie) en koeling kunnen water kosten. Weeg beide "
                     "af, zeker in gebieden met waterschaarste.",
                     "water_l",
@@ -479,20 +362,17 @@ def _tradeoffs(results: list[CandidateResult]) -> list[Flag]:
                     f"{loc / 1000:,.0f} kg on a {grid:.0f} g/kWh grid. The contract "
                     "(certificates) lowers the reported figure, not the emissions of the "
                     "electricity drawn; rank on the location-based figure.",
-                    f"{label}: market-based {mkt / 1000:,.0f} kg CO2e maar location-based "
-                    f"{loc / 1000:,.0f} kg op een net van {grid:.0f} g/kWh. Het contract "
-                    "(certificaten) verlaagt het gerapporteerde cijfer, niet de uitstoot "
-                    "van de gebruikte stroom; vergelijk op het location-based cijfer.",
+                    f"{label}: marktgebonden {_format.integer(mkt / 1000, 'nl')} kg CO2e maar "
+                    f"locatiegebonden {_format.integer(loc / 1000, 'nl')} kg op een net van "
+                    f"{_format.integer(grid, 'nl')} g/kWh. Het contract (certificaten) verlaagt "
+                    "het gerapporteerde cijfer, niet de uitstoot van de gebruikte stroom; "
+                    "vergelijk op het locatiegebonden cijfer.",
                     "co2e_market_g",
                 )
             )
-        defaults = [
-            f"{name} {f['value']:.3g} {'' if f['unit'] == '1' else f['unit']}".rstrip()
-            for name, f in r.impacts.factors.items()
-            if f.get("origin") == "default"
-        ]
+        defaults = [(n, f) for n, f in r.impacts.factors.items() if f.get("origin") == "default"]
         if defaults:
-            listed = ", ".join(defaults)
+            listed, listed_nl = _listed(defaults, "en"), _listed(defaults, "nl")
             r.flags.append(
                 Flag(
                     "defaults-used",
@@ -500,11 +380,37 @@ def _tradeoffs(results: list[CandidateResult]) -> list[Flag]:
                     r.candidate.label,
                     f"default figures, not this location's own: {listed}; give the "
                     "datacentre's own PUE, WUE and contract for a fair comparison.",
-                    f"standaardwaarden, niet die van deze locatie zelf: {listed}; vul PUE, WUE "
+                    f"standaardwaarden, niet die van deze locatie zelf: {listed_nl}; vul PUE, WUE "
                     "en stroomcontract van het datacenter in voor een eerlijke vergelijking.",
                 )
             )
     return flags
+
+
+_FACTOR_NAMES = {
+    "nl": {
+        "pue": "PUE",
+        "wue_onsite": "WUE op locatie",
+        "market_intensity": "marktgebonden factor",
+        "grid_intensity": "netintensiteit",
+    },
+    "en": {
+        "pue": "PUE",
+        "wue_onsite": "on-site WUE",
+        "market_intensity": "market-based factor",
+        "grid_intensity": "grid intensity",
+    },
+}
+
+
+def _listed(defaults: list[tuple[str, dict[str, Any]]], lang: str) -> str:
+    """Default factors as ``name value unit``, in ``lang`` (Dutch names and separators)."""
+    out = []
+    for name, f in defaults:
+        shown = _FACTOR_NAMES[lang].get(name, name)
+        unit = "" if f["unit"] == "1" else f["unit"]
+        out.append(f"{shown} {_format.number(f['value'], lang)} {unit}".rstrip())
+    return ", ".join(out)
 
 
 def _rank(results: list[CandidateResult], key: str) -> list[Flag]:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from algoprint.cli._common import db_option, json_option, print_json
-from algoprint.cli._options import SEED, bounded_int, complete_algorithms
+from algoprint.cli._options import SEED, bounded_int, complete_algorithms, lang_option
 from algoprint.errors import InputError
 
 
@@ -37,6 +37,7 @@ def _store_for(algorithm: str | None, db: str | None) -> Any:
     shell_complete=complete_algorithms,
     help="Store the profile as owk-05 evidence.",
 )
+@lang_option
 @db_option
 @json_option
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
@@ -45,6 +46,7 @@ def profile_cmd(
     top: int,
     scope: str,
     algorithm: str | None,
+    lang: str,
     db: str | None,
     as_json: bool,
     command: tuple[str, ...],
@@ -64,16 +66,17 @@ def profile_cmd(
         list(command),
         out_html=html,
         scope=scope,
+        lang=lang,
         algorithm=algorithm,
         store=_store_for(algorithm, db),
     )
     if as_json:
         print_json(result.to_dict())
         return
-    for line in render_profile(result, top=top):
+    for line in render_profile(result, top=top, lang=lang):
         click.echo(line)
     if html:
-        click.echo(f"flame graph: {html}")
+        click.echo(f"{'vlamgrafiek' if lang == 'nl' else 'flame graph'}: {html}")
 
 
 @click.command("compare", context_settings={"allow_interspersed_args": False})
@@ -96,6 +99,7 @@ def profile_cmd(
     shell_complete=complete_algorithms,
     help="Store the comparison as owk-05 evidence.",
 )
+@lang_option
 @db_option
 @json_option
 @click.argument("commands", nargs=-1, type=click.UNPROCESSED)
@@ -104,6 +108,7 @@ def compare_cmd(
     order: str,
     seed: int,
     algorithm: str | None,
+    lang: str,
     db: str | None,
     as_json: bool,
     commands: tuple[str, ...],
@@ -127,5 +132,5 @@ def compare_cmd(
     if as_json:
         print_json(result.to_dict())
         return
-    for line in render_compare(result):
+    for line in render_compare(result, lang=lang):
         click.echo(line)

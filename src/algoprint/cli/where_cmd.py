@@ -228,6 +228,15 @@ def _grid_line(zone: str | None, year: int | None, lang: str) -> str | None:
     return f"grid {zone}: {g.value:.0f} g CO2e/kWh (year {used}; source: {g.source.split(' (')[0]})"
 
 
+_KINDS_NL = {"datacentre": "datacenter", "cloud-region": "cloudregio", "country": "land"}
+_SOURCES_NL = (
+    ("location profile", "locatieprofiel"),
+    ("shipped profile", "meegeleverd profiel"),
+    ("config", "configuratie"),
+    ("profile", "profiel"),
+)
+
+
 def _check(name: str, extra: Mapping[str, Any], year: int | None, lang: str, as_json: bool) -> None:
     from algoprint.advice._greenwash import check_greenwashing
 
@@ -238,13 +247,21 @@ def _check(name: str, extra: Mapping[str, Any], year: int | None, lang: str, as_
         if any(f.severity == "error" for f in flags):
             raise click.exceptions.Exit(1)
         return
-    click.echo(f"{claims.name} ({claims.kind}, {claims.source or 'profile'}):")
+    from algoprint.advice._greenwash_more import flag_lines
+
+    kind, source = claims.kind, claims.source or "profile"
+    if lang == "nl":
+        kind = _KINDS_NL.get(kind, kind)
+        for english, dutch in _SOURCES_NL:
+            source = source.replace(english, dutch)
+    click.echo(f"{claims.name} ({kind}, {source}):")
     grid = _grid_line(claims.zone, year, lang)
     if grid:
         click.echo(f"  {grid}")
     if not flags:
         click.echo("  no flags" if lang != "nl" else "  geen signaleringen")
     for f in flags:
-        click.echo(f"  [{f.severity}] {f.code}: {f.message(lang)}")
+        for line in flag_lines(f, lang):
+            click.echo(line)
     if any(f.severity == "error" for f in flags):
         raise click.exceptions.Exit(1)

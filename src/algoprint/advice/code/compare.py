@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 ORDERS = ("alternate", "random")
+_NOTE_METER_GAP = "energy was not measured in every run (a meter gap): only time is compared"
+_NOTE_NO_ENERGY = "a run registered no energy (too short for the meter): only time is compared"
 
 
 @dataclass(slots=True)
@@ -148,6 +150,8 @@ class CompareResult:
 
     def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
         """The ``code-compare`` analysis record (evidence for owk-05)."""
+        from algoprint._format import number
+
         what, est = self.deciding()
         pct = f"{100 * self.confidence:.0f} %"
         en = (
@@ -161,8 +165,8 @@ class CompareResult:
         }[self.verdict()]
         nl_what = {"energy": "energie", "cpu": "CPU-tijd"}.get(what, "tijd")
         nl = (
-            f"Verhouding B/A ({nl_what}) {est.ratio:.3f} ({pct}-interval "
-            f"{est.low:.3f}-{est.high:.3f}): {nl_verdict}."
+            f"Verhouding B/A ({nl_what}) {number(est.ratio, 'nl')} ({pct}-interval "
+            f"{number(est.low, 'nl')}-{number(est.high, 'nl')}): {nl_verdict}."
         )
         return AnalysisRecord(
             kind="code-compare",
@@ -258,9 +262,9 @@ def _result(
     note: str | None = None
     ea, eb = [t.energy_j for t in a], [t.energy_j for t in b]
     if any(e is None for e in ea + eb):
-        note = "energy was not measured in every run (a meter gap): only time is compared"
+        note = _NOTE_METER_GAP
     elif any(e is not None and e <= 0 for e in ea + eb):
-        note = "a run registered no energy (too short for the meter): only time is compared"
+        note = _NOTE_NO_ENERGY
     else:
         energy = paired_log_ratio(
             [e or 0.0 for e in ea], [e or 0.0 for e in eb], confidence=confidence
@@ -432,19 +436,27 @@ def _store(
     persist_analysis(result.to_analysis(algorithm), store=store, db=settings.db)
 
 
-def _fmt(est: RatioEstimate | None) -> str:
+def _fmt(est: RatioEstimate | None, lang: str = "en") -> str:
+    from algoprint._format import number
+    from algoprint.advice.code._texts import text
+
     if est is None:
-        return "not available"
-    return f"{est.ratio:.3f}  [{est.low:.3f}, {est.high:.3f}]"
+        return text("not_available", lang)
+    return f"{number(est.ratio, lang)}  [{number(est.low, lang)}, {number(est.high, lang)}]"
 
 
-_WHAT = {"energy": "energy", "cpu": "process CPU time", "duration": "wall time"}
+_VERDICT_KEY = {"B uses less": "less", "B uses more": "more", "no clear difference": "same"}
 
 
-def render_compare(result: CompareResult) -> list[str]:
-    """Human-readable lines: per-side means, the ratios with intervals, the verdict."""
+def render_compare(result: CompareResult, *, lang: str = "en") -> list[str]:
+    """Human-readable lines in ``lang`` (``nl`` or ``en``): per-side means, the ratios with
+    intervals, the verdict and the deciding metric; numbers through :mod:`algoprint._format`,
+    energies in Wh."""
+    from algoprint._format import number, percent
+    from algoprint.advice.code._texts import basis_reason, check_lang, joules, text, wrapped
     from algoprint.advice.code.stats import mean_std
 
+    lang = check_lang(lang)
     lines = [f"A: {result.label_a}", f"B: {result.label_b}"]
     for name in ("A", "B"):
         runs = result.side(name)
@@ -452,21 +464,41 @@ def render_compare(result: CompareResult) -> list[str]:
         energies = [t.energy_j for t in runs]
         if all(e is not None for e in energies):
             e_mean, e_sd = mean_std([e or 0.0 for e in energies])
-            energy = f"{e_mean:.3f} ± {e_sd:.3f} J"
+            energy = f"{joules(e_mean, lang)} ± {joules(e_sd, lang)}"
         else:
-            energy = "energy unknown"
-        lines.append(f"{name}: {energy}, {dur:.3f} ± {dur_sd:.3f} s (n={len(runs)})")
-    pct = f"{100 * result.confidence:.0f} %"
+            energy = text("energy_unknown", lang)
+        lines.append(
+            text(
+                "side", lang, name=name, energy=energy, dur=number(dur, lang),
+                dur_sd=number(dur_sd, lang), n=len(runs),
+            )
+        )  # fmt: skip
+    pct = percent(result.confidence, lang)
+    order = text(result.order, lang) if result.order in ORDERS else result.order
+    verdict = text(_VERDICT_KEY[result.verdict()], lang)
+    what = text(f"w_{result.deciding_metric()}", lang)
     lines += [
-        f"ratio B/A (paired t-interval on log ratios, {pct}; order {result.order}):",
-        f"  energy   {_fmt(result.energy)}",
-        f"  duration {_fmt(result.duration)}",
-        f"  cpu time {_fmt(result.cpu)}",
-        f"verdict: {result.verdict()} (decided on {_WHAT[result.deciding_metric()]})",
+        text("ratio", lang, pct=pct, order=order),
+        text("r_energy", lang, v=_fmt(result.energy, lang)),
+        text("r_duration", lang, v=_fmt(result.duration, lang)),
+        text("r_cpu", lang, v=_fmt(result.cpu, lang)),
+        text("verdict", lang, verdict=verdict, what=what),
     ]
     if result.basis is not None:
-        lines.append(f"deciding metric: {result.basis.reason}")
+        methods = [m for t in result.trials for m in t.methods]
+        lines += wrapped(text("deciding", lang), basis_reason(result.basis, methods, lang))
     if result.energy_note:
-        lines.append(f"note: {result.energy_note}")
-    lines.extend(f"note: {n}" for n in result.notes)
+        lines += wrapped(text("note", lang), _energy_note(result.energy_note, lang))
+    for n in result.notes:
+        lines += wrapped(text("note", lang), n)
     return lines
+
+
+def _energy_note(note: str, lang: str) -> str:
+    from algoprint.advice.code._texts import text
+
+    if note == _NOTE_METER_GAP:
+        return text("note_meter_gap", lang)
+    if note == _NOTE_NO_ENERGY:
+        return text("note_no_energy", lang)
+    return note

@@ -13,11 +13,32 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from algoprint._format import number
 from algoprint.advice.code._aggregate import FlameNode, Hotspot
 
 __all__ = ["render_flame_html", "write_flame_html"]
 
 _MAX_DEPTH = 80
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "algoprint energy profile",
+        "unknown": "energy unknown",
+        "energy": "energy",
+        "wall": "wall time (energy unknown)",
+        "widths": "Box widths: share of {basis}. Hover a box for figures.",
+    },
+    "nl": {
+        "title": "algoprint-energieprofiel",
+        "unknown": "energie onbekend",
+        "energy": "energie",
+        "wall": "kloktijd (energie onbekend)",
+        "widths": "Breedte van de vakken: aandeel in {basis}. Wijs een vak aan voor de cijfers.",
+    },
+}
+_HEADS = {
+    "en": ("function", "file:line", "self s", "total s", "self Wh", "share %"),
+    "nl": ("functie", "bestand:regel", "eigen s", "totaal s", "eigen Wh", "aandeel %"),
+}
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
@@ -48,13 +69,27 @@ def _weight(node: FlameNode, by_energy: bool) -> float:
 
 
 def _node_html(
-    node: FlameNode, parent_w: float, total_w: float, *, by_energy: bool, depth: int, cut: float
+    node: FlameNode,
+    parent_w: float,
+    total_w: float,
+    *,
+    by_energy: bool,
+    depth: int,
+    cut: float,
+    lang: str = "en",
 ) -> str:
     weight = _weight(node, by_energy)
     width = 100.0 * weight / parent_w if parent_w > 0 else 100.0
-    energy = "unknown" if node.energy_j is None else f"{node.energy_j:.3g} J"
+    energy = (
+        _WORDS[lang]["unknown"]
+        if node.energy_j is None
+        else f"{number(node.energy_j / 3600, lang)} Wh"
+    )
     share = 100.0 * weight / total_w if total_w > 0 else 0.0
-    tip = f"{node.name} ({node.file}:{node.line})\n{energy}, {node.total_s:.3g} s, {share:.1f} %"
+    tip = (
+        f"{node.name} ({node.file}:{node.line})\n{energy}, {number(node.total_s, lang)} s, "
+        f"{number(share, lang)} %"
+    )
     parts = [
         f'<div class="n" style="width:{width:.3f}%">',
         f'<div class="l" style="background:{_colour(node)}" title="{html.escape(tip)}">'
@@ -65,7 +100,7 @@ def _node_html(
         kids.sort(key=lambda c: _weight(c, by_energy), reverse=True)
         parts.append('<div class="c">')
         parts.extend(
-            _node_html(c, weight, total_w, by_energy=by_energy, depth=depth + 1, cut=cut)
+            _node_html(c, weight, total_w, by_energy=by_energy, depth=depth + 1, cut=cut, lang=lang)
             for c in kids
         )
         parts.append("</div>")
@@ -77,10 +112,11 @@ def render_flame_html(
     tree: FlameNode,
     *,
     hotspots: Sequence[Hotspot] = (),
-    title: str = "algoprint energy profile",
+    title: str | None = None,
     summary: Sequence[str] = (),
     min_fraction: float = 0.002,
     top: int = 25,
+    lang: str = "en",
 ) -> str:
     """The HTML document of an energy flame graph and hotspot table.
 
@@ -91,31 +127,36 @@ def render_flame_html(
         summary: lines shown under the title (command, energy, method, notes).
         min_fraction: frames below this share of the whole are left out.
         top: number of hotspot rows.
+        lang: ``en`` or ``nl``: the page's words and numbers (energies in Wh).
     """
+    words = _WORDS["nl" if lang == "nl" else "en"]
+    lang = "nl" if lang == "nl" else "en"
+    title = title or words["title"]
     by_energy = tree.energy_j is not None and tree.energy_j > 0
     total_w = _weight(tree, by_energy)
-    basis = "energy" if by_energy else "wall time (energy unknown)"
+    basis = words["energy"] if by_energy else words["wall"]
     rows = []
     for h in list(hotspots)[:top]:
-        energy = "—" if h.self_energy_j is None else f"{h.self_energy_j:.3g}"
-        share = "—" if h.share is None else f"{100 * h.share:.1f}"
+        energy = "—" if h.self_energy_j is None else number(h.self_energy_j / 3600, lang)
+        share = "—" if h.share is None else number(100 * h.share, lang)
         rows.append(
             f"<tr><td>{html.escape(h.function)}</td><td>{html.escape(h.location)}</td>"
-            f"<td>{h.self_s:.3f}</td><td>{h.total_s:.3f}</td><td>{energy}</td>"
-            f"<td>{share}</td></tr>"
+            f"<td>{number(h.self_s, lang)}</td><td>{number(h.total_s, lang)}</td>"
+            f"<td>{energy}</td><td>{share}</td></tr>"
         )
     meta = "".join(f"<div>{html.escape(line)}</div>" for line in summary)
     graph = _node_html(
-        tree, total_w, total_w, by_energy=by_energy, depth=0, cut=total_w * min_fraction
-    )
+        tree, total_w, total_w, by_energy=by_energy, depth=0, cut=total_w * min_fraction,
+        lang=lang,
+    )  # fmt: skip
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in _HEADS[lang])
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><div class="meta">{meta}'
-        f"<div>Box widths: share of {basis}. Hover a box for figures.</div></div>"
+        f"<div>{html.escape(words['widths'].format(basis=basis))}</div></div>"
         f'<div class="flame">{graph}</div>'
-        "<table><thead><tr><th>function</th><th>file:line</th><th>self s</th><th>total s</th>"
-        "<th>self energy J</th><th>share %</th></tr></thead><tbody>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></body></html>\n"
     )

@@ -47,7 +47,8 @@ class ProfileResult:
         outside_energy_j: run energy outside the sampled span (start-up, shutdown) (J).
         hotspots / lines: functions and lines ranked by self energy (then self time).
         tree: the call tree for the flame graph.
-        notes: fallbacks and limits, in words, to show the user.
+        notes: fallbacks and limits, in words, to show the user (English; ``notes_nl`` in
+            Dutch).
         run: the tracker's run record (``RunRecord``).
     """
 
@@ -64,6 +65,8 @@ class ProfileResult:
     lines: list[LineHotspot] = field(default_factory=list)
     tree: FlameNode | None = None
     notes: list[str] = field(default_factory=list)
+    notes_nl: list[str] = field(default_factory=list)
+    """``notes`` in Dutch, in the same order."""
     html_path: str | None = None
     run: Any = None
     scope: str = "process"
@@ -101,11 +104,27 @@ class ProfileResult:
                 for ln in self.lines[:top]
             ],
             "notes": list(self.notes),
+            "notes_nl": list(self.notes_nl),
             "scope": self.scope,
             "basis": self.basis,
             "html_path": self.html_path,
             "run_id": None if self.run is None else self.run.run_id,
         }
+
+    def note(self, key: str, **values: Any) -> None:
+        """Add the note ``key`` of :mod:`._texts` in English and Dutch."""
+        from algoprint.advice.code._texts import text
+
+        self.notes.append(text(key, "en", **values))
+        self.notes_nl.append(text(key, "nl", **values))
+
+    def note_degradations(self, degradations: Any) -> None:
+        """Add the run's meter fallbacks and faults as notes, in both languages."""
+        from algoprint.advice.code._texts import degradation_text
+
+        for d in degradations:
+            self.notes.append(degradation_text(d.source, d.message, "en"))
+            self.notes_nl.append(degradation_text(d.source, d.message, "nl"))
 
     def to_analysis(self, algorithm: str | None) -> AnalysisRecord:
         """The ``code-profile`` analysis record (evidence for owk-05)."""
@@ -152,6 +171,7 @@ def _finish(
     store: SupportsSaveAnalysis | None,
     db: str | None,
     scope: str = "process",
+    lang: str = "en",
 ) -> ProfileResult:
     if attribution is not None and scope == "process":
         _rank_by_process(attribution)
@@ -171,17 +191,15 @@ def _finish(
         result.profiled_s = attribution.profiled_s
         result.samples = attribution.samples
         if attribution.samples < 20:
-            result.notes.append(
-                f"only {attribution.samples} samples were taken: the ranking is rough "
-                "(profile a longer run or a loop of the work)"
-            )
+            result.note("few_samples", n=attribution.samples)
     if out_html is not None and result.tree is not None:
         from algoprint.advice.code.flame import render_flame_html, write_flame_html
 
         document = render_flame_html(
             result.tree,
             hotspots=result.hotspots,
-            summary=render_profile(result, top=0),
+            summary=render_profile(result, top=0, lang=lang),
+            lang=lang,
         )
         try:
             result.html_path = str(write_flame_html(out_html, document))
@@ -191,7 +209,7 @@ def _finish(
                 hint="pass --html to a writable file in an existing directory",
             ) from e
     elif out_html is not None:
-        result.notes.append("no flame graph was written: there is no per-function profile")
+        result.note("no_flame")
     if algorithm is not None:
         from algoprint.advice.code._persist import persist_analysis
 
@@ -213,6 +231,21 @@ def _rank_by_process(attribution: Attribution) -> None:
     attribution.hotspots.sort(key=lambda h: (h.self_cpu_s, h.self_s), reverse=True)
 
 
+def _note_gap(result: ProfileResult, reason: str | None) -> None:
+    """Say why energy per function is unknown (the timeline's gap), in both languages."""
+    if reason is None:
+        return
+    from algoprint.advice.code._texts import text
+
+    meter = reason.startswith("a meter reported a gap")
+    for lang, notes in (("en", result.notes), ("nl", result.notes_nl)):
+        if meter:
+            why = text("gap_meter", lang)
+        else:  # the English reason names the exception; Dutch says what failed
+            why = reason if lang == "en" else text("gap_snapshot", lang)
+        notes.append(text("gap", lang, reason=why))
+
+
 SCOPES = ("process", "machine")
 
 
@@ -227,13 +260,6 @@ def _new_tracker(settings: Any, meters: Sequence[Any] | None, store_run: bool, *
     return Tracker(settings=settings, meters=meters, store=store_run, phase="profile", **kw)
 
 
-def _not_python_note(reason: str) -> str:
-    return (
-        f"whole-process energy only: {reason}. Energy is attributed to functions only for "
-        "`python script.py ...` or `python -m module ...`"
-    )
-
-
 def profile_command(
     argv: Sequence[str],
     *,
@@ -246,6 +272,7 @@ def profile_command(
     interval_s: float = 0.005,
     timeline_interval_s: float = 0.1,
     scope: str = "process",
+    lang: str = "en",
 ) -> ProfileResult:
     """Run ``argv`` and attribute its energy to its Python functions and lines.
 
@@ -266,6 +293,7 @@ def profile_command(
         timeline_interval_s: power snapshot interval and attribution bucket width (s).
         scope: ``process`` (default: rank by the process's CPU time, the shared decision
             rule) or ``machine`` (rank by machine-scope energy over wall time).
+        lang: ``en`` or ``nl``: the language of the flame graph page.
 
     Raises:
         InputError: an unknown scope, empty command, a command that cannot be started, an
@@ -273,10 +301,12 @@ def profile_command(
     """
     from algoprint.advice.code._aggregate import attribute
     from algoprint.advice.code._command import parse_python_command, runner_command
+    from algoprint.advice.code._texts import check_lang, command_reason, text
     from algoprint.advice.code._timeline import PowerTimeline
     from algoprint.config import load_settings
 
     _check_scope(scope)
+    check_lang(lang)
     argv = list(argv)
     if not argv:
         raise InputError(
@@ -322,29 +352,26 @@ def profile_command(
         )
         data: dict[str, Any] | None = None
         if target is None:
-            result.notes.append(_not_python_note(str(reason)))
+            for code, notes in (("en", result.notes), ("nl", result.notes_nl)):
+                notes.append(text("not_python", code, reason=command_reason(str(reason), code)))
         else:
             try:
                 data = json.loads(Path(out).read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                result.notes.append(
-                    _not_python_note(
-                        "the Python child left no profile (it called os._exit, was killed, "
-                        "or its interpreter could not run algoprint's runner)"
-                    )
+                result.notes.append(text("not_python", "en", reason=text("no_child_profile", "en")))
+                result.notes_nl.append(
+                    text("not_python", "nl", reason=text("no_child_profile", "nl"))
                 )
     attribution = None
     if data is not None:
-        if timeline.gap_reason is not None:
-            result.notes.append(f"energy per function is unknown: {timeline.gap_reason}")
+        _note_gap(result, timeline.gap_reason)
         attribution = attribute(
             data, timeline=timeline.points or None, run_energy_j=record.energy_j
         )
-    for degradation in record.degradations:
-        result.notes.append(f"{degradation.source}: {degradation.message}")
+    result.note_degradations(record.degradations)
     return _finish(
         result, attribution, out_html=out_html, algorithm=algorithm, store=store,
-        db=settings.db, scope=scope,
+        db=settings.db, scope=scope, lang=lang,
     )  # fmt: skip
 
 
@@ -435,9 +462,8 @@ class profile(contextlib.ContextDecorator):
                 exit_code=None,
                 run=record,
             )
-            if timeline.gap_reason is not None:
-                result.notes.append(f"energy per function is unknown: {timeline.gap_reason}")
-            result.notes.extend(f"{d.source}: {d.message}" for d in record.degradations)
+            _note_gap(result, timeline.gap_reason)
+            result.note_degradations(record.degradations)
             attribution = attribute(
                 sampler.to_dict(), timeline=timeline.points or None, run_energy_j=record.energy_j
             )
@@ -454,50 +480,72 @@ class profile(contextlib.ContextDecorator):
             log.warning("algoprint: the profile could not be completed: %s", e)
 
 
-def render_profile(result: ProfileResult, *, top: int = 15) -> list[str]:
-    """Human-readable lines: a summary, the notes and a hotspot table of ``top`` rows."""
-    energy = "unknown" if result.energy_j is None else f"{result.energy_j:.3f} J"
+def render_profile(result: ProfileResult, *, top: int = 15, lang: str = "en") -> list[str]:
+    """Human-readable lines in ``lang`` (``nl`` or ``en``): a summary, the notes and a hotspot
+    table of ``top`` rows; energies in Wh, numbers through :mod:`algoprint._format`."""
+    from algoprint._format import percent
+    from algoprint.advice.code._texts import check_lang, joules, seconds, text, wrapped
+
+    lang = check_lang(lang)
     lines = [
-        f"command: {' '.join(result.command)}" if result.command else "profiled Python code",
-        f"energy: {energy} in {result.duration_s:.2f} s (attribution: {result.method})",
+        f"{text('command', lang)}: {' '.join(result.command)}"
+        if result.command
+        else text("code", lang),
+        f"{text('energy', lang)}: {joules(result.energy_j, lang)} {text('in', lang)} "
+        f"{seconds(result.duration_s, lang)} "
+        f"({text('attribution', lang)}: {text(result.method, lang)})",
     ]
     if result.per_function:
         attributed = result.attributed_energy_j
-        lines.append(
-            f"sampled: {result.samples} ticks over {result.profiled_s:.2f} s; "
-            + ("energy per function unknown" if attributed is None else f"{attributed:.3f} J")
-            + (
-                ""
-                if result.outside_energy_j is None
-                else f" attributed, {result.outside_energy_j:.3f} J outside the profiled code"
-            )
+        done = (
+            text("per_function_unknown", lang)
+            if attributed is None
+            else text("attributed", lang, e=joules(attributed, lang))
         )
-    lines.extend(f"note: {n}" for n in result.notes)
+        if attributed is not None and result.outside_energy_j is not None:
+            done += text("outside", lang, e=joules(result.outside_energy_j, lang))
+        sampled = text(
+            "sampled", lang, n=result.samples, s=seconds(result.profiled_s, lang), a=done
+        )
+        lines += wrapped(text("sampled_lead", lang), sampled)
+    notes = result.notes_nl if lang == "nl" and result.notes_nl else result.notes
+    for n in notes:
+        lines += wrapped(text("note", lang), n)
     if top <= 0 or not result.hotspots:
         return lines
     process = result.scope == "process"
-    lines.append(
-        "ranked by: process CPU time (energy shared by CPU time; --scope machine ranks by "
-        "machine-scope energy over wall time)"
-        if process
-        else "ranked by: machine-scope energy over the wall time on stack (includes sleeps)"
-    )
-    head = (
-        f"{'self J':>10} {'share':>6} {'CPU s':>8} {'self s':>8} {'total s':>8}  "
-        "function (file:line)"
-    )
+    which = "ranked_process" if process else "ranked_machine"
+    lines += [text(which, lang), text(which + "_2", lang)]
+    head = text(
+        "head", lang, e=text("self_wh", lang), s=text("share", lang), c=text("cpu_s", lang),
+        w=text("self_s", lang), t=text("total_s", lang),
+    )  # fmt: skip
     lines += ["", head]
     total = result.attributed_energy_j
     for h in result.hotspots[:top]:
         own_j = h.process_energy_j if process else h.self_energy_j
         share = (own_j / total if own_j is not None and total else None) if process else h.share
-        energy_txt = "—" if own_j is None else f"{own_j:.4g}"
-        share_txt = "—" if share is None else f"{100 * share:.1f}%"
+        energy_txt = "—" if own_j is None else number_wh(own_j, lang)
+        share_txt = "—" if share is None else percent(share, lang, decimals=1).replace(" ", "")
         lines.append(
-            f"{energy_txt:>10} {share_txt:>6} {h.self_cpu_s:>8.3f} {h.self_s:>8.3f} "
-            f"{h.total_s:>8.3f}  {h.function} ({_short(h.file)}:{h.line})"
+            f"{energy_txt:>10} {share_txt:>7} {_num(h.self_cpu_s, lang):>8} "
+            f"{_num(h.self_s, lang):>8} {_num(h.total_s, lang):>8}  "
+            f"{h.function} ({_short(h.file)}:{h.line})"
         )
     return lines
+
+
+def number_wh(value_j: float, lang: str) -> str:
+    """An energy in Wh as a bare number for a table column (``0,00684``)."""
+    from algoprint._format import number
+
+    return number(value_j / 3600.0, lang)
+
+
+def _num(value: float, lang: str) -> str:
+    from algoprint._format import number
+
+    return number(value, lang) if value else "0"
 
 
 def _short(path: str) -> str:

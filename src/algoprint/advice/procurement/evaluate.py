@@ -18,6 +18,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from algoprint.advice._greenwash import DatacentreClaims, Flag, check_greenwashing
+from algoprint.advice._greenwash_more import flag_lines
+from algoprint.advice._greenwash_more import value as fmt
+from algoprint.advice.procurement._checks import (
+    CONSISTENCY_FACTOR,
+    ERF_PLAUSIBLE_MAX,
+    LIFETIME_PLAUSIBLE_MAX_YEARS,
+    LLM_PLAUSIBILITY_FACTOR,
+    MEASUREMENT_METHODS,
+    PUE_RANGE,
+    cross_checks,
+    num,
+)
 from algoprint.advice.procurement.questionnaire import (
     Answer,
     Question,
@@ -31,32 +43,24 @@ from algoprint.records import AnalysisRecord
 
 __all__ = [
     "CONSISTENCY_FACTOR",
+    "ERF_PLAUSIBLE_MAX",
     "EVIDENCE_MAX_AGE_DAYS",
+    "LIFETIME_PLAUSIBLE_MAX_YEARS",
     "LLM_PLAUSIBILITY_FACTOR",
+    "MEASUREMENT_METHODS",
+    "PUE_RANGE",
     "UNVERIFIED_SCORE_SHARE",
     "EvaluationResult",
     "SupplierEvaluation",
     "evaluate_suppliers",
 ]
 
-#: An energy per request more than this factor outside the EcoLogits interval is implausible.
-LLM_PLAUSIBILITY_FACTOR = 3.0
-#: Figures that should agree (CO2e vs energy × grid, energy per transaction vs totals) may
-#: differ by this factor before they are flagged as inconsistent.
-CONSISTENCY_FACTOR = 2.0
 EVIDENCE_MAX_AGE_DAYS = 365
 #: Share of a question's score kept when its evidence is missing or stale.
 UNVERIFIED_SCORE_SHARE = 0.5
 #: A supplier with any error flag (impossible or inconsistent figures) scores at most this total:
 #: an internally inconsistent answer set must not outscore an honest one.
 ERROR_SCORE_CAP = 50.0
-#: Energy Reuse Factor above this is implausible for a datacentre (algoprint's assumption:
-#: heat reuse of most of the energy needs a dedicated heat network, to be shown with evidence).
-ERF_PLAUSIBLE_MAX = 0.8
-#: Component lifetime above this (years) is implausible for servers and storage.
-LIFETIME_PLAUSIBLE_MAX_YEARS = 10.0
-#: The PUE range used around a dense-model estimate when only a parameter count is given.
-PUE_RANGE = (1.0, 2.0)
 _GREENWASH_CODES = {"pue-dcie-mismatch", "dcie-below-50", "market-only-green", "eed-report-missing"}
 _CATEGORY_NAMES = {
     "reporting": ("Rapportage", "Reporting"),
@@ -149,9 +153,8 @@ class EvaluationResult:
             lines.append(f"{sev_nl if nl else sev_en:<16}" + "".join(f"{c:>18}" for c in counts))
         for s in self.suppliers:
             lines += ["", f"{s.supplier}:"]
-            lines += [
-                f"  [{f.severity}] {f.code} {f.field or ''}: {f.message(lang)}" for f in s.flags
-            ]
+            for f in s.flags:
+                lines += flag_lines(f, lang, field=True)
             if not s.flags:
                 lines.append("  " + ("geen signaleringen" if nl else "no flags"))
         return lines
@@ -211,7 +214,9 @@ def _range_ok(q: Question, a: Answer, flag: _FlagFn) -> bool:
     high_bad = q.max is not None and v > q.max
     if not (low_bad or high_bad):
         return True
-    bound = f">= {q.min:g}" if low_bad else f"<= {q.max:g}"
+    bound = f">= {fmt(q.min or 0)}" if low_bad else f"<= {fmt(q.max or 0)}"
+    bound_nl = f">= {fmt(q.min or 0, 'nl')}" if low_bad else f"<= {fmt(q.max or 0, 'nl')}"
+    unit = "" if q.unit in ("", "ratio") else f" {q.unit}"
     why = {
         "pue": "PUE = facility energy / IT energy cannot be below 1",
         "dcie": "DCiE = IT energy / facility energy cannot exceed 1",
@@ -222,8 +227,8 @@ def _range_ok(q: Question, a: Answer, flag: _FlagFn) -> bool:
         "implausible",
         "error",
         q.id,
-        f"{a.where}: {q.id} = {v:g} {q.unit} is impossible ({why}).",
-        f"{a.where}: {q.id} = {v:g} {q.unit} is onmogelijk ({q.id} moet {bound} zijn).",
+        f"{a.where}: {q.id} = {fmt(v)}{unit} is impossible ({why}).",
+        f"{a.where}: {q.id} = {fmt(v, 'nl')}{unit} is onmogelijk ({q.id} moet {bound_nl} zijn).",
     )
     return False
 
@@ -270,197 +275,6 @@ def _evidence_ok(q: Question, a: Answer, flag: _FlagFn, today: dt.date) -> bool:
     return True
 
 
-def _num(s: SupplierAnswers, qid: str) -> float | None:
-    v = s.value(qid)
-    return v if isinstance(v, float) else None
-
-
-def _outside(value: float, low: float, high: float, factor: float) -> bool:
-    return value < low / factor or value > high * factor
-
-
-def _llm_interval(
-    s: SupplierAnswers, flag: _FlagFn, today: dt.date
-) -> tuple[float, float, str] | None:
-    tokens = _num(s, "tokens_per_request")
-    if tokens is None or tokens < 1:
-        return None
-    name, params = s.value("model_name"), _num(s, "model_params_b")
-    if isinstance(name, str) and name:
-        from algoprint.impact.llm import estimate_llm
-
-        try:
-            est = estimate_llm(model=name, output_tokens=round(tokens), year=today.year)
-            e = est.per_request.impacts["energy_facility_j"]
-            return e.low / 3600, e.high / 3600, f"EcoLogits estimate for {est.model}"
-        except ImpactError as err:
-            if params is None:
-                flag(
-                    "model-unknown",
-                    "info",
-                    "model_name",
-                    f"model {name!r} is not in the EcoLogits catalogue ({err.message}) and no "
-                    "parameter count is given: the energy per request cannot be checked.",
-                    f"model {name!r} staat niet in de EcoLogits-catalogus en het aantal "
-                    "parameters ontbreekt: de energie per verzoek is niet te controleren.",
-                )
-    if params is not None and params > 0:
-        from algoprint.impact.llm import model_request
-
-        it_wh = (
-            model_request(
-                active_params_b=params, total_params_b=params, output_tokens=round(tokens)
-            ).it_energy_j
-            / 3600
-        )
-        return it_wh * PUE_RANGE[0], it_wh * PUE_RANGE[1], f"dense {params:g}B model, PUE 1-2"
-    return None
-
-
-def _cross_checks(s: SupplierAnswers, kind: str, flag: _FlagFn, today: dt.date) -> set[str]:
-    """Checks across answers; returns the ids found implausible."""
-    bad: set[str] = set()
-    start, end = s.value("period_start"), s.value("period_end")
-    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
-        bad.add("period_end")
-        flag(
-            "implausible",
-            "error",
-            "period_end",
-            f"the period ends ({end}) before it starts ({start}).",
-            f"de periode eindigt ({end}) voordat die begint ({start}).",
-        )
-    declared = _num(s, "energy_per_request_wh")
-    if kind == "ai-model" and declared is not None:
-        found = _llm_interval(s, flag, today)
-        if found is not None and _outside(declared, found[0], found[1], LLM_PLAUSIBILITY_FACTOR):
-            low, high, basis = found
-            bad.add("energy_per_request_wh")
-            flag(
-                "implausible",
-                "error",
-                "energy_per_request_wh",
-                f"{declared:g} Wh per request is more than a factor {LLM_PLAUSIBILITY_FACTOR:g} "
-                f"outside {low:.3g}-{high:.3g} Wh ({basis}, {s.value('tokens_per_request'):g} "
-                "tokens): ask the supplier how it was measured.",
-                f"{declared:g} Wh per verzoek ligt meer dan een factor "
-                f"{LLM_PLAUSIBILITY_FACTOR:g} buiten {low:.3g}-{high:.3g} Wh ({basis}): vraag "
-                "de inschrijver hoe dit is gemeten.",
-            )
-    kwh, n = _num(s, "energy_kwh"), _num(s, "requests")
-    for qid in ("energy_per_transaction_wh", "energy_per_request_wh"):
-        per = _num(s, qid)
-        if per is None or not kwh or not n:
-            continue
-        implied = kwh * 1000 / n
-        if _outside(per, implied, implied, CONSISTENCY_FACTOR):
-            bad.add(qid)
-            flag(
-                "inconsistent",
-                "error",
-                qid,
-                f"{qid} = {per:g} Wh, but energy_kwh / requests gives {implied:.3g} Wh "
-                f"(more than a factor {CONSISTENCY_FACTOR:g} apart): the answers contradict "
-                "each other.",
-                f"{qid} = {per:g} Wh, maar energy_kwh / requests geeft {implied:.3g} Wh (meer "
-                f"dan een factor {CONSISTENCY_FACTOR:g} verschil): de antwoorden spreken "
-                "elkaar tegen.",
-            )
-    bad |= _implausible_caps(s, flag) | _model_and_enums(s, flag)
-    co2e, zone = _num(s, "co2e_location_kg"), s.value("grid_zone")
-    if co2e is not None and kwh and isinstance(zone, str):
-        from algoprint.impact import factors
-
-        try:
-            grid = factors.grid_intensity(zone, today.year).value
-        except ImpactError:
-            flag(
-                "unverifiable",
-                "warning",
-                "grid_zone",
-                f"grid_zone {zone!r} is not a known country code: CO2e cannot be checked.",
-                f"grid_zone {zone!r} is geen bekende landcode: CO2e is niet te controleren.",
-            )
-        else:
-            expected = kwh * grid / 1000
-            if expected > 0 and _outside(co2e, expected, expected, CONSISTENCY_FACTOR):
-                flag(
-                    "inconsistent",
-                    "warning",
-                    "co2e_location_kg",
-                    f"{co2e:g} kg location-based CO2e, but {kwh:g} kWh on the {zone} grid "
-                    f"({grid:.0f} g/kWh) gives {expected:.3g} kg.",
-                    f"{co2e:g} kg location-based CO2e, maar {kwh:g} kWh op het net van {zone} "
-                    f"({grid:.0f} g/kWh) geeft {expected:.3g} kg.",
-                )
-    return bad
-
-
-MEASUREMENT_METHODS = ("counter", "power-integration", "model", "allocation")
-"""The answers ``measurement_method`` accepts (the methods of the run record)."""
-
-
-def _model_and_enums(s: SupplierAnswers, flag: _FlagFn) -> set[str]:
-    """The model name against the declared parameter count, and the enumerations."""
-    bad: set[str] = set()
-    name, params = s.value("model_name"), _num(s, "model_params_b")
-    if isinstance(name, str) and name and params is not None and params > 0:
-        from algoprint.impact import factors
-
-        try:
-            m = factors.llm_model(name, None)
-        except ImpactError:
-            m = None
-        if m is not None and _outside(
-            params, m.total_params_b_min, m.total_params_b_max, CONSISTENCY_FACTOR
-        ):
-            bad.add("model_params_b")
-            flag(
-                "inconsistent",
-                "error",
-                "model_params_b",
-                f"{params:g} billion parameters, but {m.name} has "
-                f"{m.total_params_b_min:g}-{m.total_params_b_max:g} billion (EcoLogits "
-                "catalogue): the model name and the parameter count do not match.",
-                f"{params:g} miljard parameters, maar {m.name} heeft "
-                f"{m.total_params_b_min:g}-{m.total_params_b_max:g} miljard (EcoLogits-"
-                "catalogus): modelnaam en aantal parameters passen niet bij elkaar.",
-            )
-    method = s.value("measurement_method")
-    if isinstance(method, str) and method.strip().lower() not in MEASUREMENT_METHODS:
-        bad.add("measurement_method")
-        flag(
-            "invalid-choice",
-            "warning",
-            "measurement_method",
-            f"measurement_method {method!r} is not one of {', '.join(MEASUREMENT_METHODS)}.",
-            f"measurement_method {method!r} is niet een van {', '.join(MEASUREMENT_METHODS)}.",
-        )
-    return bad
-
-
-def _implausible_caps(s: SupplierAnswers, flag: _FlagFn) -> set[str]:
-    """An implausibly high ERF or component lifetime scores nothing for that question."""
-    bad: set[str] = set()
-    for qid, limit, unit in (
-        ("erf", ERF_PLAUSIBLE_MAX, ""),
-        ("component_lifetime_years", LIFETIME_PLAUSIBLE_MAX_YEARS, " years"),
-    ):
-        value = _num(s, qid)
-        if value is not None and value > limit:
-            bad.add(qid)
-            flag(
-                "implausible",
-                "warning",
-                qid,
-                f"{qid} = {value:g}{unit} is above the plausible {limit:g}{unit}: it scores "
-                "nothing until the supplier shows evidence.",
-                f"{qid} = {value:g}{unit} ligt boven het aannemelijke {limit:g}{unit}: dit "
-                "levert geen punten op tot de inschrijver het onderbouwt.",
-            )
-    return bad
-
-
 def _greenwash(s: SupplierAnswers, flag: _FlagFn, today: dt.date) -> set[str]:
     zone = s.value("grid_zone")
     basis = s.value("renewable_basis")
@@ -476,11 +290,11 @@ def _greenwash(s: SupplierAnswers, flag: _FlagFn, today: dt.date) -> set[str]:
     claims = DatacentreClaims(
         name=s.supplier,
         zone=zone.upper() if isinstance(zone, str) else None,
-        pue=_num(s, "pue"),
-        dcie=_num(s, "dcie"),
-        ref=_num(s, "ref"),
+        pue=num(s, "pue"),
+        dcie=num(s, "dcie"),
+        ref=num(s, "ref"),
         renewable_basis=basis_key,
-        it_power_kw=_num(s, "it_power_kw"),
+        it_power_kw=num(s, "it_power_kw"),
         eed_report_url=str(s.value("eed_report_url") or "") or None,
         grid_g_per_kwh=grid,
     )
@@ -493,14 +307,25 @@ def _greenwash(s: SupplierAnswers, flag: _FlagFn, today: dt.date) -> set[str]:
     return bad
 
 
+_WHERE_NL = (("row ", "rij "), ("question ", "vraag "), ("not in the file", "niet in het bestand"))
+
+
+def _where_nl(message: str) -> str:
+    """The Dutch message with its place (``row 5:``, ``question 4:``) in Dutch too."""
+    for english, dutch in _WHERE_NL:
+        if message.startswith(english):
+            return dutch + message[len(english) :]
+    return message
+
+
 def _evaluate(s: SupplierAnswers, kind: str, today: dt.date) -> SupplierEvaluation:
     flags: list[Flag] = []
 
     def flag(code: str, severity: str, fld: str | None, en: str, nl: str) -> None:
-        flags.append(Flag(code, severity, s.supplier, en, nl, fld))
+        flags.append(Flag(code, severity, s.supplier, en, _where_nl(nl), fld))
 
     asked = questions(kind)
-    bad = _cross_checks(s, kind, flag, today) | _greenwash(s, flag, today)
+    bad = cross_checks(s, kind, flag, today) | _greenwash(s, flag, today)
     scores: dict[str, float] = {}
     for q in asked:
         a = s.answers.get(q.id)

@@ -11,13 +11,21 @@ cleanly into a word processor). The result is stored as
 from __future__ import annotations
 
 import functools
-import html
-import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from algoprint._format import number
+from algoprint.advice.procurement._requirements_render import html_page, markdown_lines
+from algoprint.advice.procurement._tender_texts import (
+    CATEGORIES,
+    KIND_NAMES,
+    OWP12_CITATION,
+    PROPORTIONALITY_EN,
+    PROPORTIONALITY_NL,
+    TENDER_SOURCES,
+)
 from algoprint.advice.procurement.questionnaire import KINDS, check_kind, questions
 from algoprint.errors import InputError
 from algoprint.records import AnalysisRecord
@@ -25,49 +33,76 @@ from algoprint.records import AnalysisRecord
 __all__ = [
     "CATEGORIES",
     "FORMATS",
+    "KPI_PARTS",
     "LANGS",
     "Kpi",
     "Requirement",
     "RequirementSet",
     "generate_requirements",
+    "grid_reference",
     "requirements_catalogue",
 ]
 
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "kpi": ("Meetbare KPI's", "Measurable KPIs"),
-    "reporting": ("Rapportageverplichtingen", "Reporting duties"),
-    "certification": (
-        "Certificering en wettelijke rapportage",
-        "Certification and legal reporting",
-    ),
-    "contract": ("Contractvoorwaarden", "Contract terms"),
-    "consideration": ("Overwegingen (owp-12)", "Considerations (owp-12)"),
-    "social": ("Sociale criteria", "Social criteria"),
-}
-"""Category id → (Dutch, English) heading, in output order."""
 LANGS = ("nl", "en", "nl+en")
 FORMATS = ("markdown", "html", "docx")
-KIND_NAMES = {
-    "saas": ("SaaS- of clouddienst", "SaaS or cloud service"),
-    "ai-model": ("AI-model of API (ook generatieve AI)", "AI model or API (incl. generative AI)"),
-    "custom-development": ("Maatwerkontwikkeling", "Custom development"),
-    "hosting": ("Hosting", "Hosting"),
-}
-OWP12_CITATION = (
-    "Algoritmekader v2.5.1, maatregel owp-12 'Koop duurzaam algoritmes in' (MinBZK, EUPL-1.2), "
-    "https://minbzk.github.io/Algoritmekader/"
-)
 
 
 @dataclass(frozen=True, slots=True)
 class Kpi:
-    """A measurable KPI: ``name`` is the questionnaire id that carries its value."""
+    """A measurable KPI, as a bonus-malus clause needs it.
+
+    Attributes:
+        name: the questionnaire id that carries its value (the metric).
+        unit: its unit.
+        direction: ``lower`` or ``higher`` is better.
+        target_nl / target_en: the threshold, a reference value the buyer may change.
+        method_nl / method_en: how it is measured.
+        frequency_nl / frequency_en: how often it is reported.
+        baseline_nl / baseline_en: what it is compared with.
+        consequence_nl / consequence_en: what follows when the target is met or missed.
+        reference_nl / reference_en: the public source of the reference value.
+    """
 
     name: str
     unit: str
     direction: str
     target_nl: str
     target_en: str
+    method_nl: str = ""
+    method_en: str = ""
+    frequency_nl: str = ""
+    frequency_en: str = ""
+    baseline_nl: str = ""
+    baseline_en: str = ""
+    consequence_nl: str = ""
+    consequence_en: str = ""
+    reference_nl: str = ""
+    reference_en: str = ""
+
+    def get(self, what: str, lang: str) -> str:
+        """One of :data:`KPI_PARTS` (``target``, ``method``, ...) in ``nl`` or ``en``."""
+        value: str = getattr(self, f"{what}_{'en' if lang == 'en' else 'nl'}")
+        return value
+
+    def missing(self) -> list[str]:
+        """The parts of :data:`KPI_PARTS` left empty in either language."""
+        return [
+            f"{what}_{code}"
+            for what in KPI_PARTS
+            for code in ("nl", "en")
+            if not self.get(what, code)
+        ]
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        out = {"name": self.name, "unit": self.unit, "direction": self.direction}
+        out.update({f"{w}_{c}": self.get(w, c) for w in KPI_PARTS for c in ("nl", "en")})
+        return out
+
+
+KPI_PARTS = ("target", "method", "frequency", "baseline", "consequence", "reference")
+"""What makes a KPI measurable: threshold, measurement method, reporting frequency, baseline,
+consequence, and the source of the reference value (with ``name`` and ``unit``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +134,19 @@ class Requirement:
     fields: tuple[str, ...] = ()
     owp12_quote: str | None = None
     source: str = ""
+    role_override: str | None = None
+    reference_nl: str = ""
+    reference_en: str = ""
 
     @property
     def role(self) -> str:
-        """How the item is used in the tender: :data:`ROLES` (knock-out, award, ...)."""
-        return ROLE_BY_CATEGORY.get(self.category, "consideration")
+        """How the item is used in the tender: :data:`ROLES` (knock-out, award, ...): the
+        item's own ``role`` where the template sets one, else its category's."""
+        return self.role_override or ROLE_BY_CATEGORY.get(self.category, "consideration")
+
+    def reference(self, lang: str) -> str:
+        """The source of a reference value in the text (items without a KPI), or ``""``."""
+        return self.reference_en if lang == "en" else self.reference_nl
 
     def role_label(self, lang: str) -> str:
         """The role in ``nl`` or ``en``."""
@@ -134,32 +177,51 @@ class Requirement:
             "text_en": self.text_en,
             "verification_nl": self.verification_nl,
             "verification_en": self.verification_en,
-            "kpi": None
-            if self.kpi is None
-            else {
-                "name": self.kpi.name,
-                "unit": self.kpi.unit,
-                "direction": self.kpi.direction,
-                "target_nl": self.kpi.target_nl,
-                "target_en": self.kpi.target_en,
-            },
+            "kpi": None if self.kpi is None else self.kpi.to_dict(),
             "fields": list(self.fields),
             "owp12_quote": self.owp12_quote,
             "source": self.source,
+            "reference_nl": self.reference_nl,
+            "reference_en": self.reference_en,
         }
 
 
 @functools.cache
 def requirements_catalogue() -> tuple[Requirement, ...]:
-    """Every shipped requirement (all tender types), in file order."""
+    """Every shipped requirement (all tender types), in file order.
+
+    ``{grid_nl}`` in a text is replaced by the Dutch grid factor of the shipped reference data
+    (:func:`grid_reference`), so the requirement cites the figure algoprint itself uses.
+
+    Raises:
+        ValueError: a template role that is not one of :data:`ROLES` (a packaging fault).
+    """
     text = (
         resources.files("algoprint.advice.procurement")
         .joinpath("templates/requirements.toml")
         .read_text("utf-8")
     )
+    grid = grid_reference()
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("{grid_nl}", grid["en"])
+        if isinstance(value, dict):
+            return {k: fill_lang(k, v) for k, v in value.items()}
+        return value
+
+    def fill_lang(key: str, value: Any) -> Any:
+        if isinstance(value, str) and not key.endswith("_en"):
+            return value.replace("{grid_nl}", grid["nl"])
+        return fill(value)
+
     out = []
-    for r in tomllib.loads(text)["requirement"]:
+    for raw in tomllib.loads(text)["requirement"]:
+        r = fill(raw)
         kpi = r.get("kpi")
+        role = r.get("role")
+        if role is not None and role not in ROLES:
+            raise ValueError(f"requirement {r['id']}: unknown role {role!r}")
         out.append(
             Requirement(
                 id=r["id"],
@@ -175,9 +237,36 @@ def requirements_catalogue() -> tuple[Requirement, ...]:
                 fields=tuple(r.get("fields", ())),
                 owp12_quote=r.get("owp12_quote"),
                 source=r.get("source", ""),
+                role_override=role,
+                reference_nl=r.get("reference_nl", ""),
+                reference_en=r.get("reference_en", ""),
             )
         )
     return tuple(out)
+
+
+def grid_reference(zone: str = "NL") -> dict[str, str]:
+    """The grid factor of ``zone`` in the shipped reference data, as a citation per language.
+
+    The latest year of the table is used (``algoprint factors`` shows the same figure); where
+    the table has no figure, the citation says so instead of inventing one.
+    """
+    from algoprint.errors import AlgoprintError
+    from algoprint.impact import factors
+
+    try:
+        g = factors.grid_intensity(zone)
+    except AlgoprintError:
+        return {
+            "nl": f"geen netfactor voor {zone} in de referentiedata van algoprint",
+            "en": f"no grid factor for {zone} in algoprint's reference data",
+        }
+    source = g.source.split(" (")[0]
+    year = g.year_used
+    return {
+        "nl": f"{number(g.value, 'nl')} g CO2e/kWh (net {zone}, jaar {year}; bron: {source})",
+        "en": f"{number(g.value, 'en')} g CO2e/kWh ({zone} grid, year {year}; source: {source})",
+    }
 
 
 @dataclass(slots=True)
@@ -237,15 +326,15 @@ class RequirementSet:
 
     def to_markdown(self, lang: str | None = None) -> str:
         """Markdown: a heading per category, each requirement with text, KPI and check."""
-        return "\n".join(_markdown(self, _lang(lang or self.lang), docx=False)) + "\n"
+        return "\n".join(markdown_lines(self, _lang(lang or self.lang), docx=False)) + "\n"
 
     def to_docx_text(self, lang: str | None = None) -> str:
         """Markdown without tables, links or emphasis: numbered headings and lists only."""
-        return "\n".join(_markdown(self, _lang(lang or self.lang), docx=True)) + "\n"
+        return "\n".join(markdown_lines(self, _lang(lang or self.lang), docx=True)) + "\n"
 
     def to_html(self, lang: str | None = None) -> str:
         """One self-contained HTML page (inline CSS, no scripts, no external resources)."""
-        return _html(self, _lang(lang or self.lang))
+        return html_page(self, _lang(lang or self.lang))
 
     def render(self, lang: str = "nl") -> list[str]:
         """Terminal lines: one per requirement (id, category, title)."""
@@ -256,8 +345,11 @@ class RequirementSet:
             if code == "en"
             else f"{head}: {len(self.requirements)} eisen"
         ]
+        id_w = max((len(r.id) for r in self.requirements), default=0)
+        role_w = max((len(r.role_label(code)) for r in self.requirements), default=0)
         lines += [
-            f"  {r.id:<28} {r.role_label(code):<28} {r.title(code)}" for r in self.requirements
+            f"  {r.id:<{id_w}}  {r.role_label(code):<{role_w}}  {r.title(code)}"
+            for r in self.requirements
         ]
         lines.append(PROPORTIONALITY_EN if code == "en" else PROPORTIONALITY_NL)
         return lines
@@ -310,24 +402,6 @@ AI_MODEL_ITEMS = frozenset(
     {"kpi-energy-per-request", "kpi-model-size", "con-smaller-model", "con-reuse-finetune"}
 )
 """Items about an AI model, left out of hosting tenders."""
-TENDER_SOURCES = (
-    "PIANOo, MVI-criteriatool (mvicriteria.nl): minimumeisen, gunningscriteria en "
-    "contractbepalingen per productgroep, in drie ambitieniveaus",
-    "European Commission, EU Green Public Procurement criteria for data centres, server rooms "
-    "and cloud services, SWD(2020) 55 final, with the JRC technical report (2020)",
-    "Algoritmekader owp-12 (duurzaam inkopen) and dat-06 (DCiE at least 50 % over a year)",
-)
-PROPORTIONALITY_NL = (
-    "Proportionaliteit (Gids Proportionaliteit): kies alleen de eisen die passen bij de omvang "
-    "en het risico van de opdracht; neem niet alle eisen over. Een knock-out-eis sluit "
-    "inschrijvers uit: gebruik die alleen waar de markt eraan kan voldoen, en weeg de rest als "
-    "gunningscriterium."
-)
-PROPORTIONALITY_EN = (
-    "Proportionality (Dutch Gids Proportionaliteit): choose only the requirements that fit the "
-    "size and risk of the contract; do not copy them all. A knock-out requirement excludes "
-    "tenderers: use it only where the market can meet it, and score the rest as award criteria."
-)
 
 
 def _lang(lang: str) -> str:
@@ -358,149 +432,6 @@ def generate_requirements(
     order = list(CATEGORIES)
     chosen.sort(key=lambda r: order.index(r.category))
     return RequirementSet(key, _lang(lang), fmt, chosen)
-
-
-# --------------------------------------------------------------------------- renderers
-
-_LABELS = {
-    "nl": {
-        "kpi": "KPI",
-        "target": "doel",
-        "check": "Controle",
-        "fields": "Velden",
-        "source": "Bron",
-        "quote": "owp-12",
-        "title": "Duurzaamheidseisen",
-    },
-    "en": {
-        "kpi": "KPI",
-        "target": "target",
-        "check": "Verification",
-        "fields": "Fields",
-        "source": "Source",
-        "quote": "owp-12",
-        "title": "Sustainability requirements",
-    },
-}
-
-
-def _langs(lang: str) -> list[str]:
-    return ["nl", "en"] if lang == "nl+en" else [lang]
-
-
-def _joined(texts: list[str]) -> str:
-    return " / ".join(dict.fromkeys(texts))
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[*`]", "", text)
-
-
-def _markdown(rs: RequirementSet, lang: str, *, docx: bool) -> list[str]:
-    first = _langs(lang)[0]
-    name = _joined([KIND_NAMES[rs.kind][0 if c == "nl" else 1] for c in _langs(lang)])
-    out = [f"# {_LABELS[first]['title']}: {name}", ""]
-    for cat_no, cat in enumerate(CATEGORIES, start=1):
-        items = rs.by_category(cat)
-        if not items:
-            continue
-        heading = " / ".join(CATEGORIES[cat][0 if c == "nl" else 1] for c in _langs(lang))
-        out += [f"## {cat_no}. {heading}", ""]
-        for n, r in enumerate(items, start=1):
-            title = _joined([r.title(c) for c in _langs(lang)])
-            out += [f"### {cat_no}.{n} {title} ({r.id})", ""]
-            out += [_joined([r.role_label(c) for c in _langs(lang)]), ""]
-            for c in _langs(lang):
-                lab = _LABELS[c]
-                body = r.text(c)
-                out += [body if (docx or c == "nl") else f"*{body}*", ""]
-                if r.kpi is not None:
-                    target = r.kpi.target_en if c == "en" else r.kpi.target_nl
-                    out += [
-                        f"{lab['kpi']}: {r.kpi.name} ({r.kpi.unit}), {lab['target']}: {target}",
-                        "",
-                    ]
-                out += [f"{lab['check']}: {r.verification(c)}", ""]
-            if r.category == "reporting" and r.fields:
-                lab = _LABELS[first]
-                out += [f"{lab['fields']}:", ""]
-                mine = [f for f in rs.reporting_fields() if f["id"] in r.fields]
-                for i, f in enumerate(mine, start=1):
-                    run = f" — algoprint: {f['run_field']}" if f["run_field"] else ""
-                    out.append(f"{i}. {f['id']} ({f['unit']}){run}")
-                out.append("")
-            if r.owp12_quote:
-                out += [f"{_LABELS[first]['quote']}: \u201c{r.owp12_quote}\u201d", ""]
-            if r.source:
-                out += [f"{_LABELS[first]['source']}: {r.source}", ""]
-    out += ["---", ""]
-    for c in _langs(lang):
-        out += [PROPORTIONALITY_EN if c == "en" else PROPORTIONALITY_NL, ""]
-    out += [f"- {src}" for src in TENDER_SOURCES]
-    out += ["", OWP12_CITATION]
-    return [_plain(x) for x in out] if docx else out
-
-
-_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5;"
-    "color:#1a1a1a;padding:0 1rem}h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;"
-    "margin-top:2rem}h3{font-size:1.05rem;margin-bottom:.3rem}.en{color:#444;font-style:italic}"
-    ".meta{font-size:.9rem;color:#333}.id{color:#666;font-weight:normal;font-size:.85rem}"
-    "blockquote{border-left:3px solid #999;margin:.5rem 0;padding-left:.8rem;color:#333}"
-    "pre{white-space:pre-wrap;font-family:inherit;margin:0}"
-)
-
-
-def _html(rs: RequirementSet, lang: str) -> str:
-    esc = html.escape
-    codes = _langs(lang)
-    name = _joined([KIND_NAMES[rs.kind][0 if c == "nl" else 1] for c in codes])
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{codes[0]}"><head><meta charset="utf-8">',
-        f"<title>{esc(_LABELS[codes[0]]['title'])}: {esc(name)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>{esc(_LABELS[codes[0]]['title'])}: {esc(name)}</h1>",
-    ]
-    for cat_no, cat in enumerate(CATEGORIES, start=1):
-        items = rs.by_category(cat)
-        if not items:
-            continue
-        heading = " / ".join(CATEGORIES[cat][0 if c == "nl" else 1] for c in codes)
-        parts.append(f'<section id="{cat}"><h2>{cat_no}. {esc(heading)}</h2>')
-        for n, r in enumerate(items, start=1):
-            title = _joined([r.title(c) for c in codes])
-            parts.append(
-                f'<article id="{r.id}" data-category="{r.category}">'
-                f'<h3>{cat_no}.{n} {esc(title)} <span class="id">{r.id}</span></h3>'
-            )
-            for c in codes:
-                lab = _LABELS[c]
-                cls = ' class="en"' if c == "en" and len(codes) > 1 else ""
-                parts.append(f'<div lang="{c}"{cls}><pre>{esc(r.text(c))}</pre>')
-                if r.kpi is not None:
-                    target = r.kpi.target_en if c == "en" else r.kpi.target_nl
-                    parts.append(
-                        f'<p class="meta" data-kpi="{esc(r.kpi.name)}">{lab["kpi"]}: '
-                        f"<code>{esc(r.kpi.name)}</code> ({esc(r.kpi.unit)}), {lab['target']}: "
-                        f"{esc(target)}</p>"
-                    )
-                parts.append(f'<p class="meta">{lab["check"]}: {esc(r.verification(c))}</p></div>')
-            if r.category == "reporting" and r.fields:
-                rows = "".join(
-                    f"<li><code>{esc(f['id'])}</code> ({esc(f['unit'])})</li>"
-                    for f in rs.reporting_fields()
-                    if f["id"] in r.fields
-                )
-                parts.append(f"<ol>{rows}</ol>")
-            if r.owp12_quote:
-                parts.append(f'<blockquote lang="nl">owp-12: {esc(r.owp12_quote)}</blockquote>')
-            if r.source:
-                parts.append(f'<p class="meta">{_LABELS[codes[0]]["source"]}: {esc(r.source)}</p>')
-            parts.append("</article>")
-        parts.append("</section>")
-    parts += [f'<footer class="meta"><p>{esc(OWP12_CITATION)}</p></footer>', "</body></html>"]
-    return "\n".join(parts) + "\n"
 
 
 assert set(KIND_NAMES) == set(KINDS)
