@@ -199,9 +199,9 @@ def test_real_cpu_half_the_work_is_cheaper() -> None:
         return train
 
     result = compare_to_target(
-        {"reference": burner(200_000), "half": burner(100_000)},
+        {"reference": burner(300_000), "half": burner(150_000)},
         max_epochs=6,
-        repeats=3,
+        repeats=5,
         cpu_clock=time.thread_time,
         decide_on="cpu",
         meters=[ConstantPowerMeter(power_w=50.0)],

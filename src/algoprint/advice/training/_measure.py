@@ -59,10 +59,18 @@ class EpochClock:
         self.tracker = tracker
         self.cpu_clock = cpu_clock or time.process_time
         self._zero: Reading | None = None
+        self._overhead_cpu_s = 0.0
+        self._overhead_wall_s = 0.0
 
     def read(self) -> Reading:
-        """The clocks now (CPU first: the meter read is not charged to the work)."""
-        return Reading(self.cpu_clock(), time.monotonic(), snapshot(self.tracker))
+        """The clocks now, less the time spent reading the meters so far (the meter reads
+        are the measurement's own cost, not the work's)."""
+        cpu0, wall0 = self.cpu_clock(), time.monotonic()
+        snap = snapshot(self.tracker)
+        reading = Reading(cpu0 - self._overhead_cpu_s, wall0 - self._overhead_wall_s, snap)
+        self._overhead_cpu_s += self.cpu_clock() - cpu0
+        self._overhead_wall_s += time.monotonic() - wall0
+        return reading
 
     def zero(self, reading: Reading) -> None:
         """Count from ``reading`` on."""

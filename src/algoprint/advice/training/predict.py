@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
 from typing import Any
 
+from algoprint import _format as fmt
 from algoprint.errors import InputError
 
 __all__ = [
@@ -240,7 +241,8 @@ def co2e_factor_g_per_j(
                 hint="pass the grid carbon intensity in g CO2e/kWh",
             )
         return grid_intensity_g_per_kwh / J_PER_KWH, (
-            f"user-given intensity {grid_intensity_g_per_kwh:g} g/kWh (no PUE applied)"
+            f"user-given intensity {fmt.number(grid_intensity_g_per_kwh, 'en')} g/kWh "
+            "(no PUE applied)"
         )
     if location is None:
         return None, "no grid intensity or location given (pass grid_intensity_g_per_kwh)"
@@ -255,7 +257,8 @@ def co2e_factor_g_per_j(
     pue = factors.pue.interval.value
     grid = factors.grid_g_per_kwh.interval.value
     return pue * grid / J_PER_KWH, (
-        f"impact model: zone {location.zone}, {year}, grid {grid:g} g/kWh × PUE {pue:g}"
+        f"impact model: zone {location.zone}, {year}, grid {fmt.number(grid, 'en')} g/kWh "
+        f"× PUE {fmt.number(pue, 'en')}"
     )
 
 
