@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
     if args.save:
         args.save.write_text(json.dumps(series))
-    rows: dict[tuple[str, int], list[tuple[float, float, bool, str]]] = {}
+    rows: dict[tuple[str, int], list[tuple[float, float, bool, str, float]]] = {}
     for run in series:
         shape, planned, r = run["shape"], run["planned"], run["repeat"]
         epochs = [EpochEnergy(i + 1, e, d) for i, (e, d) in enumerate(run["epochs"])]
@@ -173,20 +173,22 @@ def main(argv: list[str] | None = None) -> int:
             err = (p.energy_j.value - actual) / actual
             naive = (p.naive_energy_j - actual) / actual
             inside = p.energy_j.low <= actual <= p.energy_j.high
-            rows.setdefault((shape, k), []).append((err, naive, inside, p.method))
+            width = (p.energy_j.high - p.energy_j.low) / 2 / p.energy_j.value
+            rows.setdefault((shape, k), []).append((err, naive, inside, p.method, width))
         print(f"{shape} repeat {r}: {len(epochs)} epochs, {actual:.1f} J", file=sys.stderr)
     print(
         "| shape | after k epochs | error of the prediction (median, range) | naive error "
-        "(median) | actual inside the 90 % interval | method |"
+        "(median) | actual inside the 90 % interval | interval ± (median) | method |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     total_in = total = 0
     total_in_5 = total_5 = 0
     for (shape, k), items in rows.items():
-        errs = [e for e, _, _, _ in items]
-        naive = [n for _, n, _, _ in items]
-        inside = sum(i for _, _, i, _ in items)
-        methods = ", ".join(sorted({m for _, _, _, m in items}))
+        errs = [it[0] for it in items]
+        naive = [it[1] for it in items]
+        inside = sum(it[2] for it in items)
+        methods = ", ".join(sorted({it[3] for it in items}))
+        width = statistics.median(it[4] for it in items)
         total_in += inside
         total += len(items)
         if k >= 5 and shape != "early-stop":
@@ -195,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {shape} | {k} | {100 * statistics.median(errs):+.1f} % "
             f"({100 * min(errs):+.1f} to {100 * max(errs):+.1f} %) | "
-            f"{100 * statistics.median(naive):+.1f} % | {inside} of {len(items)} | {methods} |"
+            f"{100 * statistics.median(naive):+.1f} % | {inside} of {len(items)} | "
+            f"{100 * width:.0f} % | {methods} |"
         )
     print(
         f"\nCoverage, all rows: {total_in} of {total}; from 5 epochs on, shapes that run their "
