@@ -161,6 +161,22 @@ def test_a_metric_to_maximise_and_a_given_target() -> None:
     assert result.recommended == "fast"
 
 
+def test_the_target_is_the_references_best_not_its_overfitted_end() -> None:
+    clock = WorkClock()
+
+    def overfits(seed: int, report: Report) -> None:
+        report(1.0)
+        for loss in (0.6, 0.4, 0.3, 0.35, 0.45, 0.55):  # best 0.3 at epoch 3, ends at 0.55
+            clock.units += 1.0
+            if report(loss):
+                return
+
+    result = compare(clock, {"overfits": overfits})
+    assert result.target == pytest.approx(1.0 - 0.95 * 0.7)  # 0.335: only epoch 3 reaches it
+    assert result.setting("overfits").epochs_to_target == [3, 3, 3]
+    assert result.early_stop is not None and result.early_stop["ratio"] == pytest.approx(0.5)
+
+
 def test_a_reference_that_does_not_learn_gives_no_target() -> None:
     clock = WorkClock()
     with pytest.raises(InputError, match="did not improve"):

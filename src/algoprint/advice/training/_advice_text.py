@@ -54,7 +54,7 @@ def rows(c: ToTargetComparison, lang: str) -> list[dict[str, str]]:
             {
                 "setting": s.name,
                 "reached": f"{s.reached}/{len(s.attempts)}",
-                "epochs": fmt.number(sum(epochs) / len(epochs), lang) if epochs else fmt.na(lang),
+                "epochs": _epochs(epochs, lang),
                 "cost": _interval_text(s, metric, lang),
                 "energy": fmt.na(lang)
                 if s.energy_j is None
@@ -67,6 +67,15 @@ def rows(c: ToTargetComparison, lang: str) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+def _epochs(epochs: list[int], lang: str) -> str:
+    """Mean epochs to target: whole when every repeat needed the same, else two digits."""
+    if not epochs:
+        return fmt.na(lang)
+    if len(set(epochs)) == 1:
+        return fmt.integer(epochs[0], lang)
+    return fmt.number(sum(epochs) / len(epochs), lang, sig=2)
 
 
 def _interval_text(s: SettingToTarget, metric: str, lang: str) -> str:
@@ -126,7 +135,8 @@ def _early_stop_text(early: dict[str, Any] | None, lang: str) -> str:
     if not early or early["ratio"] >= 0.98:
         return ""
     saving = _saving(early, lang)
-    epoch = fmt.number(early["epochs_to_target"], lang)
+    mean = early["epochs_to_target"]
+    epoch = fmt.integer(mean, lang) if mean == round(mean) else fmt.number(mean, lang, sig=2)
     planned = fmt.integer(early["planned_epochs"], lang)
     if lang == "en":
         return (

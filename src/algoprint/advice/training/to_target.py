@@ -5,8 +5,9 @@ learns less. Here every setting trains with the user's own training function unt
 validation loss reaches one *target*, and the cost of getting there is compared:
 
 1. **The target.** By default the reference setting (the first) trains its planned epochs
-   ``repeats`` times; the target is what it reaches, with the tolerance on the *loss
-   reduction*: ``target = initial - (1 - tolerance) × (initial - final)`` (medians over the
+   ``repeats`` times; the target is what it reaches — its best validation loss over those
+   epochs, the checkpoint early stopping would keep — with the tolerance on the *loss
+   reduction*: ``target = initial - (1 - tolerance) × (initial - best)`` (medians over the
    repeats). A setting that learns 12 % less never reaches a 5 % target. A given ``target``
    replaces this.
 2. **Cost to target.** Each setting trains (up to ``max_epochs``) until its validation loss
@@ -136,7 +137,11 @@ def _target_from(attempts: Sequence[Attempt], tol: float, sign: float) -> float:
             hint="check the reference trainer, or pass target=",
         )
     initial = median(sign * (a.initial or 0.0) for a in done)
-    reduction = median(sign * ((a.initial or 0.0) - a.losses[-1]) for a in done)
+    reduction = median(
+        sign * (a.initial or 0.0)
+        - min((sign * v for v in a.losses if math.isfinite(v)), default=sign * (a.initial or 0.0))
+        for a in done
+    )
     if not reduction > 0:
         raise InputError(
             "the reference setting did not improve the validation loss, so it defines no target",
