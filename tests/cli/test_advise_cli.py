@@ -107,15 +107,18 @@ def test_training_experiments_from_module_functions(db: str, tmp_path: Path) -> 
     rc, out, err = algoprint(
         "advise", "training", "--model", "exp_cli_train:make_model",
         "--data", "exp_cli_train:load_data", "--precision", "fp32", "--precision", "tf32",
-        "--batch-size", "8", "--batch-size", "16", "--steps", "4", "--device", "cpu",
-        "--algorithm", "lin-model",
+        "--batch-size", "8", "--batch-size", "16", "--epochs", "4", "--repeats", "2",
+        "--device", "cpu", "--algorithm", "lin-model", "--lang", "en",
     )  # fmt: skip
     assert rc == 0, err
-    assert "fp32" in out and "skipped: TF32" in out
+    assert "fp32/bs8/constant" in out and "skipped: fp32" not in out and "skipped: tf32" in out
+    assert "cost to the target (process CPU time)" in out and "e-0" not in out
     (record,) = open_store(db).list_analyses(algorithm="lin-model")
     assert record.kind == "training-efficiency"
-    measured = [s for s in record.result["settings"] if s["status"] == "measured"]
-    assert len(measured) == 2 and all(s["samples"] == 32 for s in measured)
+    comparison = record.result["comparison"]
+    assert comparison["reference"] == "fp32/bs8/constant" and comparison["target"] is not None
+    assert [len(s["attempts"]) for s in comparison["settings"]] == [2, 2]
+    assert record.summary_nl.startswith(("Gebruik", "Houd"))
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ def test_importing_the_integrations_loads_no_framework() -> None:
         "EpochTracker",
         "TrainingBudget",
         "advise_training",
+        "compare_to_target",
         "decide_retraining",
         "predict_training",
         "save_analysis",

@@ -81,7 +81,7 @@ def advise() -> None:
     \b
     simplicity  owp-13: the simplest model that is good enough, by measured energy
     data        dat-09: how much data the model needs (learning curve, features, duplicates)
-    training    owk-06: precision and batch size that train with least energy per sample
+    training    owk-06: training settings compared by their cost to the same validation loss
     """
 
 
@@ -352,7 +352,7 @@ def _pair(spec: str, option: str) -> tuple[Any, Any]:
     "model_spec",
     required=True,
     metavar="MODULE:FACTORY",
-    help="A function that returns a fresh torch.nn.Module (called once per setting).",
+    help="A function that returns a fresh torch.nn.Module (called once per training).",
 )
 @click.option(
     "--data",
@@ -361,40 +361,83 @@ def _pair(spec: str, option: str) -> tuple[Any, Any]:
     metavar="MODULE:LOADER",
     help="A function that returns (inputs, targets) tensors for training.",
 )
-@click.option("--eval-data", metavar="MODULE:LOADER", help="Data for the loss (default: --data).")
+@click.option(
+    "--eval-data",
+    metavar="MODULE:LOADER",
+    help="Held-out (inputs, targets) for the validation loss (default: --data, noted).",
+)
 @click.option(
     "--loss",
     default="mse",
     show_default=True,
     metavar="mse|cross_entropy|MODULE:FN",
-    help="Loss function loss(output, target).",
+    help="Loss function loss(output, target), mean over the batch.",
+)
+@click.option(
+    "--optimizer",
+    "optimizer_spec",
+    metavar="MODULE:FN",
+    help="Your optimiser: FN(parameters) returns a torch.optim optimiser (default SGD, --lr).",
 )
 @click.option(
     "--precision",
     "precisions",
     multiple=True,
     type=click.Choice(["fp32", "bf16", "fp16", "tf32"]),
-    help="Precision modes to try (repeatable; default all).",
+    help="Precision modes to try (repeatable; default all; the first is the reference's).",
 )
 @click.option(
     "--batch-size",
     "batch_sizes",
     multiple=True,
     type=bounded_int(1, 10_000_000),
-    help="Batch sizes to try (repeatable; default 32 and 128; the first is the reference).",
+    help="Batch sizes to try (repeatable; default 32 and 128; the first is the reference's).",
 )
-@click.option("--steps", type=bounded_int(1, 1_000_000), default=50, show_default=True)
+@click.option(
+    "--schedule",
+    "schedules",
+    multiple=True,
+    type=click.Choice(["constant", "cosine", "step"]),
+    help="Learning-rate schedules to try (repeatable; default constant).",
+)
+@click.option(
+    "--epochs",
+    type=bounded_int(1, 100_000),
+    default=10,
+    show_default=True,
+    help="Planned epochs of the reference, and the most any setting may train.",
+)
+@click.option(
+    "--repeats",
+    type=bounded_int(2, 1000),
+    default=3,
+    show_default=True,
+    help="Trainings per setting, for the intervals.",
+)
 @click.option(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True
 )
 @click.option("--lr", type=bounded_float(0, 100, min_open=True), default=0.01, show_default=True)
+@click.option(
+    "--lr-scaling",
+    type=click.Choice(["linear", "sqrt", "none"]),
+    default="linear",
+    show_default=True,
+    help="Learning rate × (batch size / reference batch size), its square root, or unchanged.",
+)
 @click.option(
     "--tolerance",
     type=bounded_float(0, 100, max_open=True, unit="%"),
     default=5.0,
     show_default=True,
     metavar="PCT",
-    help="Accepted loss increase against the fp32 reference, in %.",
+    help="Share of the reference's loss reduction a setting may give up, in %.",
+)
+@click.option(
+    "--target",
+    type=float,
+    metavar="LOSS",
+    help="Target validation loss (default: what the reference reaches, within --tolerance).",
 )
 @click.option(
     "--algorithm",
@@ -411,25 +454,35 @@ def training(
     data_spec: str,
     eval_data: str | None,
     loss: str,
+    optimizer_spec: str | None,
     precisions: tuple[str, ...],
     batch_sizes: tuple[int, ...],
-    steps: int,
+    schedules: tuple[str, ...],
+    epochs: int,
+    repeats: int,
     device: str,
     lr: float,
+    lr_scaling: str,
     tolerance: float,
+    target: float | None,
     algorithm: str | None,
     lang: str,
     db: str | None,
     as_json: bool,
 ) -> None:
-    """owk-06: measure energy per sample for each precision × batch size; recommend one.
+    """owk-06: compare training settings by their cost to the same validation loss.
 
-    Needs torch. --model and --data name functions in your code (module:function, importable
-    from the current folder), e.g. a file exp.py with make_model() and load_data():
+    Every setting (precision × batch size × learning-rate schedule) trains with your optimiser
+    until it reaches the validation loss the reference (the first of each option) reaches in
+    --epochs, less --tolerance of its loss reduction; the cost to that target is compared over
+    --repeats trainings (process CPU time when the energy is modelled). A setting that does not
+    reach the target is never recommended. Needs torch. --model, --data, --eval-data,
+    --optimizer and --loss name functions in your code (module:function, importable from the
+    current folder), e.g. a file exp.py with make_model() and load_data():
 
     \b
-    algoprint advise training --model exp:make_model --data exp:load_data --batch-size 32 \\
-        --batch-size 256 --loss cross_entropy
+    algoprint advise training --model exp:make_model --data exp:load_data \\
+        --eval-data exp:load_valid --batch-size 32 --batch-size 256 --loss cross_entropy
     """
     from algoprint.advice.training._store import require
     from algoprint.advice.training.experiments import PRECISIONS, advise_training
@@ -438,7 +491,7 @@ def training(
     factory = _import(model_spec, "--model")
     train = _pair(data_spec, "--data")
     evaluation = _pair(eval_data, "--eval-data") if eval_data else None
-    loss_fn = None
+    optimizer = _import(optimizer_spec, "--optimizer") if optimizer_spec else None
     if loss in {"cross_entropy", "mse"}:
         loss_fn = getattr(torch.nn.functional, "cross_entropy" if loss != "mse" else "mse_loss")
     else:
@@ -446,31 +499,22 @@ def training(
     result = advise_training(
         factory,
         train,
+        eval_data=evaluation,
         precisions=precisions or PRECISIONS,
         batch_sizes=batch_sizes or (32, 128),
-        steps=steps,
-        device=device,
-        loss_fn=loss_fn,
+        schedules=schedules or ("constant",),
+        epochs=epochs,
+        optimizer=optimizer,
         lr=lr,
+        lr_scaling=lr_scaling,
+        loss_fn=loss_fn,
         tolerance=tolerance / 100,
-        eval_data=evaluation,
+        target=target,
+        repeats=repeats,
+        device=device,
         algorithm=algorithm,
         db=db,
     )
-    record = result.to_analysis(algorithm)
     if algorithm:
-        _store_result(open_store_for(db), record)
-    if as_json:
-        print_json(result.to_dict())
-        return
-    click.echo(f"Training settings on {result.device} (tolerance {tolerance:g} % loss):")
-    click.echo(f"  {'precision':<9} {'batch':>6} {'J/sample':>12} {'loss':>10}  status")
-    for s in result.settings:
-        per = "—" if s.energy_per_sample_j is None else f"{s.energy_per_sample_j:.4g}"
-        lo = "—" if s.loss is None else f"{s.loss:.4g}"
-        mark = "  ← recommended" if s is result.recommended else ""
-        status = s.status if s.reason is None else f"{s.status}: {s.reason}"
-        click.echo(f"  {s.precision:<9} {s.batch_size:>6} {per:>12} {lo:>10}  {status}{mark}")
-    click.echo(record.summary_nl if lang == "nl" else record.summary_en)
-    for note in result.notes:
-        click.echo(f"  note: {note}")
+        _store_result(open_store_for(db), result.to_analysis(algorithm))
+    _show(result, lang, as_json)

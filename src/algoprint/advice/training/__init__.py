@@ -1,5 +1,6 @@
 """Efficient AI training (Algoritmekader owk-06): per-epoch energy, prediction, budgets,
-precision/batch experiments and retraining decisions. docs/training.md describes each part.
+training settings compared at equal validation loss and retraining decisions.
+docs/training.md describes each part.
 
 Everything loads lazily: importing this package imports no ML framework.
 
@@ -7,7 +8,9 @@ Everything loads lazily: importing this package imports no ML framework.
   framework callbacks (``EnergyCallback``).
 - :class:`EpochTracker` (``torch_helper``): a plain training loop.
 - :func:`predict_training` (``predict``), :class:`TrainingBudget` (``budget``).
-- :func:`advise_training` (``experiments``), :func:`decide_retraining` (``retraining``).
+- :func:`advise_training` (``experiments``, torch settings) and :func:`compare_to_target`
+  (``to_target``, any training function): cost to one target validation loss.
+- :func:`decide_retraining` (``retraining``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ __all__ = [
     "EpochTracker",
     "TrainingBudget",
     "advise_training",
+    "compare_to_target",
     "decide_retraining",
     "predict_training",
     "save_analysis",
@@ -28,6 +32,7 @@ _WHERE = {
     "EpochTracker": "torch_helper",
     "TrainingBudget": "budget",
     "advise_training": "experiments",
+    "compare_to_target": "to_target",
     "decide_retraining": "retraining",
     "predict_training": "predict",
     "save_analysis": "_store",

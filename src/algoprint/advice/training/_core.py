@@ -20,6 +20,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from algoprint import _format as fmt
+from algoprint.advice.training._measure import energy_between, snapshot
 from algoprint.advice.training._store import save_analysis, save_to_default
 from algoprint.advice.training.budget import BudgetMonitor, TrainingBudget
 from algoprint.advice.training.predict import EpochEnergy, TrainingPrediction, predict_training
@@ -124,19 +126,13 @@ class TrainingRecorder:
 
     def _snapshot(self) -> Any:
         # A snapshot reads the meters synchronously (Tracker.snapshot()).
-        try:
-            return None if self._tracker is None else self._tracker.snapshot()
-        except Exception as e:
-            log.warning("algoprint: could not read the meters at an epoch edge: %s", e)
-            return None
+        return snapshot(self._tracker)
 
     def _energy_between(self, before: Any, after: Any) -> float | None:
-        if before is None or after is None or self._tracker is None:
-            return None
-        from algoprint.tracking.summary import summarise, window
-
-        items = list(window(before, after))
-        return summarise(items, scope=self._tracker.settings.scope).energy_j
+        machine, process = energy_between(self._tracker, before, after)
+        if self._tracker is not None and self._tracker.settings.scope == "process":
+            return process
+        return machine
 
     def epoch_start(self) -> None:
         """Open the ``epoch`` phase (call at the start of every epoch)."""
@@ -204,12 +200,9 @@ class TrainingRecorder:
             return
         p = self.prediction
         log.info(
-            "algoprint: predicted training energy %.4g J (%.4g..%.4g), duration %.0f s, "
-            "over %d epochs",
-            p.energy_j.value,
-            p.energy_j.low,
-            p.energy_j.high,
-            p.duration_s.value,
+            "algoprint: predicted training energy %s, duration %s s, over %d epochs",
+            fmt.interval(p.energy_j.value, p.energy_j.low, p.energy_j.high, "J", "en"),
+            fmt.integer(p.duration_s.value, "en"),
             p.planned_epochs,
         )
         if self.monitor is not None:
@@ -290,11 +283,14 @@ class TrainingRecorder:
             "error": None if error is None else type(error).__name__,
         }
         total = sum(e.energy_j or 0.0 for e in self.epochs)
-        en = f"{len(self.epochs)} epochs measured, {total / 3.6e3:.3g} Wh inside epochs."
-        nl = f"{len(self.epochs)} epochs gemeten, {total / 3.6e3:.3g} Wh binnen de epochs."
+        n = len(self.epochs)
+        en = f"{n} epochs measured, {fmt.quantity(total, 'J', 'en')} inside epochs."
+        nl = f"{n} epochs gemeten, {fmt.quantity(total, 'J', 'nl')} binnen de epochs."
         if actual and actual.get("comparable") and actual.get("error_rel") is not None:
-            en += f" Prediction error {100 * actual['error_rel']:+.1f} %."
-            nl += f" Fout van de voorspelling {100 * actual['error_rel']:+.1f} %."
+            err = actual["error_rel"]
+            sign = "+" if err >= 0 else "-"
+            en += f" Prediction error {sign}{fmt.percent(abs(err), 'en', 1)}."
+            nl += f" Fout van de voorspelling {sign}{fmt.percent(abs(err), 'nl', 1)}."
         if self.should_stop:
             en += " Stopped by the energy budget."
             nl += " Gestopt door het energiebudget."

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from algoprint import _format as fmt
 from algoprint.errors import InputError
 
 __all__ = ["BudgetMonitor", "BudgetState", "TrainingBudget"]
@@ -157,8 +158,8 @@ class BudgetMonitor:
                  "next_epoch_j": nxt, "limit_j": limit}
             )  # fmt: skip
             log.warning(
-                "algoprint: the next epoch (about %.4g J) would cross the budget; stopping now",
-                nxt,
+                "algoprint: the next epoch (about %s) would cross the budget; stopping now",
+                fmt.quantity(nxt, "J", "en"),
             )
             self.stop_requested = True
         if fraction > 1 and self.state is not BudgetState.EXCEEDED:
@@ -168,10 +169,10 @@ class BudgetMonitor:
             )
             action = "stopping training" if self.budget.stop else "training goes on (stop=False)"
             log.warning(
-                "algoprint: training budget exceeded after epoch %d: %.4g J of %.4g J; %s",
+                "algoprint: training budget exceeded after epoch %d: %s of %s; %s",
                 epoch,
-                spent_j,
-                limit,
+                fmt.quantity(spent_j, "J", "en"),
+                fmt.quantity(limit, "J", "en"),
                 action,
             )
             self.stop_requested = self.budget.stop
@@ -200,7 +201,7 @@ class BudgetMonitor:
                 }
             )
             log.warning(
-                "algoprint: the training is predicted to use %.4g J, over its budget of %.4g J",
-                predicted_j,
-                limit,
+                "algoprint: the training is predicted to use %s, over its budget of %s",
+                fmt.quantity(predicted_j, "J", "en"),
+                fmt.quantity(limit, "J", "en"),
             )

@@ -11,9 +11,13 @@ Method (docs/training.md gives the measured error against the naive extrapolatio
    beyond the two-sided 95 % quantile); otherwise the level (mean of the fitted epochs) is used,
    with a prediction interval for a sum of future epochs around that mean.
 3. The remaining epochs are the fitted line summed over their indices (never below zero).
-   The interval combines the residual scale (future epochs scatter as the past ones did) and the
-   uncertainty of the fitted line (a classical prediction interval for a sum, with Student's t
-   quantiles).
+   The interval combines the residual scale and the uncertainty of the fitted line (a
+   prediction interval for a sum, with Student's t quantiles). Future epochs are not taken as
+   independent: on real machines an epoch's deviation persists (load, clock speed, caches), so
+   the scatter of a sum of ``m`` epochs is ``m`` times an epoch's, not ``√m`` times (real CPU
+   runs: 90 % intervals with independent epochs held the actual total in 16 of 30 cases; see
+   docs/benchmarks.md). With the level, the interval also takes in the line's interval: a slope
+   too weak to be significant over a few epochs can still be there.
 4. Before :data:`MIN_FIT_EPOCHS` fitted epochs the interval is *deliberately wide*: from half
    the lowest epoch seen to twice the highest, times the remaining count (after two epochs real
    runs missed by -53 % to +63 %, and a range-of-two interval held the total in 0 of 5).
@@ -30,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import NormalDist
 from typing import Any
 
+from algoprint import _format as fmt
 from algoprint.errors import InputError
 
 __all__ = [
@@ -181,6 +186,26 @@ def _slope_significant(x: list[float], y: list[float]) -> bool:
     return abs(b) / math.sqrt(s2 / sxx) > _t_quantile(n - 2, _UPPER[0.95])
 
 
+def _line_sum(
+    x: list[float], y: list[float], future: list[int], level: float, line: tuple[float, float]
+) -> Estimate:
+    """Sum of the line ``a + b·k`` over ``future`` with its prediction interval.
+
+    The future epochs' scatter enters as ``m² s²`` (not ``m s²``): on a real machine an epoch's
+    deviation persists (load, clocks, caches), so the remaining epochs can all be off together.
+    """
+    (a, b), n, m = line, len(x), len(future)
+    value = sum(max(0.0, a + b * k) for k in future)
+    residuals = [yi - (a + b * xi) for xi, yi in zip(x, y, strict=True)]
+    s2 = sum(r * r for r in residuals) / (n - 2)
+    x_mean = sum(x) / n
+    sxx = sum((xi - x_mean) ** 2 for xi in x)
+    spread = sum(k - x_mean for k in future)
+    var_line = s2 * (m * m / n + (spread * spread / sxx if sxx > 0 else 0.0))
+    half = _t_quantile(n - 2, _UPPER[level]) * math.sqrt(var_line + m * m * s2)
+    return Estimate(value, max(0.0, value - half), value + half)
+
+
 def _remaining(
     x: list[float], y: list[float], future: list[int], level: float, seen: list[float]
 ) -> tuple[Estimate, str]:
@@ -191,23 +216,17 @@ def _remaining(
     if len(x) < MIN_FIT_EPOCHS:
         mean = sum(y) / len(y)
         return Estimate(mean * m, 0.5 * min(seen) * m, 2.0 * max(seen) * m), "level-wide"
-    if not _slope_significant(x, y):
-        n = len(x)
-        mean = sum(y) / n
-        s2 = sum((yi - mean) ** 2 for yi in y) / (n - 1)
-        half = _t_quantile(n - 1, _UPPER[level]) * math.sqrt(m * s2 + m * m * s2 / n)
-        return Estimate(mean * m, max(0.0, mean * m - half), mean * m + half), "level"
-    a, b = _theil_sen(x, y)
-    value = sum(max(0.0, a + b * k) for k in future)
+    line = _line_sum(x, y, future, level, _theil_sen(x, y))
+    if _slope_significant(x, y):
+        return line, "trend"
+    # No significant slope: the level is the prediction, but a slope the few epochs cannot
+    # rule out still widens the interval (the line's interval joins the level's).
     n = len(x)
-    residuals = [yi - (a + b * xi) for xi, yi in zip(x, y, strict=True)]
-    s2 = sum(r * r for r in residuals) / (n - 2)
-    x_mean = sum(x) / n
-    sxx = sum((xi - x_mean) ** 2 for xi in x)
-    spread = sum(k - x_mean for k in future)
-    var_line = s2 * (m * m / n + (spread * spread / sxx if sxx > 0 else 0.0))
-    half = _t_quantile(n - 2, _UPPER[level]) * math.sqrt(var_line + m * s2)
-    return Estimate(value, max(0.0, value - half), value + half), "trend"
+    mean = sum(y) / n
+    s2 = sum((yi - mean) ** 2 for yi in y) / (n - 1)
+    half = _t_quantile(n - 1, _UPPER[level]) * m * math.sqrt(s2 + s2 / n)
+    low = min(max(0.0, mean * m - half), line.low)
+    return Estimate(mean * m, low, max(mean * m + half, line.high)), "level"
 
 
 def naive_prediction_j(epochs: Sequence[EpochEnergy], planned_epochs: int) -> float:
@@ -240,7 +259,8 @@ def co2e_factor_g_per_j(
                 hint="pass the grid carbon intensity in g CO2e/kWh",
             )
         return grid_intensity_g_per_kwh / J_PER_KWH, (
-            f"user-given intensity {grid_intensity_g_per_kwh:g} g/kWh (no PUE applied)"
+            f"user-given intensity {fmt.number(grid_intensity_g_per_kwh, 'en')} g/kWh "
+            "(no PUE applied)"
         )
     if location is None:
         return None, "no grid intensity or location given (pass grid_intensity_g_per_kwh)"
@@ -255,7 +275,8 @@ def co2e_factor_g_per_j(
     pue = factors.pue.interval.value
     grid = factors.grid_g_per_kwh.interval.value
     return pue * grid / J_PER_KWH, (
-        f"impact model: zone {location.zone}, {year}, grid {grid:g} g/kWh × PUE {pue:g}"
+        f"impact model: zone {location.zone}, {year}, grid {fmt.number(grid, 'en')} g/kWh "
+        f"× PUE {fmt.number(pue, 'en')}"
     )
 
 

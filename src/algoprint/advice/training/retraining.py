@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from algoprint import _format as fmt
 from algoprint.errors import InputError
 from algoprint.records import AnalysisRecord
 from algoprint.tracking.record import RunRecord, RunStatus
@@ -119,7 +120,10 @@ class RetrainingDecision:
         done = self.retrain if retrained is None else retrained
         result = {**asdict(self), "decision": "retrained" if done else "skipped"}
         result["followed_recommendation"] = done == self.retrain
-        cost = "" if self.cost_energy_j is None else f" (~{self.cost_energy_j / 3.6e6:.3g} kWh)"
+        cost_en = cost_nl = ""
+        if self.cost_energy_j is not None:
+            cost_en = f" (about {fmt.quantity(self.cost_energy_j, 'J', 'en')})"
+            cost_nl = f" (ongeveer {fmt.quantity(self.cost_energy_j, 'J', 'nl')})"
         verb_en, verb_nl = (
             ("Retrained", "Opnieuw getraind") if done else ("Skipped", "Overgeslagen")
         )
@@ -128,9 +132,9 @@ class RetrainingDecision:
             algorithm=algorithm,
             title=f"Retraining decision: {result['decision']}",
             result=result,
-            summary_en=f"{verb_en}{cost}: {self.reason}",
-            summary_nl=f"{verb_nl}{cost}: {self.drift_metric} = {self.drift_score:.3g} "
-            f"(drempel {self.threshold:g}).",
+            summary_en=f"{verb_en}{cost_en}: {self.reason}",
+            summary_nl=f"{verb_nl}{cost_nl}: {self.drift_metric} = "
+            f"{fmt.number(self.drift_score, 'nl')} (drempel {fmt.number(self.threshold, 'nl')}).",
             run_ids=list(self.runs_used),
         )
 
@@ -209,14 +213,15 @@ def decide_retraining(
     drifted = score >= threshold
     too_costly = cost is not None and max_energy_j is not None and cost > max_energy_j
     if not drifted:
-        reason = f"{metric} drift {score:.3g} is below the threshold {threshold:g}"
+        reason = f"{metric} drift {_n(score)} is below the threshold {_n(threshold)}"
     elif too_costly:
         reason = (
-            f"{metric} drift {score:.3g} reaches the threshold {threshold:g}, but the expected "
-            f"cost {cost:.3g} J is over the cap {max_energy_j:g} J"
+            f"{metric} drift {_n(score)} reaches the threshold {_n(threshold)}, but the expected "
+            f"cost {fmt.quantity(cost, 'J', 'en')} is over the cap "
+            f"{fmt.quantity(max_energy_j, 'J', 'en')}"
         )
     else:
-        reason = f"{metric} drift {score:.3g} reaches the threshold {threshold:g}"
+        reason = f"{metric} drift {_n(score)} reaches the threshold {_n(threshold)}"
         if cost is None:
             reason += f"; the cost is unknown ({cost_reason})"
     return RetrainingDecision(
@@ -237,3 +242,8 @@ def decide_retraining(
         max_energy_j=max_energy_j,
         runs_used=[r.run_id for r in usable],
     )
+
+
+def _n(value: float | None) -> str:
+    """A drift score or threshold for the English reason (no exponent notation)."""
+    return fmt.number(value, "en")
