@@ -435,7 +435,7 @@ def _pair(spec: str, option: str) -> tuple[Any, Any]:
 )
 @click.option(
     "--target",
-    type=float,
+    type=bounded_float(0, 1_000_000, min_open=True),
     metavar="LOSS",
     help="Target validation loss (default: what the reference reaches, within --tolerance).",
 )
