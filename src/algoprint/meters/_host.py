@@ -322,15 +322,20 @@ def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None =
         OSError: ``/proc/stat`` cannot be read.
         ValueError: it has no usable ``cpu`` lines.
     """
-    text = (Path(proc_root) / "stat").read_text(encoding="ascii", errors="replace")
-    wanted = None if cpus is None else {f"cpu{c}" for c in cpus}
+    from algoprint.meters._procfs import read_stat
+
+    data = read_stat(str(Path(proc_root) / "stat"))
+    wanted = None if cpus is None else {f"cpu{c}".encode() for c in cpus}
     busy = total = 0
-    found = False
-    for line in text.splitlines():
-        if not line.startswith("cpu"):
+    found = in_cpu_lines = False
+    for line in data.split(b"\n"):
+        if not line.startswith(b"cpu"):
+            if in_cpu_lines:
+                break  # the cpu lines come first; the rest (intr, ...) is not needed
             continue
+        in_cpu_lines = True
         name, *values = line.split()
-        if (wanted is None and name != "cpu") or (wanted is not None and name not in wanted):
+        if (wanted is None and name != b"cpu") or (wanted is not None and name not in wanted):
             continue
         nums = [int(v) for v in values[:8]] + [0] * (8 - min(8, len(values)))
         user, nice, system, idle, iowait, irq, softirq, steal = nums
@@ -338,6 +343,8 @@ def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None =
         busy += b
         total += b + idle + iowait + steal
         found = True
+        if wanted is None:
+            break
     if not found:
         raise ValueError(f"no matching cpu lines in {Path(proc_root) / 'stat'}")
     return CpuTimes(busy=busy, total=total)
