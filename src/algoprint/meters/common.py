@@ -11,6 +11,8 @@ interval around the central value, so ``low = e * (1 - u)`` and ``high = e * (1 
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     import logging
 
 __all__ = [
+    "RAPL_UNAVAILABLE_HINT",
     "ComponentEnergy",
     "Domain",
     "Meter",
@@ -43,6 +46,15 @@ class _AlgoprintLogger:
 
 
 log: logging.Logger = _AlgoprintLogger()  # type: ignore[assignment]
+
+
+RAPL_UNAVAILABLE_HINT = (
+    "RAPL needs Linux on bare metal with the intel_rapl_msr driver (`sudo modprobe "
+    "intel_rapl_msr`); virtual machines and most cloud instances have none, and algoprint then "
+    "falls back to a power model"
+)
+"""Why RAPL is missing and what to do (the RAPL meter and discovery, which checks for the
+powercap directory before importing the RAPL modules)."""
 
 
 class Method(StrEnum):
@@ -221,5 +233,13 @@ def warn_once(key: str, message: str) -> bool:
         _said.add(key)
     if _said_before is not None and _said_before(key):
         return False
-    log.warning(message if message.startswith("algoprint") else f"algoprint: {message}")
+    text = message if message.startswith("algoprint") else f"algoprint: {message}"
+    if "logging" not in sys.modules:
+        # Nothing can have configured logging yet, so the warning would go to logging's
+        # last-resort handler: the message alone on stderr. Written directly, the tracker's
+        # start does not import logging (several ms) to say that the CPU is unknown.
+        with contextlib.suppress(Exception):
+            sys.stderr.write(text + "\n")
+        return True
+    log.warning(text)
     return True

@@ -12,13 +12,21 @@ Vendor libraries are imported only here, lazily, so ``import algoprint`` stays l
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from algoprint.config import Settings
 from algoprint.errors import ConfigError, MeterError, PermissionDenied
-from algoprint.meters.common import Domain, Meter, MeterStatus, Method, warn_once
+from algoprint.meters.common import (
+    RAPL_UNAVAILABLE_HINT,
+    Domain,
+    Meter,
+    MeterStatus,
+    Method,
+    warn_once,
+)
 from algoprint.records import Degradation
 
 __all__ = ["Discovery", "discover"]
@@ -66,9 +74,12 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     cpu_done = mem_done = False
 
     # -- RAPL ------------------------------------------------------------------------------
-    from algoprint.meters import rapl
-
     try:
+        missing = _no_powercap(settings.rapl_root)
+        if missing is not None:
+            raise missing
+        from algoprint.meters import rapl
+
         meter = rapl.probe_rapl(
             root=settings.rapl_root, cpuinfo_path=Path(settings.proc_root) / "cpuinfo"
         )
@@ -144,6 +155,24 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
             found.statuses.append(gpu.status())
             found.meters.append(gpu)
     return found
+
+
+def _no_powercap(root: str) -> MeterError | None:
+    """The RAPL meter's own error when the powercap directory does not exist (VMs, most
+    clouds), found without importing the RAPL modules; ``None`` when there is one to probe."""
+    try:
+        os.stat(root)
+    except (FileNotFoundError, NotADirectoryError) as e:
+        from algoprint.errors import MeterUnavailable
+
+        return MeterUnavailable(
+            f"no powercap directory at {root} ({e.strerror or e})",
+            hint=RAPL_UNAVAILABLE_HINT,
+            source=str(root),
+        )
+    except OSError:
+        pass  # the RAPL meter says what is wrong (permissions, ...)
+    return None
 
 
 # Loading pynvml and failing nvmlInit costs ~70 ms; without any of these device nodes there
