@@ -9,16 +9,15 @@ The table ``refdata/cpu_power.csv`` merges the codecarbon (MIT) and Green Algori
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import itertools
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from algoprint._values import Frozen, fill
 from algoprint.refdata import load_table
 
 __all__ = [
@@ -64,10 +63,11 @@ def cores_from_name(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@dataclass(frozen=True, slots=True)
-class CpuPowerEntry:
+class CpuPowerEntry(Frozen):
     """One row of ``cpu_power.csv``: TDP per socket (W) and physical cores per socket."""
 
+    _fields = ("key", "model", "tdp_w", "n_cores", "source", "licence")
+    __slots__ = _fields
     key: str
     model: str
     tdp_w: float
@@ -75,9 +75,15 @@ class CpuPowerEntry:
     source: str
     licence: str
 
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self, key: str, model: str, tdp_w: float, n_cores: int | None, source: str, licence: str
+    ) -> None:
+        fill(
+            self, key=key, model=model, tdp_w=tdp_w, n_cores=n_cores, source=source, licence=licence
+        )
 
-@dataclass(frozen=True, slots=True)
-class CpuMatch:
+
+class CpuMatch(Frozen):
     """The result of looking a model name up in the table.
 
     Attributes:
@@ -88,10 +94,15 @@ class CpuMatch:
             ``none``.
     """
 
+    _fields = ("query", "key", "entry", "kind")
+    __slots__ = _fields
     query: str
     key: str
     entry: CpuPowerEntry | None
     kind: str
+
+    def __init__(self, query: str, key: str, entry: CpuPowerEntry | None, kind: str) -> None:
+        fill(self, query=query, key=key, entry=entry, kind=kind)
 
 
 @functools.cache
@@ -196,7 +207,7 @@ def cached_match(name: str) -> tuple[CpuMatch, float]:
     cache[name] = {
         "key": match.key,
         "kind": match.kind,
-        "entry": dataclasses.asdict(match.entry) if match.entry else None,
+        "entry": match.entry.as_dict() if match.entry else None,
         "default_w_per_core": per_core,
     }
     if path is not None:
@@ -219,16 +230,21 @@ def default_w_per_core(table: tuple[CpuPowerEntry, ...] | None = None) -> float:
     return float(statistics.median(e.tdp_w / e.n_cores for e in rows if e.n_cores))
 
 
-@dataclass(frozen=True, slots=True)
-class LoadCurve:
+class LoadCurve(Frozen):
     """``P(u) / P_max`` as knots, linearly interpolated; u is utilisation in [0, 1].
 
     ``P(0) / P_max`` is the idle fraction and ``P(1) / P_max`` is 1 by construction, so
     ``P(u) = P_idle + (P_max - P_idle) * f(u)`` with ``f`` rising from 0 to 1.
     """
 
+    _fields = ("utilisation", "power_rel")
+    __slots__ = _fields
     utilisation: tuple[float, ...]
     power_rel: tuple[float, ...]
+
+    def __init__(self, utilisation: tuple[float, ...], power_rel: tuple[float, ...]) -> None:
+        fill(self, utilisation=utilisation, power_rel=power_rel)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         u, p = self.utilisation, self.power_rel

@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from algoprint._values import Frozen, fill
 
 __all__ = [
     "CpuInfo",
@@ -40,8 +41,7 @@ GIB = 1024**3
 """Bytes per GB as memory is sold and limited (DIMM sizes, cgroup limits): 2**30."""
 
 
-@dataclass(frozen=True, slots=True)
-class CpuInfo:
+class CpuInfo(Frozen):
     """What ``/proc/cpuinfo`` says about the CPUs this kernel sees.
 
     On a VM these describe the *virtual* topology: ``model_name`` is usually the host's CPU
@@ -58,12 +58,33 @@ class CpuInfo:
         hypervisor: the ``hypervisor`` CPU flag is set (we run in a VM).
     """
 
+    _fields = ("model_name", "logical_cpus", "sockets", "siblings", "cpu_cores", "hypervisor")
+    __slots__ = _fields
     model_name: str | None
     logical_cpus: int
     sockets: int | None
     siblings: int | None
     cpu_cores: int | None
-    hypervisor: bool = False
+    hypervisor: bool
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        model_name: str | None,
+        logical_cpus: int,
+        sockets: int | None,
+        siblings: int | None,
+        cpu_cores: int | None,
+        hypervisor: bool = False,
+    ) -> None:
+        fill(
+            self,
+            model_name=model_name,
+            logical_cpus=logical_cpus,
+            sockets=sockets,
+            siblings=siblings,
+            cpu_cores=cpu_cores,
+            hypervisor=hypervisor,
+        )
 
     @property
     def threads_per_core(self) -> int:
@@ -302,8 +323,7 @@ def cgroup_cpu_usage_s(
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class CpuTimes:
+class CpuTimes(Frozen):
     """Busy and total time of a set of CPUs from ``/proc/stat`` (USER_HZ ticks).
 
     ``busy`` = user + nice + system + irq + softirq; ``total`` = busy + idle + iowait + steal.
@@ -311,8 +331,13 @@ class CpuTimes:
     guest's vCPU drew no power for us then. guest/guest_nice are already inside user/nice.
     """
 
+    _fields = ("busy", "total")
+    __slots__ = _fields
     busy: int
     total: int
+
+    def __init__(self, busy: int, total: int) -> None:
+        fill(self, busy=busy, total=total)
 
 
 def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None = None) -> CpuTimes:

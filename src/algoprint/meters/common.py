@@ -16,9 +16,10 @@ import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from algoprint._values import Frozen, fill
 
 if TYPE_CHECKING:
     import logging
@@ -84,8 +85,7 @@ class Domain(StrEnum):
     """Whole platform counters (RAPL psys); never summed with cpu/memory."""
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentEnergy:
+class ComponentEnergy(Frozen):
     """Cumulative energy of one device since its meter started.
 
     Attributes:
@@ -102,21 +102,51 @@ class ComponentEnergy:
         note: why the figure is a gap or a fallback, shown to the user.
     """
 
+    _fields = (
+        "domain",
+        "device",
+        "energy_j",
+        "method",
+        "uncertainty_rel",
+        "process_energy_j",
+        "note",
+    )
+    __slots__ = _fields
     domain: Domain
     device: str
     energy_j: float | None
     method: Method
     uncertainty_rel: float
-    process_energy_j: float | None = None
-    note: str | None = None
+    process_energy_j: float | None
+    note: str | None
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaces
+        self,
+        domain: Domain,
+        device: str,
+        energy_j: float | None,
+        method: Method,
+        uncertainty_rel: float,
+        process_energy_j: float | None = None,
+        note: str | None = None,
+    ) -> None:
+        fill(
+            self,
+            domain=domain,
+            device=device,
+            energy_j=energy_j,
+            method=method,
+            uncertainty_rel=uncertainty_rel,
+            process_energy_j=process_energy_j,
+            note=note,
+        )
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.domain.value, self.device)
 
 
-@dataclass(frozen=True, slots=True)
-class SampleContext:
+class SampleContext(Frozen):
     """What the sampler hands every meter on each sample.
 
     Attributes:
@@ -124,12 +154,16 @@ class SampleContext:
         pids: the process ids of the tracked process tree (empty: machine scope only).
     """
 
+    _fields = ("now_s", "pids")
+    __slots__ = _fields
     now_s: float
-    pids: frozenset[int] = frozenset()
+    pids: frozenset[int]
+
+    def __init__(self, now_s: float, pids: frozenset[int] = frozenset()) -> None:
+        fill(self, now_s=now_s, pids=pids)
 
 
-@dataclass(frozen=True, slots=True)
-class MeterStatus:
+class MeterStatus(Frozen):
     """What ``doctor`` and run records say about one energy source.
 
     Attributes:
@@ -140,11 +174,23 @@ class MeterStatus:
         method: the method it would use.
     """
 
+    _fields = ("name", "available", "detail", "hint", "method")
+    __slots__ = _fields
     name: str
     available: bool
     detail: str
-    hint: str | None = None
-    method: Method | None = None
+    hint: str | None
+    method: Method | None
+
+    def __init__(
+        self,
+        name: str,
+        available: bool,
+        detail: str,
+        hint: str | None = None,
+        method: Method | None = None,
+    ) -> None:
+        fill(self, name=name, available=available, detail=detail, hint=hint, method=method)
 
 
 class Meter(ABC):

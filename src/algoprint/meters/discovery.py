@@ -13,7 +13,6 @@ Vendor libraries are imported only here, lazily, so ``import algoprint`` stays l
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +31,16 @@ from algoprint.records import Degradation
 __all__ = ["Discovery", "discover"]
 
 
-@dataclass(slots=True)
 class Discovery:
     """The meters chosen for a run, what every source said, and the fallbacks taken."""
 
-    meters: list[Meter] = field(default_factory=list)
-    statuses: list[MeterStatus] = field(default_factory=list)
-    degradations: list[Degradation] = field(default_factory=list)
-    host: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("degradations", "host", "meters", "statuses")
+
+    def __init__(self) -> None:
+        self.meters: list[Meter] = []
+        self.statuses: list[MeterStatus] = []
+        self.degradations: list[Degradation] = []
+        self.host: dict[str, Any] = {}
 
 
 def _fallback(

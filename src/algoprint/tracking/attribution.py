@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from algoprint._values import Frozen, fill
 from algoprint.meters import _procfs
 
 if TYPE_CHECKING:
@@ -35,12 +35,16 @@ def _psutil() -> Any:
     return psutil
 
 
-@dataclass(slots=True)
-class CpuClock:
+class CpuClock(Frozen):
     """A pair of cumulative CPU-time readings (seconds)."""
 
+    _fields = ("process_s", "machine_busy_s")
+    __slots__ = _fields
     process_s: float
     machine_busy_s: float
+
+    def __init__(self, process_s: float, machine_busy_s: float) -> None:
+        fill(self, process_s=process_s, machine_busy_s=machine_busy_s)
 
 
 class ProcessTree:
