@@ -33,10 +33,11 @@ __all__ = [
     "normalise_cpu_name",
 ]
 
-_MARKS = re.compile(r"\((?:r|tm|c)\)|[®™©]", re.IGNORECASE)
-_CLOCK = re.compile(r"@.*$|\b\d+(?:\.\d+)?\s*[gm]hz\b", re.IGNORECASE)
-_GRAPHICS = re.compile(r"\bwith\b.*$", re.IGNORECASE)
-_N_CORE = re.compile(r"\b(\d+|[a-z]+)-cores?\b", re.IGNORECASE)
+# Compiled on first use (re caches them): a tracker whose CPU match is cached never needs them.
+_MARKS = r"\((?:r|tm|c)\)|[®™©]"
+_CLOCK = r"@.*$|\b\d+(?:\.\d+)?\s*[gm]hz\b"
+_GRAPHICS = r"\bwith\b.*$"
+_N_CORE = r"\b(\d+|[a-z]+)-cores?\b"
 # "0" appears in real Sandy Bridge strings ("Intel(R) Xeon(R) CPU E5-2620 0 @ 2.00GHz").
 _DROP = frozenset({"intel", "amd", "cpu", "processor", "apu", "genuine", "family", "0"})
 
@@ -49,10 +50,10 @@ def normalise_cpu_name(name: str) -> str:
     spaces. ``"Intel(R) Xeon(R) CPU E5-2620 v3 @ 2.40GHz"`` → ``"xeon e5-2620 v3"``;
     ``"AMD EPYC 7B13 64-Core Processor"`` → ``"epyc 7b13"``.
     """
-    text = _MARKS.sub(" ", name)
-    text = _CLOCK.sub(" ", text)
-    text = _GRAPHICS.sub(" ", text)
-    text = _N_CORE.sub(" ", text)
+    text = re.sub(_MARKS, " ", name, flags=re.IGNORECASE)
+    text = re.sub(_CLOCK, " ", text, flags=re.IGNORECASE)
+    text = re.sub(_GRAPHICS, " ", text, flags=re.IGNORECASE)
+    text = re.sub(_N_CORE, " ", text, flags=re.IGNORECASE)
     words = [w for w in re.split(r"[\s,]+", text.lower()) if w and w not in _DROP]
     return " ".join(words)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from algoprint._values import Frozen, fill
@@ -94,11 +95,35 @@ class CpuInfo(Frozen):
         return 1
 
 
-def _read(path: Path) -> str | None:
+_memo = threading.local()
+
+
+@contextlib.contextmanager
+def remembered() -> Iterator[None]:
+    """Within this block (in this thread), each host file is read once and the cgroup
+    directories are found once: discovery asks for the same facts (vCPUs, memory, cpuinfo)
+    from several meters, and each answer walks /proc and the cgroup tree."""
+    outer = getattr(_memo, "files", None)
+    if outer is None:
+        _memo.files, _memo.dirs = {}, {}
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        yield
+    finally:
+        if outer is None:
+            _memo.files = _memo.dirs = None
+
+
+def _read(path: Path) -> str | None:
+    files: dict[Path, str | None] | None = getattr(_memo, "files", None)
+    if files is not None and path in files:
+        return files[path]
+    try:
+        text: str | None = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return None
+        text = None
+    if files is not None:
+        files[path] = text
+    return text
 
 
 def read_cpuinfo(proc_root: str | Path = "/proc") -> CpuInfo:
@@ -206,6 +231,17 @@ def _v1_dir(cgroup_root: Path, *names: str) -> Path | None:
 
 
 def _dirs(cgroup_root: Path, proc_root: Path, controller: str, *v1_names: str) -> list[Path]:
+    dirs: dict[tuple[object, ...], list[Path]] | None = getattr(_memo, "dirs", None)
+    key = (cgroup_root, proc_root, controller, v1_names)
+    if dirs is not None and key in dirs:
+        return dirs[key]
+    found = _find_dirs(cgroup_root, proc_root, controller, *v1_names)
+    if dirs is not None:
+        dirs[key] = found
+    return found
+
+
+def _find_dirs(cgroup_root: Path, proc_root: Path, controller: str, *v1_names: str) -> list[Path]:
     own = _own_cgroup_paths(proc_root)
     if _is_v2(cgroup_root):
         return _chain(cgroup_root, own.get(""))

@@ -67,6 +67,13 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     """
     from algoprint.meters import _host
 
+    with _host.remembered():  # the meters ask for the same host facts: read them once
+        return _discover(settings, for_doctor=for_doctor)
+
+
+def _discover(settings: Settings, *, for_doctor: bool) -> Discovery:
+    from algoprint.meters import _host
+
     found = Discovery()
     found.host = dict(
         _host.host_info(proc_root=settings.proc_root, cgroup_root=settings.cgroup_root)
@@ -195,14 +202,14 @@ def _nvidia(settings: Settings) -> Meter:
 
 
 def _amd(settings: Settings) -> Meter:
-    import importlib.util
-
     from algoprint.errors import MeterUnavailable
 
     # amdsmi talks to the amdgpu driver through /dev/kfd; without it (or without the package)
     # there is nothing to measure, and the meter module is not imported at all.
     if not Path("/dev/kfd").exists():
         raise MeterUnavailable("no AMD GPU driver found (/dev/kfd does not exist)", source="amd")
+    import importlib.util  # after the check: most hosts stop above
+
     if importlib.util.find_spec("amdsmi") is None:
         from algoprint.meters.amd import INSTALL_HINT
 

@@ -100,6 +100,8 @@ class ProcessTree:
         return proc
 
     def _alive(self, pid: int) -> bool:
+        if pid == os.getpid():
+            return True
         if self._procfs:
             return os.path.exists(f"/proc/{pid}")
         return self._process(pid) is not None
