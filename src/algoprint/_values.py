@@ -13,7 +13,10 @@ settings) stay dataclasses.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
 
 __all__ = ["Frozen", "fill"]
 

@@ -43,6 +43,7 @@ KEPT_OFF = (
     "socket",
     "hashlib",
     "tomllib",
+    "typing",
 )
 
 

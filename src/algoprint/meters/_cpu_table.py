@@ -15,10 +15,13 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from algoprint._values import Frozen, fill
 from algoprint.refdata import load_table
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CpuMatch",

@@ -17,12 +17,14 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
 
 from algoprint._values import Frozen, fill
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+
 if TYPE_CHECKING:
     import logging
+    from typing import Any, ClassVar
 
 __all__ = [
     "RAPL_UNAVAILABLE_HINT",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from algoprint.config import Settings
 from algoprint.errors import ConfigError, MeterError, PermissionDenied
@@ -27,6 +26,10 @@ from algoprint.meters.common import (
     warn_once,
 )
 from algoprint.records import Degradation
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Discovery", "discover"]
 

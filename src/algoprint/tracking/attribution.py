@@ -13,12 +13,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from algoprint._values import Frozen, fill
 from algoprint.meters import _procfs
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+
 if TYPE_CHECKING:
+    from typing import Any
+
     import psutil
 
 __all__ = ["CpuClock", "ProcessTree"]

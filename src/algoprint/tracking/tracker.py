@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
 
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
 from algoprint.errors import ConfigError, TrackingError
@@ -30,9 +29,11 @@ from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunSt
 from algoprint.tracking.sampler import Sampler, Snapshot
 from algoprint.tracking.summary import summarise, window
 
-__all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
 
 # The first checkpoint comes soon after start, so a run killed early is still found.
 FIRST_CHECKPOINT_S = 1.0
