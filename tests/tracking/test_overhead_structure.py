@@ -76,7 +76,7 @@ def test_tracking_loads_none_of_the_modules_kept_off_its_path(tmp_path: Path, wa
 
 
 @linux_only
-def test_tracker_core_modules_do_not_import_dataclasses_where_replaced() -> None:
+def test_meter_and_sampler_value_classes_are_not_dataclasses() -> None:
     # The sampler's and meters' value classes are slotted classes; only the public records
     # (RunRecord, Degradation, Settings) are still dataclasses.
     import dataclasses
@@ -139,14 +139,13 @@ def test_child_process_is_found_and_measured_like_psutil() -> None:
         child.communicate(b"")
 
 
-def test_a_process_name_with_spaces_and_parentheses_is_parsed(tmp_path: Path) -> None:
-    stat = tmp_path / "stat"
-    fields = ["S", *map(str, range(4, 53))]  # field 3 on; utime is field 14, rss field 24
-    stat.write_bytes(b"123 (a) b (c)) " + " ".join(fields).encode())
-    data = _procfs.read_file(str(stat))
-    after = data[data.rfind(b")") + 2 :].split()
-    assert after[11] == b"14"  # utime
-    assert after[21] == b"24"  # rss
+def test_a_process_name_with_spaces_and_parentheses_is_parsed() -> None:
+    # Fields from 3 on are their own numbers: utime 14, stime 15, cutime 16, cstime 17, rss 24.
+    data = b"123 (a) b (c)) S " + " ".join(map(str, range(4, 53))).encode()
+    own, children, rss = _procfs.parse_pid_stat(data)
+    assert own == pytest.approx((14 + 15) / _procfs.CLOCK_TICKS)
+    assert children == pytest.approx((16 + 17) / _procfs.CLOCK_TICKS)
+    assert rss == 24 * _procfs.PAGE_SIZE
 
 
 def test_proc_stat_busy_counts_steal_but_not_guest(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "STAT_REUSE_S",
     "machine_busy_cpu_seconds",
     "machine_used_memory_bytes",
+    "parse_pid_stat",
     "pid_stat",
     "read_file",
     "read_stat",
@@ -113,7 +114,15 @@ def pid_stat(pid: int) -> tuple[float, float, int]:
         OSError: the process does not exist (any more).
         ValueError: the file is not in the expected format.
     """
-    data = read_file(f"/proc/{pid}/stat")
+    return parse_pid_stat(read_file(f"/proc/{pid}/stat"))
+
+
+def parse_pid_stat(data: bytes) -> tuple[float, float, int]:
+    """:func:`pid_stat` of the content of a ``/proc/<pid>/stat`` file.
+
+    Raises:
+        ValueError, IndexError: the content is not in the expected format.
+    """
     # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
     fields = data[data.rfind(b")") + 2 :].split()
     # Fields from 3 (state) on: utime 14, stime 15, cutime 16, cstime 17, rss 24 (pages).
