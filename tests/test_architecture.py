@@ -20,7 +20,7 @@ MAX_LINES = 600
 # Rooms from the bottom up. A room may import its own modules and any room in a lower tier;
 # rooms that share a tier may not import each other.
 TIERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "_version", "_format", "_dirs"}),
+    frozenset({"errors", "_version", "_format", "_dirs", "_values"}),
     frozenset({"records", "config", "refdata", "_dburl"}),
     frozenset({"meters"}),
     frozenset({"tracking"}),

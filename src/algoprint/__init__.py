@@ -14,11 +14,14 @@ pandas or plotting library is imported until a run is stored or a report is made
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from algoprint._version import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from algoprint.config import Settings, load_settings
     from algoprint.errors import (
         AlgoprintError,

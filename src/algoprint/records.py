@@ -12,14 +12,19 @@ kind for an algorithm is evidence for its measure.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "ANALYSIS_KINDS",
     "AnalysisRecord",
     "Degradation",
+    "iso_utc",
     "new_analysis_id",
     "utc_now_iso",
 ]
@@ -56,7 +61,25 @@ class Degradation:
 
 def utc_now_iso() -> str:
     """Now, as ISO 8601 UTC with milliseconds (the format of every stored timestamp)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+    return iso_utc(time.time())
+
+
+def iso_utc(wall_s: float) -> str:
+    """``wall_s`` (seconds since the epoch) as ISO 8601 UTC with milliseconds, exactly as
+    ``datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds")`` writes it
+    (microseconds rounded half-even, then truncated to milliseconds), without importing
+    :mod:`datetime` on the tracker's path."""
+    frac, whole = math.modf(wall_s)
+    us = round(frac * 1e6)
+    if us >= 1_000_000:
+        whole, us = whole + 1, us - 1_000_000
+    elif us < 0:
+        whole, us = whole - 1, us + 1_000_000
+    t = time.gmtime(whole)
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:"
+        f"{t.tm_sec:02d}.{us // 1000:03d}+00:00"
+    )
 
 
 def new_analysis_id() -> str:

@@ -21,11 +21,11 @@ import math
 import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from algoprint.impact.uncertainty import Interval, product
 from algoprint.meters.common import warn_once
+from algoprint.records import iso_utc
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
 from algoprint.tracking.summary import summarise, window
 
@@ -144,10 +144,6 @@ def _iv(value: Interval) -> dict[str, float]:
     return {"value": value.value, "low": value.low, "high": value.high}
 
 
-def _iso(wall_s: float) -> str:
-    return datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds")
-
-
 def _split(before: Snapshot, after: Snapshot) -> tuple[float | None, float | None, bool]:
     """The process's CPU-side and GPU energy over the window (``None`` = a gap)."""
     items = list(window(before, after))
@@ -233,8 +229,8 @@ def close_window(
     run_id = uuid.uuid4().hex
     result = ServiceWindow(
         run_id=run_id,
-        started_at=_iso(before.wall_s),
-        ended_at=_iso(after.wall_s),
+        started_at=iso_utc(before.wall_s),
+        ended_at=iso_utc(after.wall_s),
         duration_s=duration_s,
         functional_unit=meter.unit,
         requests=requests,

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from algoprint.config import Settings
     from algoprint.meters.discovery import Discovery
 

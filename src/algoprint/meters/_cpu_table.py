@@ -9,17 +9,19 @@ The table ``refdata/cpu_power.csv`` merges the codecarbon (MIT) and Green Algori
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import itertools
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from algoprint._values import Frozen, fill
 from algoprint.refdata import load_table
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CpuMatch",
@@ -34,10 +36,11 @@ __all__ = [
     "normalise_cpu_name",
 ]
 
-_MARKS = re.compile(r"\((?:r|tm|c)\)|[®™©]", re.IGNORECASE)
-_CLOCK = re.compile(r"@.*$|\b\d+(?:\.\d+)?\s*[gm]hz\b", re.IGNORECASE)
-_GRAPHICS = re.compile(r"\bwith\b.*$", re.IGNORECASE)
-_N_CORE = re.compile(r"\b(\d+|[a-z]+)-cores?\b", re.IGNORECASE)
+# Compiled on first use (re caches them): a tracker whose CPU match is cached never needs them.
+_MARKS = r"\((?:r|tm|c)\)|[®™©]"
+_CLOCK = r"@.*$|\b\d+(?:\.\d+)?\s*[gm]hz\b"
+_GRAPHICS = r"\bwith\b.*$"
+_N_CORE = r"\b(\d+|[a-z]+)-cores?\b"
 # "0" appears in real Sandy Bridge strings ("Intel(R) Xeon(R) CPU E5-2620 0 @ 2.00GHz").
 _DROP = frozenset({"intel", "amd", "cpu", "processor", "apu", "genuine", "family", "0"})
 
@@ -50,10 +53,10 @@ def normalise_cpu_name(name: str) -> str:
     spaces. ``"Intel(R) Xeon(R) CPU E5-2620 v3 @ 2.40GHz"`` → ``"xeon e5-2620 v3"``;
     ``"AMD EPYC 7B13 64-Core Processor"`` → ``"epyc 7b13"``.
     """
-    text = _MARKS.sub(" ", name)
-    text = _CLOCK.sub(" ", text)
-    text = _GRAPHICS.sub(" ", text)
-    text = _N_CORE.sub(" ", text)
+    text = re.sub(_MARKS, " ", name, flags=re.IGNORECASE)
+    text = re.sub(_CLOCK, " ", text, flags=re.IGNORECASE)
+    text = re.sub(_GRAPHICS, " ", text, flags=re.IGNORECASE)
+    text = re.sub(_N_CORE, " ", text, flags=re.IGNORECASE)
     words = [w for w in re.split(r"[\s,]+", text.lower()) if w and w not in _DROP]
     return " ".join(words)
 
@@ -64,10 +67,11 @@ def cores_from_name(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-@dataclass(frozen=True, slots=True)
-class CpuPowerEntry:
+class CpuPowerEntry(Frozen):
     """One row of ``cpu_power.csv``: TDP per socket (W) and physical cores per socket."""
 
+    _fields = ("key", "model", "tdp_w", "n_cores", "source", "licence")
+    __slots__ = _fields
     key: str
     model: str
     tdp_w: float
@@ -75,9 +79,15 @@ class CpuPowerEntry:
     source: str
     licence: str
 
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self, key: str, model: str, tdp_w: float, n_cores: int | None, source: str, licence: str
+    ) -> None:
+        fill(
+            self, key=key, model=model, tdp_w=tdp_w, n_cores=n_cores, source=source, licence=licence
+        )
 
-@dataclass(frozen=True, slots=True)
-class CpuMatch:
+
+class CpuMatch(Frozen):
     """The result of looking a model name up in the table.
 
     Attributes:
@@ -88,10 +98,15 @@ class CpuMatch:
             ``none``.
     """
 
+    _fields = ("query", "key", "entry", "kind")
+    __slots__ = _fields
     query: str
     key: str
     entry: CpuPowerEntry | None
     kind: str
+
+    def __init__(self, query: str, key: str, entry: CpuPowerEntry | None, kind: str) -> None:
+        fill(self, query=query, key=key, entry=entry, kind=kind)
 
 
 @functools.cache
@@ -196,7 +211,7 @@ def cached_match(name: str) -> tuple[CpuMatch, float]:
     cache[name] = {
         "key": match.key,
         "kind": match.kind,
-        "entry": dataclasses.asdict(match.entry) if match.entry else None,
+        "entry": match.entry.as_dict() if match.entry else None,
         "default_w_per_core": per_core,
     }
     if path is not None:
@@ -219,16 +234,21 @@ def default_w_per_core(table: tuple[CpuPowerEntry, ...] | None = None) -> float:
     return float(statistics.median(e.tdp_w / e.n_cores for e in rows if e.n_cores))
 
 
-@dataclass(frozen=True, slots=True)
-class LoadCurve:
+class LoadCurve(Frozen):
     """``P(u) / P_max`` as knots, linearly interpolated; u is utilisation in [0, 1].
 
     ``P(0) / P_max`` is the idle fraction and ``P(1) / P_max`` is 1 by construction, so
     ``P(u) = P_idle + (P_max - P_idle) * f(u)`` with ``f`` rising from 0 to 1.
     """
 
+    _fields = ("utilisation", "power_rel")
+    __slots__ = _fields
     utilisation: tuple[float, ...]
     power_rel: tuple[float, ...]
+
+    def __init__(self, utilisation: tuple[float, ...], power_rel: tuple[float, ...]) -> None:
+        fill(self, utilisation=utilisation, power_rel=power_rel)
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         u, p = self.utilisation, self.power_rel

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from algoprint._values import Frozen, fill
 
 __all__ = [
     "CpuInfo",
@@ -40,8 +42,7 @@ GIB = 1024**3
 """Bytes per GB as memory is sold and limited (DIMM sizes, cgroup limits): 2**30."""
 
 
-@dataclass(frozen=True, slots=True)
-class CpuInfo:
+class CpuInfo(Frozen):
     """What ``/proc/cpuinfo`` says about the CPUs this kernel sees.
 
     On a VM these describe the *virtual* topology: ``model_name`` is usually the host's CPU
@@ -58,12 +59,33 @@ class CpuInfo:
         hypervisor: the ``hypervisor`` CPU flag is set (we run in a VM).
     """
 
+    _fields = ("model_name", "logical_cpus", "sockets", "siblings", "cpu_cores", "hypervisor")
+    __slots__ = _fields
     model_name: str | None
     logical_cpus: int
     sockets: int | None
     siblings: int | None
     cpu_cores: int | None
-    hypervisor: bool = False
+    hypervisor: bool
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        model_name: str | None,
+        logical_cpus: int,
+        sockets: int | None,
+        siblings: int | None,
+        cpu_cores: int | None,
+        hypervisor: bool = False,
+    ) -> None:
+        fill(
+            self,
+            model_name=model_name,
+            logical_cpus=logical_cpus,
+            sockets=sockets,
+            siblings=siblings,
+            cpu_cores=cpu_cores,
+            hypervisor=hypervisor,
+        )
 
     @property
     def threads_per_core(self) -> int:
@@ -73,11 +95,35 @@ class CpuInfo:
         return 1
 
 
-def _read(path: Path) -> str | None:
+_memo = threading.local()
+
+
+@contextlib.contextmanager
+def remembered() -> Iterator[None]:
+    """Within this block (in this thread), each host file is read once and the cgroup
+    directories are found once: discovery asks for the same facts (vCPUs, memory, cpuinfo)
+    from several meters, and each answer walks /proc and the cgroup tree."""
+    outer = getattr(_memo, "files", None)
+    if outer is None:
+        _memo.files, _memo.dirs = {}, {}
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        yield
+    finally:
+        if outer is None:
+            _memo.files = _memo.dirs = None
+
+
+def _read(path: Path) -> str | None:
+    files: dict[Path, str | None] | None = getattr(_memo, "files", None)
+    if files is not None and path in files:
+        return files[path]
+    try:
+        text: str | None = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return None
+        text = None
+    if files is not None:
+        files[path] = text
+    return text
 
 
 def read_cpuinfo(proc_root: str | Path = "/proc") -> CpuInfo:
@@ -185,6 +231,17 @@ def _v1_dir(cgroup_root: Path, *names: str) -> Path | None:
 
 
 def _dirs(cgroup_root: Path, proc_root: Path, controller: str, *v1_names: str) -> list[Path]:
+    dirs: dict[tuple[object, ...], list[Path]] | None = getattr(_memo, "dirs", None)
+    key = (cgroup_root, proc_root, controller, v1_names)
+    if dirs is not None and key in dirs:
+        return dirs[key]
+    found = _find_dirs(cgroup_root, proc_root, controller, *v1_names)
+    if dirs is not None:
+        dirs[key] = found
+    return found
+
+
+def _find_dirs(cgroup_root: Path, proc_root: Path, controller: str, *v1_names: str) -> list[Path]:
     own = _own_cgroup_paths(proc_root)
     if _is_v2(cgroup_root):
         return _chain(cgroup_root, own.get(""))
@@ -302,8 +359,7 @@ def cgroup_cpu_usage_s(
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class CpuTimes:
+class CpuTimes(Frozen):
     """Busy and total time of a set of CPUs from ``/proc/stat`` (USER_HZ ticks).
 
     ``busy`` = user + nice + system + irq + softirq; ``total`` = busy + idle + iowait + steal.
@@ -311,8 +367,13 @@ class CpuTimes:
     guest's vCPU drew no power for us then. guest/guest_nice are already inside user/nice.
     """
 
+    _fields = ("busy", "total")
+    __slots__ = _fields
     busy: int
     total: int
+
+    def __init__(self, busy: int, total: int) -> None:
+        fill(self, busy=busy, total=total)
 
 
 def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None = None) -> CpuTimes:
@@ -322,15 +383,20 @@ def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None =
         OSError: ``/proc/stat`` cannot be read.
         ValueError: it has no usable ``cpu`` lines.
     """
-    text = (Path(proc_root) / "stat").read_text(encoding="ascii", errors="replace")
-    wanted = None if cpus is None else {f"cpu{c}" for c in cpus}
+    from algoprint.meters._procfs import read_stat
+
+    data = read_stat(str(Path(proc_root) / "stat"))
+    wanted = None if cpus is None else {f"cpu{c}".encode() for c in cpus}
     busy = total = 0
-    found = False
-    for line in text.splitlines():
-        if not line.startswith("cpu"):
+    found = in_cpu_lines = False
+    for line in data.split(b"\n"):
+        if not line.startswith(b"cpu"):
+            if in_cpu_lines:
+                break  # the cpu lines come first; the rest (intr, ...) is not needed
             continue
+        in_cpu_lines = True
         name, *values = line.split()
-        if (wanted is None and name != "cpu") or (wanted is not None and name not in wanted):
+        if (wanted is None and name != b"cpu") or (wanted is not None and name not in wanted):
             continue
         nums = [int(v) for v in values[:8]] + [0] * (8 - min(8, len(values)))
         user, nice, system, idle, iowait, irq, softirq, steal = nums
@@ -338,6 +404,8 @@ def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None =
         busy += b
         total += b + idle + iowait + steal
         found = True
+        if wanted is None:
+            break
     if not found:
         raise ValueError(f"no matching cpu lines in {Path(proc_root) / 'stat'}")
     return CpuTimes(busy=busy, total=total)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from algoprint.errors import MeterUnavailable, PermissionDenied
-from algoprint.meters.common import Domain
+from algoprint.meters.common import RAPL_UNAVAILABLE_HINT, Domain
 
 __all__ = ["Reader", "read_sysfs"]
 
@@ -71,11 +71,7 @@ def _permission_hint(root: Path) -> str:
     )
 
 
-_UNAVAILABLE_HINT = (
-    "RAPL needs Linux on bare metal with the intel_rapl_msr driver (`sudo modprobe "
-    "intel_rapl_msr`); virtual machines and most cloud instances have none, and algoprint then "
-    "falls back to a power model"
-)
+_UNAVAILABLE_HINT = RAPL_UNAVAILABLE_HINT
 
 
 def _cpu_family(text: str) -> str:

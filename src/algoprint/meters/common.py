@@ -11,17 +11,23 @@ interval around the central value, so ``low = e * (1 - u)`` and ``high = e * (1 
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+
+from algoprint._values import Frozen, fill
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
     import logging
+    from typing import Any, ClassVar
 
 __all__ = [
+    "RAPL_UNAVAILABLE_HINT",
     "ComponentEnergy",
     "Domain",
     "Meter",
@@ -43,6 +49,15 @@ class _AlgoprintLogger:
 
 
 log: logging.Logger = _AlgoprintLogger()  # type: ignore[assignment]
+
+
+RAPL_UNAVAILABLE_HINT = (
+    "RAPL needs Linux on bare metal with the intel_rapl_msr driver (`sudo modprobe "
+    "intel_rapl_msr`); virtual machines and most cloud instances have none, and algoprint then "
+    "falls back to a power model"
+)
+"""Why RAPL is missing and what to do (the RAPL meter and discovery, which checks for the
+powercap directory before importing the RAPL modules)."""
 
 
 class Method(StrEnum):
@@ -72,8 +87,7 @@ class Domain(StrEnum):
     """Whole platform counters (RAPL psys); never summed with cpu/memory."""
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentEnergy:
+class ComponentEnergy(Frozen):
     """Cumulative energy of one device since its meter started.
 
     Attributes:
@@ -90,21 +104,51 @@ class ComponentEnergy:
         note: why the figure is a gap or a fallback, shown to the user.
     """
 
+    _fields = (
+        "domain",
+        "device",
+        "energy_j",
+        "method",
+        "uncertainty_rel",
+        "process_energy_j",
+        "note",
+    )
+    __slots__ = _fields
     domain: Domain
     device: str
     energy_j: float | None
     method: Method
     uncertainty_rel: float
-    process_energy_j: float | None = None
-    note: str | None = None
+    process_energy_j: float | None
+    note: str | None
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaces
+        self,
+        domain: Domain,
+        device: str,
+        energy_j: float | None,
+        method: Method,
+        uncertainty_rel: float,
+        process_energy_j: float | None = None,
+        note: str | None = None,
+    ) -> None:
+        fill(
+            self,
+            domain=domain,
+            device=device,
+            energy_j=energy_j,
+            method=method,
+            uncertainty_rel=uncertainty_rel,
+            process_energy_j=process_energy_j,
+            note=note,
+        )
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.domain.value, self.device)
 
 
-@dataclass(frozen=True, slots=True)
-class SampleContext:
+class SampleContext(Frozen):
     """What the sampler hands every meter on each sample.
 
     Attributes:
@@ -112,12 +156,16 @@ class SampleContext:
         pids: the process ids of the tracked process tree (empty: machine scope only).
     """
 
+    _fields = ("now_s", "pids")
+    __slots__ = _fields
     now_s: float
-    pids: frozenset[int] = frozenset()
+    pids: frozenset[int]
+
+    def __init__(self, now_s: float, pids: frozenset[int] = frozenset()) -> None:
+        fill(self, now_s=now_s, pids=pids)
 
 
-@dataclass(frozen=True, slots=True)
-class MeterStatus:
+class MeterStatus(Frozen):
     """What ``doctor`` and run records say about one energy source.
 
     Attributes:
@@ -128,11 +176,23 @@ class MeterStatus:
         method: the method it would use.
     """
 
+    _fields = ("name", "available", "detail", "hint", "method")
+    __slots__ = _fields
     name: str
     available: bool
     detail: str
-    hint: str | None = None
-    method: Method | None = None
+    hint: str | None
+    method: Method | None
+
+    def __init__(
+        self,
+        name: str,
+        available: bool,
+        detail: str,
+        hint: str | None = None,
+        method: Method | None = None,
+    ) -> None:
+        fill(self, name=name, available=available, detail=detail, hint=hint, method=method)
 
 
 class Meter(ABC):
@@ -221,5 +281,13 @@ def warn_once(key: str, message: str) -> bool:
         _said.add(key)
     if _said_before is not None and _said_before(key):
         return False
-    log.warning(message if message.startswith("algoprint") else f"algoprint: {message}")
+    text = message if message.startswith("algoprint") else f"algoprint: {message}"
+    if "logging" not in sys.modules:
+        # Nothing can have configured logging yet, so the warning would go to logging's
+        # last-resort handler: the message alone on stderr. Written directly, the tracker's
+        # start does not import logging (several ms) to say that the CPU is unknown.
+        with contextlib.suppress(Exception):
+            sys.stderr.write(text + "\n")
+        return True
+    log.warning(text)
     return True

@@ -28,9 +28,9 @@ purpose (see docs/benchmarks.md, "CPU power model: fit and validation").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from algoprint._values import Frozen, fill
 from algoprint.config import Settings
 from algoprint.errors import ConfigError, MeterError, MeterUnavailable
 from algoprint.meters._cpu_table import (
@@ -77,8 +77,7 @@ DEVICE = "cpu-model"
 FIX_HINT = "set cpu_tdp_w (--cpu-tdp, ALGOPRINT_CPU_TDP_W) to your CPU's TDP per socket in W"
 
 
-@dataclass(frozen=True, slots=True)
-class CpuPowerModel:
+class CpuPowerModel(Frozen):
     """The resolved power model of this host's available CPUs.
 
     Attributes:
@@ -94,6 +93,18 @@ class CpuPowerModel:
         note: how the figures were derived, for records and ``doctor``.
     """
 
+    _fields = (
+        "model_name",
+        "match",
+        "basis",
+        "tdp_w",
+        "threads_per_socket",
+        "vcpus",
+        "max_power_w",
+        "curve",
+        "note",
+    )
+    __slots__ = _fields
     model_name: str | None
     match: CpuMatch | None
     basis: str
@@ -103,6 +114,31 @@ class CpuPowerModel:
     max_power_w: float
     curve: LoadCurve
     note: str
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        model_name: str | None,
+        match: CpuMatch | None,
+        basis: str,
+        tdp_w: float | None,
+        threads_per_socket: float | None,
+        vcpus: float,
+        max_power_w: float,
+        curve: LoadCurve,
+        note: str,
+    ) -> None:
+        fill(
+            self,
+            model_name=model_name,
+            match=match,
+            basis=basis,
+            tdp_w=tdp_w,
+            threads_per_socket=threads_per_socket,
+            vcpus=vcpus,
+            max_power_w=max_power_w,
+            curve=curve,
+            note=note,
+        )
 
     @property
     def idle_power_w(self) -> float:

@@ -12,26 +12,38 @@ Vendor libraries are imported only here, lazily, so ``import algoprint`` stays l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
 from pathlib import Path
-from typing import Any
 
 from algoprint.config import Settings
 from algoprint.errors import ConfigError, MeterError, PermissionDenied
-from algoprint.meters.common import Domain, Meter, MeterStatus, Method, warn_once
+from algoprint.meters.common import (
+    RAPL_UNAVAILABLE_HINT,
+    Domain,
+    Meter,
+    MeterStatus,
+    Method,
+    warn_once,
+)
 from algoprint.records import Degradation
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Discovery", "discover"]
 
 
-@dataclass(slots=True)
 class Discovery:
     """The meters chosen for a run, what every source said, and the fallbacks taken."""
 
-    meters: list[Meter] = field(default_factory=list)
-    statuses: list[MeterStatus] = field(default_factory=list)
-    degradations: list[Degradation] = field(default_factory=list)
-    host: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("degradations", "host", "meters", "statuses")
+
+    def __init__(self) -> None:
+        self.meters: list[Meter] = []
+        self.statuses: list[MeterStatus] = []
+        self.degradations: list[Degradation] = []
+        self.host: dict[str, Any] = {}
 
 
 def _fallback(
@@ -58,6 +70,13 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     """
     from algoprint.meters import _host
 
+    with _host.remembered():  # the meters ask for the same host facts: read them once
+        return _discover(settings, for_doctor=for_doctor)
+
+
+def _discover(settings: Settings, *, for_doctor: bool) -> Discovery:
+    from algoprint.meters import _host
+
     found = Discovery()
     found.host = dict(
         _host.host_info(proc_root=settings.proc_root, cgroup_root=settings.cgroup_root)
@@ -66,9 +85,12 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     cpu_done = mem_done = False
 
     # -- RAPL ------------------------------------------------------------------------------
-    from algoprint.meters import rapl
-
     try:
+        missing = _no_powercap(settings.rapl_root)
+        if missing is not None:
+            raise missing
+        from algoprint.meters import rapl
+
         meter = rapl.probe_rapl(
             root=settings.rapl_root, cpuinfo_path=Path(settings.proc_root) / "cpuinfo"
         )
@@ -146,6 +168,24 @@ def discover(settings: Settings, *, for_doctor: bool = False) -> Discovery:
     return found
 
 
+def _no_powercap(root: str) -> MeterError | None:
+    """The RAPL meter's own error when the powercap directory does not exist (VMs, most
+    clouds), found without importing the RAPL modules; ``None`` when there is one to probe."""
+    try:
+        os.stat(root)
+    except (FileNotFoundError, NotADirectoryError) as e:
+        from algoprint.errors import MeterUnavailable
+
+        return MeterUnavailable(
+            f"no powercap directory at {root} ({e.strerror or e})",
+            hint=RAPL_UNAVAILABLE_HINT,
+            source=str(root),
+        )
+    except OSError:
+        pass  # the RAPL meter says what is wrong (permissions, ...)
+    return None
+
+
 # Loading pynvml and failing nvmlInit costs ~70 ms; without any of these device nodes there
 # is no NVIDIA driver to talk to (/dev/dxg: WSL2), so the import is skipped.
 _NVIDIA_NODES = ("/dev/nvidiactl", "/proc/driver/nvidia", "/dev/dxg")
@@ -165,14 +205,14 @@ def _nvidia(settings: Settings) -> Meter:
 
 
 def _amd(settings: Settings) -> Meter:
-    import importlib.util
-
     from algoprint.errors import MeterUnavailable
 
     # amdsmi talks to the amdgpu driver through /dev/kfd; without it (or without the package)
     # there is nothing to measure, and the meter module is not imported at all.
     if not Path("/dev/kfd").exists():
         raise MeterUnavailable("no AMD GPU driver found (/dev/kfd does not exist)", source="amd")
+    import importlib.util  # after the check: most hosts stop above
+
     if importlib.util.find_spec("amdsmi") is None:
         from algoprint.meters.amd import INSTALL_HINT
 

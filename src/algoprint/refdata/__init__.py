@@ -14,7 +14,8 @@ import csv
 import functools
 import io
 import os
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable

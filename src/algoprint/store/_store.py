@@ -184,7 +184,7 @@ class Store(RegisterRows):
         def write(conn: Connection) -> bool:
             if only_if_newer and not is_newer(conn, record):
                 return False
-            conn.execute(_upsert(conn, row))
+            conn.execute(_upsert(conn, row), row)
             conn.execute(delete(components).where(components.c.run_id == run_id))
             conn.execute(delete(phases).where(phases.c.run_id == run_id))
             if phase_values:

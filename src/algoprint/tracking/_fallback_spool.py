@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
 
 from algoprint.tracking.record import RunRecord
 from algoprint.tracking.spool import write_spooled
@@ -27,8 +26,18 @@ from algoprint.tracking.spool import write_spooled
 __all__ = ["SafeSink", "fallback_dirs", "store_url"]
 
 
-class _Sink(Protocol):
-    def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Sink(Protocol):
+        def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
+else:
+
+    class _Sink:
+        """A sink: an object with ``save(record, *, durable=False)``. A
+        :class:`typing.Protocol` for the type checker; at run time a plain class, so that
+        this module does not import :mod:`typing`."""
 
 
 def store_url(db: str | None) -> str:

@@ -17,9 +17,12 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from algoprint._dirs import temp_dir
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["active_runs", "register", "registry_dir", "unregister"]
 

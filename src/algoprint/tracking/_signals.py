@@ -23,7 +23,10 @@ import signal
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FINAL_RECORD_TIMEOUT_S", "SIGNALS", "register", "unregister"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 from algoprint.errors import ConfigError
 from algoprint.meters.common import log, warn_once
@@ -21,10 +20,20 @@ from algoprint.tracking.record import Degradation, RunRecord, RunStatus
 __all__ = ["RunSink", "RunWriter", "config_degradation"]
 
 
-class RunSink(Protocol):
-    """Where a tracker writes its run (checkpoints and the final record)."""
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
+    class RunSink(Protocol):
+        """Where a tracker writes its run (checkpoints and the final record)."""
+
+        def save(self, record: RunRecord, *, durable: bool = False) -> object: ...
+else:
+
+    class RunSink:
+        """Where a tracker writes its run (checkpoints and the final record). A
+        :class:`typing.Protocol` for the type checker; at run time a plain class, so that
+        this module does not import :mod:`typing`."""
 
 
 def config_degradation(problem: ConfigError) -> Degradation:

@@ -13,23 +13,48 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-import psutil
+from algoprint._values import Frozen, fill
+from algoprint.meters import _procfs
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    import psutil
 
 __all__ = ["CpuClock", "ProcessTree"]
 
+# How long one read of the tree's /proc/<pid>/stat files serves later callers (seconds): one
+# sampling tick reads CPU time (CPU share) and resident memory (memory share) from one read.
+_STAT_REUSE_S = 0.02
 
-@dataclass(slots=True)
-class CpuClock:
+
+def _psutil() -> Any:
+    """psutil, imported on first use: only off Linux (no /proc) is it needed here."""
+    import psutil
+
+    return psutil
+
+
+class CpuClock(Frozen):
     """A pair of cumulative CPU-time readings (seconds)."""
 
+    _fields = ("process_s", "machine_busy_s")
+    __slots__ = _fields
     process_s: float
     machine_busy_s: float
+
+    def __init__(self, process_s: float, machine_busy_s: float) -> None:
+        fill(self, process_s=process_s, machine_busy_s=machine_busy_s)
 
 
 class ProcessTree:
     """The tracked processes: root pids and all their descendants.
+
+    On Linux every figure comes from ``/proc`` (:mod:`algoprint.meters._procfs`); elsewhere
+    from psutil.
 
     Args:
         roots: pids whose trees are tracked (default: this process).
@@ -41,7 +66,9 @@ class ProcessTree:
         self._finished: dict[int, float] = {}
         self._finished_rss: dict[int, int] = {}
         self._cached: tuple[float, frozenset[int]] | None = None
+        self._stats: tuple[float, dict[int, tuple[float, float, int]]] | None = None
         self._no_children_file = False
+        self._procfs = _procfs.AVAILABLE
 
     @property
     def roots(self) -> tuple[int, ...]:
@@ -51,6 +78,7 @@ class ProcessTree:
         """Replace the root pids (``algoprint run`` sets the child once it started)."""
         self._roots = tuple(roots)
         self._cached = None
+        self._stats = None
 
     def mark_finished(self, pid: int, cpu_s: float, max_rss_bytes: int = 0) -> None:
         """Record the final CPU seconds (and peak memory) of a root that was reaped (from
@@ -61,16 +89,25 @@ class ProcessTree:
         self._finished_rss[pid] = max_rss_bytes
         self._procs.pop(pid, None)
         self._cached = None
+        self._stats = None
 
     def _process(self, pid: int) -> psutil.Process | None:
         proc = self._procs.get(pid)
         if proc is None:
+            ps = _psutil()
             try:
-                proc = psutil.Process(pid)
-            except psutil.Error:
+                proc = ps.Process(pid)
+            except ps.Error:
                 return None
             self._procs[pid] = proc
         return proc
+
+    def _alive(self, pid: int) -> bool:
+        if pid == os.getpid():
+            return True
+        if self._procfs:
+            return os.path.exists(f"/proc/{pid}")
+        return self._process(pid) is not None
 
     def _descendants(self, root: int) -> list[int] | None:
         """Descendant pids of ``root`` from ``/proc/PID/task/TID/children`` (only the tree is
@@ -87,8 +124,10 @@ class ProcessTree:
                 continue  # the process ended meanwhile
             for tid in tasks:
                 try:
-                    with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
-                        kids = [int(k) for k in fh.read().split()]
+                    kids = [
+                        int(k)
+                        for k in _procfs.read_file(f"/proc/{pid}/task/{tid}/children").split()
+                    ]
                 except FileNotFoundError:
                     if os.path.isdir(f"/proc/{pid}/task/{tid}"):
                         self._no_children_file = True  # CONFIG_PROC_CHILDREN is off
@@ -112,22 +151,51 @@ class ProcessTree:
             return self._cached[1]
         found: set[int] = set()
         for root in self._roots:
-            if root in self._finished:
-                continue
-            proc = self._process(root)
-            if proc is None:
+            if root in self._finished or not self._alive(root):
                 continue
             found.add(root)
             kids = self._descendants(root)
             if kids is None:
-                try:
-                    kids = [child.pid for child in proc.children(recursive=True)]
-                except psutil.Error:
-                    kids = []
+                kids = self._psutil_descendants(root)
             found.update(kids)
         result = frozenset(found)
         self._cached = (now, result)
         return result
+
+    def _psutil_descendants(self, root: int) -> list[int]:
+        proc = self._process(root)
+        if proc is None:
+            return []
+        try:
+            return [child.pid for child in proc.children(recursive=True)]
+        except _psutil().Error:
+            return []
+
+    def _pid_stats(self) -> dict[int, tuple[float, float, int]]:
+        """``pid -> (own CPU s, reaped children's CPU s, RSS bytes)`` of the live tree, read
+        once per sampling tick (reused for :data:`_STAT_REUSE_S`)."""
+        now = time.monotonic()
+        if self._stats is not None and now - self._stats[0] < _STAT_REUSE_S:
+            return self._stats[1]
+        stats: dict[int, tuple[float, float, int]] = {}
+        for pid in self.pids():
+            if self._procfs:
+                try:
+                    stats[pid] = _procfs.pid_stat(pid)
+                except (OSError, ValueError, IndexError):
+                    continue  # it ended meanwhile
+                continue
+            proc = self._process(pid)
+            if proc is None:
+                continue
+            try:
+                t = proc.cpu_times()
+                rss = proc.memory_info().rss
+            except _psutil().Error:
+                continue
+            stats[pid] = (t.user + t.system, t.children_user + t.children_system, rss)
+        self._stats = (now, stats)
+        return stats
 
     def cpu_seconds(self) -> float:
         """Cumulative CPU seconds of the tree.
@@ -140,38 +208,23 @@ class ProcessTree:
         for root in self._roots:
             if root in self._finished:
                 seen[root] = self._finished[root]
-        for pid in self.pids():
-            proc = self._process(pid)
-            if proc is None:
-                continue
-            try:
-                t = proc.cpu_times()
-            except psutil.Error:
-                continue
-            total = t.user + t.system
-            if pid in self._roots:
-                total += t.children_user + t.children_system
-            seen[pid] = total
+        for pid, (own, children, _) in self._pid_stats().items():
+            seen[pid] = own + children if pid in self._roots else own
         return sum(seen.values())
 
     def rss_bytes(self) -> int:
         """Resident memory of the tree in bytes (shared pages are counted per process)."""
         total = sum(self._finished_rss.values())
         self._finished_rss.clear()
-        for pid in self.pids():
-            proc = self._process(pid)
-            if proc is None:
-                continue
-            try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                continue
-        return total
+        return total + sum(rss for _, _, rss in self._pid_stats().values())
 
 
 def machine_busy_cpu_seconds() -> float:
-    """Cumulative busy CPU seconds of the whole machine (all CPUs, excluding idle and iowait)."""
-    t = psutil.cpu_times()
+    """Cumulative busy CPU seconds of the whole machine (all CPUs, excluding idle and iowait;
+    steal counts as busy, guest time only once), as psutil's ``cpu_times()`` gives it."""
+    if _procfs.AVAILABLE:
+        return _procfs.machine_busy_cpu_seconds()
+    t = _psutil().cpu_times()
     idle = t.idle + getattr(t, "iowait", 0.0)
     busy: float = sum(t) - idle - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
     return busy
@@ -179,7 +232,9 @@ def machine_busy_cpu_seconds() -> float:
 
 def machine_used_memory_bytes() -> int:
     """Memory in use on the machine (total minus available), bytes."""
-    vm = psutil.virtual_memory()
+    if _procfs.AVAILABLE:
+        return _procfs.machine_used_memory_bytes()
+    vm = _psutil().virtual_memory()
     return int(vm.total - vm.available)
 
 

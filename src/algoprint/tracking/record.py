@@ -10,9 +10,12 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
 
 from algoprint.records import Degradation
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -17,8 +17,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
+from algoprint._values import Frozen, fill
 from algoprint.meters.common import (
     ComponentEnergy,
     Domain,
@@ -33,32 +33,44 @@ from algoprint.tracking.record import Degradation
 __all__ = ["Sampler", "Snapshot"]
 
 
-@dataclass(frozen=True, slots=True)
-class DeviceTotal:
+class DeviceTotal(Frozen):
     """Cumulative machine and process energy of one device at one instant."""
 
+    _fields = ("component", "process_energy_j")
+    __slots__ = _fields
     component: ComponentEnergy
     process_energy_j: float | None
 
+    def __init__(self, component: ComponentEnergy, process_energy_j: float | None) -> None:
+        fill(self, component=component, process_energy_j=process_energy_j)
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+
+class Snapshot(Frozen):
     """Cumulative totals of every device at one instant (monotonic and wall time)."""
 
+    _fields = ("monotonic_s", "wall_s", "devices")
+    __slots__ = _fields
     monotonic_s: float
     wall_s: float
     devices: dict[tuple[str, str], DeviceTotal]
 
+    def __init__(
+        self, monotonic_s: float, wall_s: float, devices: dict[tuple[str, str], DeviceTotal]
+    ) -> None:
+        fill(self, monotonic_s=monotonic_s, wall_s=wall_s, devices=devices)
 
-@dataclass(slots=True)
+
 class _MeterState:
-    meter: Meter
-    interval_s: float
-    next_due_s: float
-    clock: attribution.CpuClock | None = None
-    process_j: dict[tuple[str, str], float] = field(default_factory=dict)
-    last: dict[tuple[str, str], ComponentEnergy] = field(default_factory=dict)
-    failed: str | None = None
+    __slots__ = ("clock", "failed", "interval_s", "last", "meter", "next_due_s", "process_j")
+
+    def __init__(self, meter: Meter, interval_s: float, next_due_s: float) -> None:
+        self.meter = meter
+        self.interval_s = interval_s
+        self.next_due_s = next_due_s
+        self.clock: attribution.CpuClock | None = None
+        self.process_j: dict[tuple[str, str], float] = {}
+        self.last: dict[tuple[str, str], ComponentEnergy] = {}
+        self.failed: str | None = None
 
 
 class Sampler:

@@ -12,8 +12,8 @@ Headline rules (docs/run-schema.md):
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
+from algoprint._values import Frozen, fill
 from algoprint.meters.common import ComponentEnergy, Domain
 from algoprint.tracking.record import ComponentRecord
 from algoprint.tracking.sampler import Snapshot
@@ -43,16 +43,43 @@ def window(before: Snapshot, after: Snapshot) -> Iterator[WindowItem]:
         yield key, comp, max(0.0, machine), None if process is None else max(0.0, process)
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(Frozen):
     """Per-component records and totals of one window (joules)."""
 
+    _fields = (
+        "components",
+        "machine_energy_j",
+        "process_energy_j",
+        "energy_j",
+        "measured_energy_j",
+        "uncertainty_rel",
+    )
+    __slots__ = _fields
     components: list[ComponentRecord]
     machine_energy_j: float | None
     process_energy_j: float | None
     energy_j: float | None
     measured_energy_j: float
     uncertainty_rel: float | None
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        components: list[ComponentRecord],
+        machine_energy_j: float | None,
+        process_energy_j: float | None,
+        energy_j: float | None,
+        measured_energy_j: float,
+        uncertainty_rel: float | None,
+    ) -> None:
+        fill(
+            self,
+            components=components,
+            machine_energy_j=machine_energy_j,
+            process_energy_j=process_energy_j,
+            energy_j=energy_j,
+            measured_energy_j=measured_energy_j,
+            uncertainty_rel=uncertainty_rel,
+        )
 
 
 def summarise(items: Sequence[WindowItem], *, scope: str) -> Summary:

@@ -16,30 +16,27 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
 
 from algoprint.config import AUTO_SCOPE, Settings, context_scope, load_settings
 from algoprint.errors import ConfigError, TrackingError
 from algoprint.meters._host import hostname
 from algoprint.meters.common import ComponentEnergy, Meter, MeterStatus, log
+from algoprint.records import iso_utc
 from algoprint.tracking._writer import RunSink, RunWriter, config_degradation
 from algoprint.tracking.attribution import ProcessTree
 from algoprint.tracking.record import Degradation, PhaseRecord, RunRecord, RunStatus
 from algoprint.tracking.sampler import Sampler, Snapshot
 from algoprint.tracking.summary import summarise, window
 
-__all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
+if TYPE_CHECKING:
+    from typing import Any
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["Run", "Tracker", "TrackerState", "on_stop", "track"]
 
 # The first checkpoint comes soon after start, so a run killed early is still found.
 FIRST_CHECKPOINT_S = 1.0
-
-
-def _iso(wall_s: float) -> str:
-    return datetime.fromtimestamp(wall_s, UTC).isoformat(timespec="milliseconds")
 
 
 _STOP_HOOKS: list[Callable[[RunRecord], None]] = []
@@ -322,7 +319,7 @@ class Tracker:
         with self._lock:
             acc = self._phases.get(name)
             if acc is None:
-                acc = _PhaseAcc(name, _iso(before.wall_s if before else time.time()))
+                acc = _PhaseAcc(name, iso_utc(before.wall_s if before else time.time()))
                 self._phases[name] = acc
                 self._phase_order.append(name)
         try:
@@ -339,7 +336,7 @@ class Tracker:
     def _accumulate(self, acc: _PhaseAcc, before: Snapshot, after: Snapshot) -> None:
         acc.count += 1
         acc.duration_s += after.monotonic_s - before.monotonic_s
-        acc.ended_at = _iso(after.wall_s)
+        acc.ended_at = iso_utc(after.wall_s)
         for key, comp, machine, process in window(before, after):
             prev = acc.totals.get(key)
             if prev is None:
@@ -427,8 +424,8 @@ class Tracker:
             algorithm=self.algorithm,
             phase=self.phase_label,
             status=status,
-            started_at=_iso(self._start.wall_s),
-            ended_at=None if status is RunStatus.RUNNING else _iso(now.wall_s),
+            started_at=iso_utc(self._start.wall_s),
+            ended_at=None if status is RunStatus.RUNNING else iso_utc(now.wall_s),
             duration_s=now.monotonic_s - self._start.monotonic_s,
             scope=self.settings.scope,
             exit_code=exit_code,
@@ -454,7 +451,7 @@ class Tracker:
             pid=os.getpid(),
             units=self._units,
             tags=dict(self.tags),
-            checkpoint_at=_iso(now.wall_s),
+            checkpoint_at=iso_utc(now.wall_s),
         )
 
     def _degraded(self, status: RunStatus) -> RunStatus:
