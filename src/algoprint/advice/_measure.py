@@ -343,6 +343,7 @@ def evaluate_estimator(
     serving_batch: int | None = None,
     regression: bool = False,
     cpu_clock: Callable[[], float] = time.process_time,
+    min_predict_s: float = MIN_PREDICT_S,
 ) -> Evaluation:
     """Cross-validate one estimator candidate, measuring its fits and predict passes.
 
@@ -351,7 +352,8 @@ def evaluate_estimator(
     deciding metric where energy is modelled). ``serving_batch`` predicts in batches of that
     many rows, as the model will be served (1: one row at a time); default: the whole fold.
     ``cpu_clock`` is the CPU clock (default ``time.process_time``: every thread of the
-    process, so joblib and OpenMP workers count).
+    process, so joblib and OpenMP workers count). The predict pass repeats until the window
+    lasts ``min_predict_s`` (0: one pass, for a later chunk of a candidate already measured).
 
     Raises:
         BudgetExceeded: the energy budget was reached before a window (the caller stops).
@@ -383,7 +385,7 @@ def evaluate_estimator(
                             model.predict(X_test[lo : lo + batch])
                         n_pred += len(X_test)
                     ev.inference_cpu_passes_s.append(cpu_clock() - cpu0_s)
-                    if time.monotonic() - started >= MIN_PREDICT_S:
+                    if time.monotonic() - started >= min_predict_s:
                         break
                 pred_cpu_s = sum(ev.inference_cpu_passes_s)
             ev.scores = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from algoprint.advice._measure_expected import render_expected
+
 __all__ = [
     "fmt_energy",
     "render_data",
@@ -182,9 +184,27 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     nl = lang == "nl"
     lines = [summary_simplicity(doc, lang), ""]
     headers = (
-        ["model", "fase", doc["metric"], "± sd", "training", "per 1.000 voorsp.", "grootte"]
+        [
+            "model",
+            "fase",
+            "splits",
+            doc["metric"],
+            "± sd",
+            "training",
+            "per 1.000 voorsp.",
+            "grootte",
+        ]
         if nl
-        else ["model", "stage", doc["metric"], "± sd", "training", "per 1,000 pred.", "size"]
+        else [
+            "model",
+            "stage",
+            "splits",
+            doc["metric"],
+            "± sd",
+            "training",
+            "per 1,000 pred.",
+            "size",
+        ]
     )
     rows = []
     for c in doc["candidates"]:
@@ -195,6 +215,7 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
             [
                 c["name"] + mark,
                 _STAGE["nl" if nl else "en"].get(c["stage"], c["stage"]),
+                str(c.get("splits") or "–"),
                 _score(ev.get("score_mean"), lang),
                 _score(ev.get("score_std"), lang),
                 fmt_energy(ev.get("fit_energy_j"), lang),
@@ -225,6 +246,7 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
         )
         + (f" ({co2})." if co2 else ".")
     )
+    lines.extend(render_expected(doc.get("expected_cost"), lang))
     lines.extend(_payback_lines(doc.get("saving") or {}, nl, lang))
     if doc.get("stopped_early"):
         lines.append(
