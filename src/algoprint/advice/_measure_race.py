@@ -16,10 +16,11 @@ every split. Racing (the default) measures:
    * **out of reach**: the best candidate is ahead of it on the same splits by more than the
      tolerance plus two standard errors of the paired differences (it can be neither best
      nor within tolerance), or
-   * **clearly costlier and not better beyond the tolerance**: its cost is above the
-     incumbent's beyond the combined uncertainty, and its paired quality advantage plus one
-     standard error stays within the tolerance (the question is whether a simpler model
-     suffices, and the incumbent does).
+   * **not preferred on cost and not better beyond the tolerance**: the shared decision rule
+     prefers the incumbent on cost (its cost is above the incumbent's beyond the combined
+     uncertainty, or it is less simple and not cheaper, so a tie would go to the incumbent),
+     and its paired quality advantage plus one standard error stays within the tolerance (the
+     question is whether a simpler model suffices, and the incumbent does).
 
    Stops are re-checked every round against the current incumbent (a candidate resumes when
    the incumbent changes under it). The race ends when no candidate but the incumbent can
@@ -206,15 +207,20 @@ def _stop_reason(
     if inc is None or inc.ev is None:
         return None
     mine, theirs = cost(ev), cost(inc.ev)
-    if mine is None or theirs is None or not clearly_less(theirs, mine):
+    if mine is None or theirs is None:
+        return None
+    if clearly_less(theirs, mine):
+        why = "clearly costlier"
+    elif lane.outcome.candidate.rank > inc.outcome.candidate.rank and mine.value >= theirs.value:
+        why = "not cheaper than the simpler incumbent (a tie goes to the simpler model)"
+    else:
         return None
     gain, se, n = paired(ev, inc.ev)
     if gain + Z_SETTLED * se <= tol:
         return (
             f"stopped after {n} split(s): no better than {inc.name} beyond the tolerance "
-            f"({gain:+.4f} ± {se:.4f}, tolerance {tol:.4f}) and clearly costlier "
-            f"({mine.value:.3g} vs {theirs.value:.3g}, uncertainty included), so it cannot "
-            "change the advice"
+            f"({gain:+.4f} ± {se:.4f}, tolerance {tol:.4f}) and {why} "
+            f"({mine.value:.3g} vs {theirs.value:.3g}), so it cannot change the advice"
         )
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from algoprint._format import number
 from algoprint.advice._measure_expected import render_expected
 
 __all__ = [
@@ -50,7 +51,7 @@ def _fmt_mass(grams: float, lang: str) -> str:
         return f"{_num(grams, 1 if g < 10 else 0, lang)} g"
     if g >= 1e-3:
         return f"{_num(grams * 1000, 1 if g < 1e-2 else 0, lang)} mg"
-    return f"{grams:.1e} g".replace(".", "," if lang == "nl" else ".")
+    return f"{number(grams * 1000, lang)} mg"  # never exponent notation for people
 
 
 def _co2(impacts: dict[str, Any], lang: str) -> str | None:
