@@ -98,7 +98,14 @@ def agreement(frugal: Any, exhaustive: Any) -> str:
     costlier = theirs.decision_cost is not None and clearly_less(
         theirs.decision_cost, mine.decision_cost
     )
-    return "equivalent" if close and not costlier else "DIFFERENT"
+    if close and not costlier:
+        return "equivalent"
+    ratio = mine.decision_cost.value / theirs.decision_cost.value if theirs.decision_cost else 0
+    return (
+        f"DIFFERENT (on the exhaustive measurements {frugal.recommended} scores "
+        f"{mine.full.mean:.4f} vs {theirs.full.mean if theirs.full else 0:.4f} and costs "
+        f"{ratio:.2f}× {exhaustive.recommended})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

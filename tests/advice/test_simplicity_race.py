@@ -88,12 +88,14 @@ def test_baselines_are_never_dropped_user_candidates_are(meters: Any, settings: 
 def test_a_budget_that_runs_out_still_gives_the_supported_advice(settings: Any) -> None:
     from tests.advice.conftest import constant_meters  # energy = 10 W × process CPU time
 
-    costly = Candidate("costly", "estimator", "BusyLinear", factory=lambda: BusyLinear(0.15))
-    result = _run(_linear_data(), [_simple(), costly], constant_meters, settings, budget_j=7.0)
+    # The costly twin's first split alone costs about 0.9 s of CPU (9 J): the 5 J budget runs
+    # out during the first look, before any full cross-validation.
+    costly = Candidate("costly", "estimator", "BusyLinear", factory=lambda: BusyLinear(0.3))
+    result = _run(_linear_data(), [_simple(), costly], constant_meters, settings, budget_j=5.0)
     assert result.stopped_early and result.stop_reason and "budget" in result.stop_reason
-    assert result.recommended == "simple"  # measured in full before the budget ran out
-    assert result.outcome("simple").stage == "full"
-    assert result.outcome("costly").stage in {"not-evaluated", "full"}
+    assert result.recommended == "simple"  # the advice the measured splits support
+    assert result.outcome("simple").splits >= 1
+    assert any("budget ran out" in note for note in result.notes)
 
 
 def test_expected_cost_is_announced_first_and_compared_after(meters: Any, settings: Any) -> None:

@@ -2,8 +2,9 @@
 
 After the first look (the first split of every candidate, at most 1 / (repeats × k) of an
 exhaustive search), the rest is extrapolated per candidate: one more split costs its measured
-fit plus two predict passes over a test fold (the timed pass and the scoring pass); the first
-chunk's extra cost (repeated predict passes, windows, pickling) is paid once. Racing costs at
+fit plus one predict pass over a test fold (the scoring pass; inference is timed in the first
+chunk only); the first chunk's extra cost (repeated predict passes, windows, pickling) is paid
+once. Racing costs at
 least the baselines' full cross-validation plus the first look of the others, and at most the
 exhaustive search. CPU seconds become wall time and energy with the ratios measured in the
 first look (wall per CPU second, joules per wall second), so the estimate is as good as the
@@ -42,7 +43,7 @@ def expected_cost(
         if first is None or first.status != "ok":
             continue
         passes = first.inference_cpu_passes_s
-        per_split = (first.fit_cpu_s[0] if first.fit_cpu_s else 0.0) + 2 * (
+        per_split = (first.fit_cpu_s[0] if first.fit_cpu_s else 0.0) + (
             sum(passes) / len(passes) if passes else 0.0
         )
         high += (total - 1) * per_split

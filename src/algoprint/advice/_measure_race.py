@@ -61,9 +61,10 @@ Z_SETTLED = 1.0
 def merge_evaluations(parts: Sequence[Evaluation]) -> Evaluation:
     """One evaluation from the chunks of splits a candidate was measured on, in order.
 
-    Scores, fit CPU times and errors are concatenated; per-fit and per-prediction figures are
-    averaged weighted by each chunk's number of splits; the predict passes are rescaled to
-    CPU seconds per 1,000 predictions (their spread stays the inference cost's uncertainty).
+    Scores, fit CPU times and errors are concatenated; per-fit figures are averaged weighted by
+    each chunk's number of splits, per-prediction figures over the chunks that measured
+    inference (the first); the predict passes are rescaled to CPU seconds per 1,000
+    predictions (their spread stays the inference cost's uncertainty).
     A failed chunk makes the whole evaluation failed.
     """
     if len(parts) == 1:
@@ -75,12 +76,12 @@ def merge_evaluations(parts: Sequence[Evaluation]) -> Evaluation:
         return out
     weights = [len(p.scores) for p in parts]
 
-    def mean(values: Sequence[float | None]) -> float | None:
-        if any(v is None for v in values) or not sum(weights):
+    def mean(values: Sequence[float | None], *, known: bool = False) -> float | None:
+        """Weighted by splits; ``known``: over the chunks that measured it (inference)."""
+        pairs = [(w, v) for w, v in zip(weights, values, strict=True) if v is not None]
+        if (len(pairs) < len(values) and not known) or not pairs or not sum(w for w, _ in pairs):
             return None
-        return sum(w * v for w, v in zip(weights, values, strict=True) if v is not None) / sum(
-            weights
-        )
+        return sum(w * v for w, v in pairs) / sum(w for w, _ in pairs)
 
     for p in parts:
         out.scores.extend(p.scores)
@@ -93,13 +94,15 @@ def merge_evaluations(parts: Sequence[Evaluation]) -> Evaluation:
         out.notes.extend(n for n in p.notes if n not in out.notes)
     out.fit_energy_j = mean([p.fit_energy_j for p in parts])
     out.fit_duration_s = mean([p.fit_duration_s for p in parts])
-    out.inference_j_per_1000 = mean([p.inference_j_per_1000 for p in parts])
-    out.latency_s = mean([p.latency_s for p in parts])
-    out.inference_cpu_s_per_1000 = mean([p.inference_cpu_s_per_1000 for p in parts])
+    out.inference_j_per_1000 = mean([p.inference_j_per_1000 for p in parts], known=True)
+    out.latency_s = mean([p.latency_s for p in parts], known=True)
+    out.inference_cpu_s_per_1000 = mean([p.inference_cpu_s_per_1000 for p in parts], known=True)
     out.train_rows = mean([p.train_rows for p in parts])
     rels = [p.uncertainty_rel for p in parts if p.uncertainty_rel is not None]
     out.uncertainty_rel = max(rels) if rels else None
-    out.model_size_bytes = parts[0].model_size_bytes
+    out.model_size_bytes = next(
+        (p.model_size_bytes for p in parts if p.model_size_bytes is not None), None
+    )
     out.warnings = sorted({w for p in parts for w in p.warnings})
     return out
 

@@ -350,7 +350,7 @@ def _stages(
         return evaluate_estimator(
             c, data.X, data.y, folds=chunk, scorer=scorer, measurer=measurer,
             serving_batch=serving_batch, regression=regression, cpu_clock=time.process_time,
-            min_predict_s=MIN_PREDICT_S if first else 0.0,
+            min_predict_s=MIN_PREDICT_S if first else None,
         )  # fmt: skip
 
     lanes: list[Any] = []
