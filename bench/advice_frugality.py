@@ -17,8 +17,11 @@ how threads collide on a shared machine). Per dataset it prints the ratios, both
 recommendations and whether they agree: ``same``, ``equivalent`` (the frugal choice is
 within the exhaustive run's tolerance of its best score and not clearly costlier than the
 exhaustive choice, on the exhaustive measurements) or ``DIFFERENT``, and the expected cost
-the analysis announced against its actual cost. ``--dataset all`` runs every bundled
-scikit-learn dataset (iris, wine, breast cancer, digits, diabetes).
+the analysis announced against its actual cost. ``--aa`` runs the exhaustive search a second
+time and says whether it agrees with itself (near-ties in cost flip between identical runs on
+a loaded machine, so this is the yardstick for the frugal search's agreement).
+``--dataset all`` runs every bundled scikit-learn dataset (iris, wine, breast cancer, digits,
+diabetes).
 
 Run:  PYTHONPATH=src .venv/bin/python bench/advice_frugality.py [--dataset all|digits|...]
 """
@@ -115,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1, help="runs per dataset")
     parser.add_argument("--volume", type=float, default=1e6, help="yearly predictions")
     parser.add_argument("--no-reference", action="store_true", help="skip the 1 × 5-fold run")
+    parser.add_argument(
+        "--aa", action="store_true", help="run the exhaustive search twice: its own agreement"
+    )
     args = parser.parse_args(argv)
 
     import logging
@@ -143,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_reference:
                 _, c_one = _run(data, race=False, volume=args.volume, name=name, repeats=1)
                 ref = f"; one 5-fold CV of every candidate {c_one:.1f} s (ratio {c_fr / c_one:.2f})"
+            if args.aa:
+                again, _ = _run(
+                    data, race=False, volume=args.volume, name=name, repeats=args.repeats
+                )
+                ref += (
+                    f"; A/A: a second exhaustive search recommends {again.recommended}: "
+                    f"{agreement(again, exhaustive)}"
+                )
             fits_fr = sum(o.splits for o in frugal.outcomes)
             fits_ex = sum(o.splits for o in exhaustive.outcomes)
             stopped = [
