@@ -10,7 +10,7 @@ every split. Racing (the default) measures:
    it: the simple models are what the analysis is about);
 3. then rounds: the **incumbent** (the advice the measurements so far support, by the same
    rule as the final conclusion) and every candidate still able to change that advice go to
-   the next rung (k splits, then one more repeat at a time, up to all splits). A candidate
+   the next rung (2 splits, k splits, then one more repeat at a time, up to all splits). A candidate
    stops, by the shared decision rule, when it is
 
    * **out of reach**: the best candidate is ahead of it on the same splits by more than the
@@ -229,6 +229,9 @@ def _stop_reason(
 
 
 def _next_rung(done: int, k: int, total: int) -> int:
+    """1 → 2 → k → k + k …: a costly candidate far off is stopped after two splits."""
+    if done < 2 < k:
+        return 2
     return min(total, k if done < k else done + k)
 
 
