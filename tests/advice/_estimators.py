@@ -78,3 +78,23 @@ class BusyLogistic(ClassifierMixin, BaseEstimator):
     def predict(self, X: Any) -> Any:
         _burn(self.busy_s)
         return self.model_.predict(X)
+
+
+class BusyLinear(ClassifierMixin, BaseEstimator):
+    """Plain logistic regression plus ``busy_s`` of CPU work per fit and per predict call: the
+    quality of the simple model at a clearly higher cost."""
+
+    def __init__(self, busy_s: float = 0.01) -> None:
+        self.busy_s = busy_s
+
+    def fit(self, X: Any, y: Any) -> BusyLinear:
+        from sklearn.linear_model import LogisticRegression
+
+        _burn(self.busy_s)
+        self.model_ = LogisticRegression().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X: Any) -> Any:
+        _burn(self.busy_s)
+        return self.model_.predict(X)

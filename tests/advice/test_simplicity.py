@@ -9,13 +9,9 @@ from typing import Any
 
 import pytest
 
-from algoprint.advice._candidates import Candidate
-from algoprint.advice._decide import Cost
 from algoprint.advice._measure import Evaluation, store_analysis
 from algoprint.advice.simplicity import (
-    CandidateOutcome,
     SimplicityResult,
-    _dominated,
     pareto_front,
     ranking_energy,
     run_simplicity,
@@ -38,6 +34,8 @@ def cancer_result(cancer: Any) -> SimplicityResult:
         yearly_predictions=10_000_000,
         retrains_per_year=12,
         current="BusyLogistic",
+        race=False,  # every candidate measured: these tests read all of them
+        repeats=1,
         meters=constant_meters,
         settings=isolated_settings(),
     )
@@ -102,7 +100,7 @@ def test_regression_prefers_linear_on_diabetes(meters: Any, settings: Any) -> No
     assert result.recommended == "linear"
 
 
-def test_dominated_candidate_is_dropped_at_screening_and_failures_are_reported(
+def test_out_of_reach_candidate_is_dropped_early_and_failures_are_reported(
     cancer: Any, meters: Any, settings: Any
 ) -> None:
     result = run_simplicity(
@@ -112,19 +110,18 @@ def test_dominated_candidate_is_dropped_at_screening_and_failures_are_reported(
             "tests.advice._estimators.Broken",
         ],
         folds=3,
-        screen_fraction=0.6,  # 341 rows: screening needs >= 300
         meters=meters,
         settings=settings,
     )
     slow = result.outcome("AlwaysMinority")
-    assert slow.stage == "discarded"
-    assert slow.full is None and slow.reason and "dominated" in slow.reason
+    assert slow.stage == "discarded" and slow.splits == 1
+    assert slow.full is None and slow.reason and "out of reach" in slow.reason
     broken = result.outcome("Broken")
     assert broken.stage == "failed"
     assert broken.reason and "cannot fit" in broken.reason
     assert result.recommended in LINEAR  # the analysis went on
     lines = "\n".join(result.render("en"))
-    assert "cannot fit" in lines and "dominated" in lines
+    assert "cannot fit" in lines and "out of reach" in lines
 
 
 def test_energy_budget_stops_and_reports(cancer: Any, settings: Any) -> None:
@@ -186,7 +183,7 @@ def test_analysis_record_is_stored_through_a_store(cancer_result: SimplicityResu
 
 def test_metric_override_and_unknown_metric(cancer: Any, meters: Any, settings: Any) -> None:
     result = run_simplicity(
-        cancer, metric="f1_macro", folds=3, screen=False, meters=meters, settings=settings
+        cancer, metric="f1_macro", folds=3, race=False, repeats=1, meters=meters, settings=settings
     )
     assert result.metric == "f1_macro"
     assert result.saving["energy_j_per_year"] is None  # no use volume declared
@@ -249,28 +246,6 @@ def test_command_candidates_from_a_spec(
 
 def _ev(name: str, scores: list[float], fit: float, inf: float) -> Evaluation:
     return Evaluation(name, scores=scores, fit_energy_j=fit, inference_j_per_1000=inf)
-
-
-def test_domination_needs_both_worse_quality_and_more_energy() -> None:
-    def outcome(name: str, ev: Evaluation) -> CandidateOutcome:
-        o = CandidateOutcome(Candidate(name, "estimator", name))
-        o.screening = ev
-        return o
-
-    good_cheap = outcome("a", _ev("a", [0.95, 0.96, 0.94], 1.0, 1.0))
-    bad_costly = outcome("b", _ev("b", [0.70, 0.71, 0.69], 5.0, 5.0))
-    bad_cheap = outcome("c", _ev("c", [0.70, 0.71, 0.69], 0.1, 0.1))
-    close_costly = outcome("d", _ev("d", [0.94, 0.96, 0.93], 5.0, 5.0))
-    allo = [good_cheap, bad_costly, bad_cheap, close_costly]
-
-    def energy(ev: Evaluation | None) -> Cost | None:
-        value = None if ev is None else ranking_energy(ev, None, None)
-        return None if value is None else Cost(value, 0.05)
-
-    assert _dominated(bad_costly, allo, 0.01, energy) is not None
-    assert _dominated(bad_cheap, allo, 0.01, energy) is None
-    assert _dominated(close_costly, allo, 0.01, energy) is None
-    assert _dominated(good_cheap, allo, 0.01, energy) is None
 
 
 def test_pareto_front() -> None:

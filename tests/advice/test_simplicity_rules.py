@@ -12,7 +12,7 @@ import pytest
 from algoprint.advice._datasets import load_dataset
 from algoprint.advice._decide import Cost
 from algoprint.advice._simplicity_result import _payback
-from algoprint.advice.simplicity import make_scorer, run_simplicity, screening_plan
+from algoprint.advice.simplicity import make_scorer, run_simplicity
 
 
 def _messy_csv(tmp_path: Path, rows: int = 120) -> Path:
@@ -55,9 +55,9 @@ def test_missing_values_are_imputed_inside_the_folds(
         meters=meters,
         settings=settings,
     )
-    assert result.notes[0].startswith("plan: 8 candidates (7 baselines), no screening")
+    assert result.notes[0].startswith("plan: 8 candidates (7 baselines), racing over 3 × 3-fold")
     knn = result.outcome("KNeighborsClassifier")
-    assert knn.stage == "full"
+    assert knn.final is not None and knn.final.status == "ok"  # raced: full or dropped early
     # Imputation and scaling are pipeline steps, fitted inside each fold.
     assert knn.candidate.spec.startswith("SimpleImputer(median) + StandardScaler + ")
     doc = result.to_dict()
@@ -73,28 +73,6 @@ def test_missing_values_are_imputed_inside_the_folds(
     costs = {o.candidate.name: o.decision_cost for o in result.outcomes if o.decision_cost}
     assert result.recommended in costs
     assert all(c.uncertainty_rel >= 0.05 for c in costs.values())
-
-
-def test_screening_only_when_it_can_pay(cancer: Any) -> None:
-    from algoprint.advice._candidates import resolve_candidates
-    from algoprint.advice._datasets import load_dataset as load
-    from algoprint.advice.simplicity import CandidateOutcome
-
-    data = load(cancer)
-    only_baselines = [CandidateOutcome(c) for c in resolve_candidates("classification")]
-    assert "fewer than two candidates" in screening_plan(data, only_baselines, 0.6)
-    two = [
-        CandidateOutcome(c)
-        for c in resolve_candidates(
-            "classification",
-            candidates=[
-                "sklearn.ensemble.RandomForestClassifier",
-                "sklearn.svm.SVC",
-            ],
-        )
-    ]
-    assert "fewer than 300" in screening_plan(data, two, 0.3)  # 171 rows
-    assert screening_plan(data, two, 0.6) == ""
 
 
 def test_strong_imbalance_gets_a_threshold_free_metric() -> None:

@@ -343,6 +343,7 @@ def evaluate_estimator(
     serving_batch: int | None = None,
     regression: bool = False,
     cpu_clock: Callable[[], float] = time.process_time,
+    min_predict_s: float | None = MIN_PREDICT_S,
 ) -> Evaluation:
     """Cross-validate one estimator candidate, measuring its fits and predict passes.
 
@@ -351,7 +352,9 @@ def evaluate_estimator(
     deciding metric where energy is modelled). ``serving_batch`` predicts in batches of that
     many rows, as the model will be served (1: one row at a time); default: the whole fold.
     ``cpu_clock`` is the CPU clock (default ``time.process_time``: every thread of the
-    process, so joblib and OpenMP workers count).
+    process, so joblib and OpenMP workers count). The predict pass repeats until the window
+    lasts ``min_predict_s``; ``None`` skips the predict window (a later chunk of splits of a
+    candidate whose inference the first chunk measured: one cold pass would bias it).
 
     Raises:
         BudgetExceeded: the energy budget was reached before a window (the caller stops).
@@ -373,19 +376,20 @@ def evaluate_estimator(
                     model.fit(X_train, y_train)
                     ev.fit_cpu_s.append(cpu_clock() - cpu0_s)
                     models.append(model)
-            with measurer.window(f"{candidate.name}:predict") as pred_w:
-                n_pred = 0
-                started = time.monotonic()
-                for _ in range(MAX_PREDICT_REPEATS):
-                    cpu0_s = cpu_clock()
-                    for model, (X_test, _) in zip(models, test_sets, strict=True):
-                        for lo in range(0, len(X_test), batch):
-                            model.predict(X_test[lo : lo + batch])
-                        n_pred += len(X_test)
-                    ev.inference_cpu_passes_s.append(cpu_clock() - cpu0_s)
-                    if time.monotonic() - started >= MIN_PREDICT_S:
-                        break
-                pred_cpu_s = sum(ev.inference_cpu_passes_s)
+            n_pred, pred_cpu_s, pred_w = 0, 0.0, []
+            if min_predict_s is not None:
+                with measurer.window(f"{candidate.name}:predict") as pred_w:
+                    started = time.monotonic()
+                    for _ in range(MAX_PREDICT_REPEATS):
+                        cpu0_s = cpu_clock()
+                        for model, (X_test, _) in zip(models, test_sets, strict=True):
+                            for lo in range(0, len(X_test), batch):
+                                model.predict(X_test[lo : lo + batch])
+                            n_pred += len(X_test)
+                        ev.inference_cpu_passes_s.append(cpu_clock() - cpu0_s)
+                        if time.monotonic() - started >= min_predict_s:
+                            break
+                    pred_cpu_s = sum(ev.inference_cpu_passes_s)
             ev.scores = [
                 float(scorer(model, X_test, y_test))
                 for model, (X_test, y_test) in zip(models, test_sets, strict=True)
@@ -403,17 +407,19 @@ def evaluate_estimator(
         ev.error = f"{type(e).__name__}: {e}"
         return ev
     ev.warnings = sorted({f"{w.category.__name__}: {str(w.message)[:200]}" for w in caught})
-    fit, pred = fit_w[0], pred_w[0]
+    fit, pred = fit_w[0], (pred_w[0] if pred_w else None)
     k = len(folds)
     ev.fit_energy_j = None if fit.energy_j is None else fit.energy_j / k
     ev.fit_duration_s = fit.duration_s / k
+    ev.train_rows = sum(len(tr) for tr, _ in folds) / k
+    ev.uncertainty_rel = _max(fit.uncertainty_rel, pred.uncertainty_rel if pred else None)
+    ev.notes.extend(n for n in (fit.note, pred.note if pred else None) if n)
+    if pred is None:
+        return ev  # fits and scores only: inference is measured in the first chunk
     if pred.energy_j is not None and n_pred:
         ev.inference_j_per_1000 = pred.energy_j / n_pred * 1000
     ev.latency_s = pred.duration_s / n_pred if n_pred else None
     ev.inference_cpu_s_per_1000 = pred_cpu_s / n_pred * 1000 if n_pred else None
-    ev.uncertainty_rel = _max(fit.uncertainty_rel, pred.uncertainty_rel)
-    ev.notes.extend(n for n in (fit.note, pred.note) if n)
-    ev.train_rows = sum(len(tr) for tr, _ in folds) / k
     try:
         ev.model_size_bytes = len(pickle.dumps(models[0]))
     except Exception as e:  # an unpicklable model: size unknown, say why

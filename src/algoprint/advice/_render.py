@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from algoprint._format import number
+from algoprint.advice._measure_expected import render_expected
+
 __all__ = [
     "fmt_energy",
     "render_data",
@@ -48,7 +51,7 @@ def _fmt_mass(grams: float, lang: str) -> str:
         return f"{_num(grams, 1 if g < 10 else 0, lang)} g"
     if g >= 1e-3:
         return f"{_num(grams * 1000, 1 if g < 1e-2 else 0, lang)} mg"
-    return f"{grams:.1e} g".replace(".", "," if lang == "nl" else ".")
+    return f"{number(grams * 1000, lang)} mg"  # never exponent notation for people
 
 
 def _co2(impacts: dict[str, Any], lang: str) -> str | None:
@@ -182,9 +185,27 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     nl = lang == "nl"
     lines = [summary_simplicity(doc, lang), ""]
     headers = (
-        ["model", "fase", doc["metric"], "± sd", "training", "per 1.000 voorsp.", "grootte"]
+        [
+            "model",
+            "fase",
+            "splits",
+            doc["metric"],
+            "± sd",
+            "training",
+            "per 1.000 voorsp.",
+            "grootte",
+        ]
         if nl
-        else ["model", "stage", doc["metric"], "± sd", "training", "per 1,000 pred.", "size"]
+        else [
+            "model",
+            "stage",
+            "splits",
+            doc["metric"],
+            "± sd",
+            "training",
+            "per 1,000 pred.",
+            "size",
+        ]
     )
     rows = []
     for c in doc["candidates"]:
@@ -195,6 +216,7 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
             [
                 c["name"] + mark,
                 _STAGE["nl" if nl else "en"].get(c["stage"], c["stage"]),
+                str(c.get("splits") or "–"),
                 _score(ev.get("score_mean"), lang),
                 _score(ev.get("score_std"), lang),
                 fmt_energy(ev.get("fit_energy_j"), lang),
@@ -225,6 +247,7 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
         )
         + (f" ({co2})." if co2 else ".")
     )
+    lines.extend(render_expected(doc.get("expected_cost"), lang))
     lines.extend(_payback_lines(doc.get("saving") or {}, nl, lang))
     if doc.get("stopped_early"):
         lines.append(

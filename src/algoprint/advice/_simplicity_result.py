@@ -34,6 +34,7 @@ __all__ = [
     "decision_cost",
     "pareto_front",
     "ranking_energy",
+    "tolerance_for",
     "yearly_energy",
 ]
 
@@ -55,6 +56,8 @@ class CandidateOutcome:
     impacts_training: dict[str, Any] = field(default_factory=dict)
     decision_cost: Cost | None = None
     """The cost the decision is made on (:func:`decision_cost`)."""
+    splits: int = 0
+    """Cross-validation splits measured (repeats × folds when measured on all of them)."""
 
     @property
     def final(self) -> Evaluation | None:
@@ -67,6 +70,7 @@ class CandidateOutcome:
             "stage": self.stage,
             "reason": self.reason,
             "rank": self.candidate.rank,
+            "splits": self.splits,
             "score_mean": None if final is None else final.mean,
             "score_std": None if final is None else final.std,
             "ranking_energy_j": self.ranking_energy_j,
@@ -77,6 +81,28 @@ class CandidateOutcome:
             "screening": None if self.screening is None else self.screening.to_dict(),
             "full": None if self.full is None else self.full.to_dict(),
         }
+
+
+def tolerance_for(
+    metric: str, tolerance: float | None, best: Evaluation | None, folds: int
+) -> tuple[float, str]:
+    """The tolerance and its rule: ``max(tolerance, corrected SE of the best's scores)``.
+
+    The standard error is Nadeau & Bengio's corrected resampled one for ``n`` scores from
+    repeated k-fold cross-validation: ``sd × sqrt(1/n + 1/(k-1))`` (training sets overlap, so
+    the naive ``sd / sqrt(n)`` is too small; repeats shrink only the first term). The default
+    ``tolerance`` is 0.01, for ``neg_*`` scorers 1 % of the best score's magnitude.
+    """
+    tol = 0.01 if tolerance is None else tolerance
+    rule = f"max(tolerance {tol:g}, standard error of the best model's fold scores)"
+    mean = None if best is None else best.mean
+    if tolerance is None and metric.startswith("neg_") and mean is not None:
+        tol = 0.01 * abs(mean)
+        rule = "max(1 % of the best score's magnitude, standard error of the best model's scores)"
+    noise = 0.0
+    if best is not None and best.std is not None and folds > 1:
+        noise = best.std * (1 / len(best.scores) + 1 / (folds - 1)) ** 0.5
+    return max(tol, noise), rule
 
 
 def ranking_energy(
@@ -181,6 +207,11 @@ class SimplicityResult:
     threads: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     serving_batch: int | None = None
+    repeats: int = 1
+    search: str = "racing"
+    """``racing`` (the frugal default) or ``exhaustive`` (every candidate on every split)."""
+    expected_cost: dict[str, Any] = field(default_factory=dict)
+    """The analysis's own expected cost (from its first look) and, after the run, ``actual``."""
 
     def outcome(self, name: str) -> CandidateOutcome:
         for o in self.outcomes:
@@ -234,6 +265,9 @@ class SimplicityResult:
             "decided_on": self.basis,
             "threads": self.threads,
             "serving_batch": self.serving_batch,
+            "repeats": self.repeats,
+            "search": self.search,
+            "expected_cost": self.expected_cost,
             "notes": list(self.notes),
         }
 
@@ -279,18 +313,27 @@ def conclude(
     threads: dict[str, Any] | None = None,
     notes: Sequence[str] = (),
     serving_batch: int | None = None,
+    repeats: int = 1,
+    search: str = "racing",
+    expected: dict[str, Any] | None = None,
+    cpu_s: float | None = None,
 ) -> SimplicityResult:
     """Rank, recommend and compute the saving (module :mod:`algoprint.advice.simplicity`)."""
     basis = choose_basis(measurer.methods)
     notes = list(notes)
     full_done = [o for o in outcomes if o.stage == "full" and o.full and o.full.mean is not None]
     if stop_reason is not None and not full_done:
-        # The budget ran out before any full cross-validation: advise on the screening.
+        # The budget ran out before any full cross-validation: advise on the first splits.
         for o in outcomes:
             if o.stage == "not-evaluated" and o.screening and o.screening.status == "ok":
                 o.full, o.stage = o.screening, "full"
-                o.reason = "screening only: the budget ran out before the full cross-validation"
-        notes.append("the budget ran out: the advice rests on the screening measurements")
+                o.reason = (
+                    f"{o.splits} split(s) only: the budget ran out before a full cross-validation"
+                )
+        notes.append(
+            "the budget ran out: the advice rests on the splits measured before it (fewer than "
+            "one full cross-validation per candidate)"
+        )
     for o in outcomes:
         ev = o.full if o.stage == "full" else None
         if ev is None:
@@ -304,17 +347,7 @@ def conclude(
     done = [o for o in outcomes if o.stage == "full" and o.full and o.full.mean is not None]
     best_o = max(done, key=lambda o: (o.full.mean, -o.candidate.rank)) if done else None  # type: ignore[union-attr]
     best_mean = best_o.full.mean if best_o and best_o.full else None
-    tol = 0.01 if tolerance is None else tolerance
-    rule = f"max(tolerance {tol:g}, standard error of the best model's fold scores)"
-    if tolerance is None and metric.startswith("neg_") and best_mean is not None:
-        tol = 0.01 * abs(best_mean)
-        rule = "max(1 % of the best score's magnitude, standard error of the best model's scores)"
-    noise = 0.0
-    if best_o is not None and best_o.full is not None and best_o.full.std is not None:
-        k = len(best_o.full.scores)
-        # Nadeau & Bengio's correction: k-fold training sets overlap, so the naive SE is small.
-        noise = best_o.full.std * (1 / k + 1 / (k - 1)) ** 0.5
-    tol = max(tol, noise)
+    tol, rule = tolerance_for(metric, tolerance, best_o.full if best_o else None, folds)
     recommended: CandidateOutcome | None = None
     reason = "no candidate was cross-validated in full"
     if best_o is not None and best_mean is not None:
@@ -348,6 +381,13 @@ def conclude(
     saving = _saving(outcomes, reference, recommended, yearly_predictions, calc)
     _payback(saving, own_record.energy_j)
     own_u = own_record.uncertainty_rel
+    expected = dict(expected or {})
+    if expected and cpu_s is not None:
+        expected["actual"] = {
+            "cpu_s": cpu_s,
+            "duration_s": own_record.duration_s,
+            "energy_j": own_record.energy_j,
+        }
     return SimplicityResult(
         task=task,
         metric=metric,
@@ -392,6 +432,9 @@ def conclude(
         threads=dict(threads or {}),
         notes=notes,
         serving_batch=serving_batch,
+        repeats=repeats,
+        search=search,
+        expected_cost=expected,
     )
 
 

@@ -16,20 +16,19 @@ documents the rules; in short:
   metric of :mod:`algoprint.advice._decide` (process CPU time where energy is modelled, counter
   energy otherwise). Among the candidates within tolerance, the cheapest wins only when it is
   cheaper beyond the combined uncertainty; otherwise the simplest of the tied ones.
-* **Frugal**: when it can pay (a subsample of at least 300 rows and 3 × the features, and at
-  least two candidates besides the baselines), candidates are first screened on a subsample
-  with fewer folds; a non-baseline that is clearly dominated (worse than another by more than
-  the tolerance plus twice the standard error of the paired fold-score differences, *and*
-  costlier beyond the uncertainty), or out of reach (below the best screened candidate by more
-  than that margin, so neither best nor within tolerance), is not cross-validated in full. An
-  energy budget stops the analysis between windows; the advice then rests on what was
-  measured.
+* **Frugal**: racing over repeated cross-validation (:mod:`algoprint.advice._measure_race`):
+  every candidate is measured on its first split, the baselines on one full k-fold
+  cross-validation, and only the candidates that can still change the advice get more splits
+  (up to ``repeats`` × k); one that is out of reach, or clearly costlier and not better
+  beyond the tolerance, stops. ``race=False`` is the exhaustive search (every candidate on
+  every split). The expected cost of the analysis is estimated after the first look and set
+  against the actual cost in the result. An energy budget stops the analysis between
+  windows; the advice then rests on what was measured.
 * **Threads**: BLAS/OpenMP pools are pinned (default one thread) and recorded.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,8 +36,9 @@ from typing import Any
 
 from algoprint.advice._candidates import Candidate, resolve_candidates, with_preprocessing
 from algoprint.advice._datasets import Dataset, DatasetSource, detect_task, load_dataset
-from algoprint.advice._decide import Basis, Cost, choose_basis, clearly_less, pinned_threads
+from algoprint.advice._decide import Cost, choose_basis, pinned_threads
 from algoprint.advice._measure import (
+    MIN_PREDICT_S,
     BudgetExceeded,
     Evaluation,
     ImpactCalculator,
@@ -49,6 +49,9 @@ from algoprint.advice._measure import (
     store_analysis,
 )
 from algoprint.advice._measure_command import evaluate_command
+from algoprint.advice._measure_expected import expected_cost
+from algoprint.advice._measure_race import finish
+from algoprint.advice._measure_race import race as race_candidates
 from algoprint.advice._simplicity_result import (
     CandidateOutcome,
     SimplicityResult,
@@ -56,6 +59,7 @@ from algoprint.advice._simplicity_result import (
     decision_cost,
     pareto_front,
     ranking_energy,
+    tolerance_for,
     yearly_energy,
 )
 from algoprint.errors import InputError
@@ -108,8 +112,12 @@ def make_scorer(metric: str | None, task: str, y: Any) -> tuple[str, Any]:
         ) from e
 
 
-def make_folds(y: Any, task: str, k: int, seed: int, rows: Any = None) -> list[tuple[Any, Any]]:
-    """k shuffled folds (stratified for classification) over ``rows`` (default: all rows).
+def make_folds(
+    y: Any, task: str, k: int, seed: int, rows: Any = None, *, repeats: int = 1
+) -> list[tuple[Any, Any]]:
+    """k shuffled folds (stratified for classification) over ``rows`` (default: all rows),
+    ``repeats`` times with a different shuffle each time (seed, seed + 1, ...), repeat after
+    repeat.
 
     Raises:
         InputError: k < 2, or fewer rows (or members of a class) than folds.
@@ -123,153 +131,37 @@ def make_folds(y: Any, task: str, k: int, seed: int, rows: Any = None) -> list[t
     yy = np.asarray(y)[idx]
     if len(idx) < k:
         raise InputError(f"{len(idx)} rows cannot be split into {k} folds", hint="lower --folds")
-    if task == "classification" and np.unique(yy, return_counts=True)[1].min() >= k:
-        splitter: Any = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    else:
-        splitter = KFold(n_splits=k, shuffle=True, random_state=seed)
-    return [(idx[tr], idx[te]) for tr, te in splitter.split(np.zeros(len(idx)), yy)]
-
-
-def _screen_rows(data: Dataset, task: str, fraction: float, seed: int) -> Any:
-    import numpy as np
-
-    n = data.n_rows
-    m = max(min(n, 100), round(n * fraction))
-    if m >= n:
-        return np.arange(n)
-    rng = np.random.default_rng(seed)
-    if task == "classification":
-        # Keep every class represented in proportion (at least 3 rows each where possible).
-        rows: list[Any] = []
-        for cls in np.unique(data.y):
-            members = np.flatnonzero(data.y == cls)
-            take = max(min(3, len(members)), round(len(members) * m / n))
-            rows.append(rng.choice(members, size=take, replace=False))
-        return np.sort(np.concatenate(rows))
-    return np.sort(rng.choice(n, size=m, replace=False))
-
-
-MIN_SCREEN_ROWS = 300
-"""Screening needs at least this many rows (and 3 × the features) in its subsample."""
-
-
-def screening_plan(data: Dataset, outcomes: Sequence[CandidateOutcome], fraction: float) -> str:
-    """Why screening is skipped (a sentence), or ``""`` when it can pay."""
-    m = round(data.n_rows * fraction)
-    droppable = [o for o in outcomes if o.candidate.kind == "estimator"]
-    if len(droppable) < 2:
-        return (
-            "screening skipped: fewer than two candidates besides the baselines, so it cannot "
-            "save more than it costs"
+    if repeats < 1:
+        raise InputError(f"repeats must be >= 1, got {repeats}", hint="e.g. 3")
+    stratify = task == "classification" and np.unique(yy, return_counts=True)[1].min() >= k
+    out: list[tuple[Any, Any]] = []
+    for r in range(repeats):
+        splitter: Any = (StratifiedKFold if stratify else KFold)(
+            n_splits=k, shuffle=True, random_state=seed + r
         )
-    if m < MIN_SCREEN_ROWS or m < 3 * data.n_features:
-        return (
-            f"screening skipped: a {fraction:.0%} subsample has {m} rows, fewer than "
-            f"{MIN_SCREEN_ROWS} or 3 × the {data.n_features} features"
-        )
-    return ""
+        out.extend((idx[tr], idx[te]) for tr, te in splitter.split(np.zeros(len(idx)), yy))
+    return out
 
 
 def describe_plan(
-    data: Dataset,
-    outcomes: Sequence[CandidateOutcome],
-    *,
-    folds: int,
-    fraction: float,
-    screen_folds: int,
-    skip: str,
+    data: Dataset, outcomes: Sequence[CandidateOutcome], *, folds: int, repeats: int, race: bool
 ) -> str:
     """What the analysis will run, in one sentence (its cost grows with the fits listed)."""
     n = len(outcomes)
     base = sum(1 for o in outcomes if o.candidate.kind == "baseline")
-    full = f"up to {n} × {folds} fits on {data.n_rows:,} rows"
-    if skip:
-        return f"plan: {n} candidates ({base} baselines), no screening; {full}"
-    m = round(data.n_rows * fraction)
-    screened = sum(1 for o in outcomes if o.candidate.kind != "command")
-    return (
-        f"plan: {n} candidates ({base} baselines); screening {screened} × {screen_folds} fits "
-        f"on {m:,} rows, then {full} (fewer when screening drops candidates)"
-    )
-
-
-def _evaluate(
-    c: Candidate,
-    data: Dataset,
-    folds: Any,
-    *,
-    scorer: Any,
-    m: Measurer,
-    timeout_s: float | None,
-    serving_batch: int | None = None,
-    regression: bool = False,
-    cpu_clock: Any = None,
-) -> Evaluation:
-    if c.kind == "command":
-        return evaluate_command(c, m, timeout_s=timeout_s)
-    return evaluate_estimator(
-        c, data.X, data.y, folds=folds, scorer=scorer, measurer=m,
-        serving_batch=serving_batch, regression=regression,
-        cpu_clock=cpu_clock or time.process_time,
-    )  # fmt: skip
-
-
-def _diff_se(a: Evaluation, b: Evaluation) -> float:
-    """Standard error of the mean score difference: paired over the same folds when possible."""
-    k = len(a.scores)
-    if k == len(b.scores) and k > 1:
-        diffs = [x - y for x, y in zip(a.scores, b.scores, strict=True)]
-        m = sum(diffs) / k
-        return math.sqrt(sum((d - m) ** 2 for d in diffs) / (k - 1) / k)
-    return math.hypot(a.se, b.se)
-
-
-def _dominated(
-    a: CandidateOutcome, others: Sequence[CandidateOutcome], tol: float, cost: Any
-) -> str | None:
-    """Why ``a`` is dominated at screening, or None; baselines are never dropped."""
-    ea, ca = a.screening, cost(a.screening)
-    if a.candidate.kind == "baseline" or ea is None or ea.mean is None or ca is None:
-        return None
-    for b in others:
-        eb = b.screening
-        if b is a or eb is None or eb.mean is None or b.stage == "failed":
-            continue
-        cb = cost(eb)
-        margin = tol + 2 * _diff_se(ea, eb)
-        if cb is not None and eb.mean - ea.mean > margin and clearly_less(cb, ca):
-            return (
-                f"dominated at screening by {b.candidate.name}: quality {ea.mean:.4f} vs "
-                f"{eb.mean:.4f} (margin {margin:.4f}) at a clearly higher cost "
-                f"({ca.value:.3g} vs {cb.value:.3g}, uncertainty included)"
-            )
-    return None
-
-
-def _out_of_reach(
-    a: CandidateOutcome, others: Sequence[CandidateOutcome], tol: float
-) -> str | None:
-    """Why a non-baseline cannot come within ``tol`` of the best at screening, or None.
-
-    A candidate worse than the best screened one by more than the tolerance plus twice the
-    standard error of the paired differences can be neither the best nor within tolerance of
-    it, so it cannot be recommended, whatever its cost.
-    """
-    ea = a.screening
-    if a.candidate.kind == "baseline" or ea is None or ea.mean is None:
-        return None
-    scored = [o for o in others if o.screening and o.screening.mean is not None]
-    best = max(scored, key=lambda o: o.screening.mean or 0.0, default=None)  # type: ignore[union-attr]
-    if best is None or best is a or best.screening is None or best.screening.mean is None:
-        return None
-    margin = tol + 2 * _diff_se(ea, best.screening)
-    if best.screening.mean - ea.mean > margin:
+    splits = folds * repeats
+    cv = f"{repeats} × {folds}-fold cross-validation" if repeats > 1 else f"{folds}-fold CV"
+    if not race:
         return (
-            f"out of reach at screening: quality {ea.mean:.4f} vs the best "
-            f"{best.screening.mean:.4f} ({best.candidate.name}), more than the tolerance plus "
-            f"twice the standard error ({margin:.4f}) below it"
+            f"plan: {n} candidates ({base} baselines), exhaustive: {n} × {splits} fits on "
+            f"{data.n_rows:,} rows ({cv})"
         )
-    return None
+    low = base * folds + (n - base)
+    return (
+        f"plan: {n} candidates ({base} baselines), racing over {cv} on {data.n_rows:,} rows: "
+        f"{low} to {n * splits} fits (baselines get one full cross-validation, the others "
+        "more splits only while they can change the advice)"
+    )
 
 
 def run_simplicity(
@@ -288,15 +180,15 @@ def run_simplicity(
     current: str | None = None,
     location: Any = None,
     budget_j: float | None = None,
-    screen: bool = True,
-    screen_fraction: float = 0.3,
-    screen_folds: int = 3,
+    race: bool = True,
+    repeats: int = 3,
     encode: bool = False,
     serving_batch: int | None = None,
     threads: int | None = 1,
     seed: int = 0,
     command_timeout_s: float | None = 3600.0,
     on_plan: Any = None,
+    on_estimate: Any = None,
     meters: MetersFactory | None = None,
     settings: Any = None,
     algorithm: str | None = None,
@@ -320,9 +212,10 @@ def run_simplicity(
             best-quality candidate).
         location: a LocationProfile or zone code (default: NL, said in the result).
         budget_j: stop once the analysis has spent this much measured energy (J).
-        screen: screen candidates on a subsample first and skip dominated ones.
-        screen_fraction: share of rows used for screening (at least 100 rows).
-        screen_folds: folds used for screening.
+        race: race the candidates (the frugal default); ``False`` measures every candidate on
+            every split (the exhaustive search).
+        repeats: repeats of the k-fold cross-validation (different shuffles); racing gives
+            the extra repeats only to candidates that can still change the advice.
         encode: one-hot encode text columns of a file.
         serving_batch: predict in batches of this many rows, as the model will be served
             (1: one request at a time); default the whole fold.
@@ -331,6 +224,8 @@ def run_simplicity(
         command_timeout_s: limit for each command candidate.
         on_plan: called with one sentence saying what the analysis will run (fits, rows,
             folds), before the first measurement (the CLI prints it first).
+        on_estimate: called with the expected cost (``expected_cost`` of the result
+            document, without ``actual``) once the first split of every candidate is measured.
         meters: meter factory for every measured window (tests); default auto-detection.
         settings: tracking settings; default loaded from config.
         algorithm: slug recorded on the measured windows.
@@ -341,12 +236,13 @@ def run_simplicity(
     """
     from algoprint.tracking import Tracker
 
+    cpu0_s = time.process_time()
     if tolerance is not None and not tolerance >= 0:
         raise InputError(f"tolerance must be >= 0, got {tolerance}", hint="e.g. 0.01")
     if yearly_predictions is not None and not yearly_predictions >= 0:
         raise InputError(f"yearly_predictions must be >= 0, got {yearly_predictions}")
-    if not 0 < screen_fraction <= 1:
-        raise InputError(f"screen_fraction must be in (0, 1], got {screen_fraction}")
+    if repeats < 1:
+        raise InputError(f"repeats must be >= 1, got {repeats}", hint="e.g. 3")
     if serving_batch is not None and serving_batch < 1:
         raise InputError(f"serving batch must be >= 1 row, got {serving_batch}", hint="e.g. 1")
     profile, location_note = resolve_profile(location)
@@ -389,35 +285,41 @@ def run_simplicity(
                 f"current model {current!r} is not among the candidates",
                 hint="name one of: " + ", ".join(o.candidate.name for o in outcomes),
             )
-        full_folds = make_folds(data.y, task, folds, seed)
-        base_tol = tolerance if tolerance is not None else 0.01
-        skip = screening_plan(data, outcomes, screen_fraction) if screen else "screening off"
-        plan = describe_plan(
-            data, outcomes, folds=folds, fraction=screen_fraction, screen_folds=screen_folds,
-            skip=skip,
-        )  # fmt: skip
+        splits = make_folds(data.y, task, folds, seed, repeats=repeats)
+        plan = describe_plan(data, outcomes, folds=folds, repeats=repeats, race=race)
         if on_plan is not None:
             on_plan(plan)
+        expected: dict[str, Any] = {}
+
+        def first_look(lanes: Sequence[Any]) -> None:
+            setup_s = time.process_time() - cpu0_s - sum(ln.cpu_s for ln in lanes)
+            expected.update(
+                expected_cost(
+                    lanes, k=folds, total=len(splits), setup_cpu_s=setup_s, exhaustive=not race
+                )
+            )
+            if on_estimate is not None:
+                on_estimate(dict(expected))
+
         with pinned_threads(threads) as thread_info:
             stop_reason = _stages(
-                outcomes, data, task=task, scorer=scorer, measurer=measurer,
-                full_folds=full_folds, tol=base_tol, screen=not skip,
-                reach=tolerance is not None or not metric_name.startswith("neg_"),
-                cpu_clock=time.process_time,  # counts joblib/OpenMP workers too
-                screen_fraction=screen_fraction, screen_folds=screen_folds, seed=seed,
-                timeout_s=command_timeout_s, yearly=yearly_predictions,
-                retrains=retrains_per_year, serving_batch=serving_batch,
+                outcomes, data, task=task, scorer=scorer, measurer=measurer, splits=splits,
+                folds=folds, race=race, on_first_look=first_look, timeout_s=command_timeout_s,
+                tolerance=lambda ev: tolerance_for(metric_name, tolerance, ev, folds)[0],
+                yearly=yearly_predictions, retrains=retrains_per_year,
+                serving_batch=serving_batch,
             )  # fmt: skip
     finally:
         own_record = own_tracker.stop()
-    notes = [plan, *([skip] if skip and skip != "screening off" else [])]
     return conclude(
         outcomes=outcomes, data=data, task=task, metric=metric_name, folds=folds,
         tolerance=tolerance, yearly_predictions=yearly_predictions,
         retrains_per_year=retrains_per_year, current=current, calc=calc,
         location_note=location_note, measurer=measurer, own_record=own_record,
-        stop_reason=stop_reason, threads=thread_info, notes=notes,
-        serving_batch=serving_batch,
+        stop_reason=stop_reason, threads=thread_info, notes=[plan],
+        serving_batch=serving_batch, repeats=repeats,
+        search="racing" if race else "exhaustive", expected=expected,
+        cpu_s=time.process_time() - cpu0_s,
     )  # fmt: skip
 
 
@@ -428,61 +330,51 @@ def _stages(
     task: str,
     scorer: Any,
     measurer: Measurer,
-    full_folds: Any,
-    tol: float,
-    screen: bool,
-    screen_fraction: float,
-    screen_folds: int,
-    seed: int,
+    splits: Sequence[Any],
+    folds: int,
+    race: bool,
+    on_first_look: Any,
     timeout_s: float | None,
+    tolerance: Any,
     yearly: float | None,
     retrains: float | None,
     serving_batch: int | None = None,
-    reach: bool = True,
-    cpu_clock: Any = None,
 ) -> str | None:
-    """Screening then full CV; returns why it stopped early, or None."""
+    """Commands once, then the race (or the exhaustive search); why it stopped early, or None."""
     regression = task == "regression"
 
-    def cost(ev: Evaluation | None) -> Cost | None:
-        basis: Basis = choose_basis(measurer.methods)
-        return None if ev is None else decision_cost(ev, basis, yearly, retrains)
+    def cost(ev: Evaluation) -> Cost | None:
+        return decision_cost(ev, choose_basis(measurer.methods), yearly, retrains)
 
+    def evaluate(c: Candidate, chunk: Sequence[Any], first: bool) -> Evaluation:
+        return evaluate_estimator(
+            c, data.X, data.y, folds=chunk, scorer=scorer, measurer=measurer,
+            serving_batch=serving_batch, regression=regression, cpu_clock=time.process_time,
+            min_predict_s=MIN_PREDICT_S if first else None,
+        )  # fmt: skip
+
+    lanes: list[Any] = []
     try:
-        if screen and len(outcomes) > 1:
-            rows = _screen_rows(data, task, screen_fraction, seed)
-            sfolds = make_folds(data.y, task, min(screen_folds, len(full_folds)), seed, rows)
-            for o in outcomes:
-                if o.candidate.kind == "command":
-                    continue  # a command is run once, in full
-                o.screening = _evaluate(
-                    o.candidate, data, sfolds, scorer=scorer, m=measurer, timeout_s=timeout_s,
-                    serving_batch=serving_batch, regression=regression, cpu_clock=cpu_clock,
-                )  # fmt: skip
-                if o.screening.status == "failed":
-                    o.stage, o.reason = "failed", o.screening.error
-            for o in outcomes:
-                if o.stage == "pending":
-                    why = _dominated(o, outcomes, tol, cost) or (
-                        _out_of_reach(o, outcomes, tol) if reach else None
-                    )
-                    if why:
-                        o.stage, o.reason = "discarded", why
         for o in outcomes:
-            if o.stage != "pending":
-                continue
-            o.full = _evaluate(
-                o.candidate, data, full_folds, scorer=scorer, m=measurer, timeout_s=timeout_s,
-                serving_batch=serving_batch, regression=regression, cpu_clock=cpu_clock,
-            )  # fmt: skip
-            if o.full.status == "failed":
-                o.stage, o.reason = "failed", o.full.error
-            else:
-                o.stage = "full"
+            if o.candidate.kind == "command":
+                o.full = evaluate_command(o.candidate, measurer, timeout_s=timeout_s)
+                o.stage, o.reason = (
+                    ("failed", o.full.error) if o.full.status == "failed" else ("full", None)
+                )
+        lanes = race_candidates(
+            outcomes, evaluate=evaluate, splits=splits, k=folds, tolerance=tolerance,
+            cost=cost, exhaustive=not race, on_first_look=on_first_look,
+            spent_j=lambda: measurer.spent_j,
+        )  # fmt: skip
     except BudgetExceeded as e:
         for o in outcomes:
             if o.stage == "pending":
                 o.stage = "not-evaluated"
-                o.reason = "the analysis's energy budget was reached first"
+                o.reason = "the analysis's energy budget was reached first" + (
+                    f" ({o.splits} of {len(splits)} splits measured)" if o.splits else ""
+                )
+                if o.full is not None:
+                    o.stage, o.reason = "full", o.reason.replace("reached first", "reached")
         return str(e)
+    finish(lanes, folds, len(splits))
     return None

@@ -170,7 +170,21 @@ def _show(result: Any, lang: str, as_json: bool) -> None:
     "--retrains-per-year", type=bounded_float(0, 1e6), metavar="N", help="Retrainings a year."
 )
 @click.option("--current", metavar="NAME", help="The candidate in use now (saving against it).")
-@click.option("--no-screen", is_flag=True, help="Cross-validate every candidate in full.")
+@click.option(
+    "--exhaustive",
+    "--no-screen",
+    "exhaustive",
+    is_flag=True,
+    help="Cross-validate every candidate on every split (no racing; costs more).",
+)
+@click.option(
+    "--repeats",
+    type=bounded_int(1, 100),
+    default=3,
+    show_default=True,
+    help="Repeats of the k-fold cross-validation; racing gives the extra repeats only to "
+    "models that can still change the advice.",
+)
 @click.option(
     "--serving-batch",
     type=bounded_int(1, 10_000_000),
@@ -192,6 +206,9 @@ def simplicity(dataset: str, **o: Any) -> None:
     Simple baselines are always included unless --no-baselines. The recommendation is the
     least costly candidate within --tolerance of the best score, decided on process CPU time
     when the energy is modelled (counter energy otherwise), and only beyond the uncertainty.
+    The candidates race over --repeats × --folds splits: a model gets more splits only while
+    it can change the advice (--exhaustive measures all). The expected cost of the analysis
+    is printed after the first split of every model, and the actual cost at the end.
     """
     from algoprint.advice.simplicity import run_simplicity
 
@@ -215,11 +232,13 @@ def simplicity(dataset: str, **o: Any) -> None:
         current=o["current"],
         location=profile,
         budget_j=o["budget_j"],
-        screen=not o["no_screen"],
+        race=not o["exhaustive"],
+        repeats=o["repeats"],
         encode=o["encode"],
         serving_batch=o["serving_batch"],
         threads=o["threads"],
         on_plan=None if o["as_json"] else (lambda text: click.echo(text, err=True)),
+        on_estimate=None if o["as_json"] else _echo_expected(o["lang"]),
         seed=o["seed"],
         settings=settings,
         algorithm=o["algorithm"],
@@ -227,6 +246,17 @@ def simplicity(dataset: str, **o: Any) -> None:
     if store is not None:
         _store_result(store, result.to_analysis(o["algorithm"]))
     _show(result, o["lang"], o["as_json"])
+
+
+def _echo_expected(lang: str) -> Callable[[dict[str, Any]], None]:
+    """Prints the analysis's expected cost (stderr) in the user's language."""
+    from algoprint.advice._measure_expected import render_expected
+
+    def echo(expected: dict[str, Any]) -> None:
+        for line in render_expected(expected, lang):
+            click.echo(line, err=True)
+
+    return echo
 
 
 def _fractions(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:

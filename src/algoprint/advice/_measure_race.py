@@ -1,0 +1,341 @@
+"""Racing: the frugal search of owp-13, and the expected cost of the analysis.
+
+Every candidate is cross-validated on the same ordered list of splits (``repeats`` × k
+folds, repeat after repeat), in chunks. The exhaustive search measures every candidate on
+every split. Racing (the default) measures:
+
+1. **a first look**: the first split of every candidate (the expected cost of the whole
+   analysis is estimated from it, :func:`expected_cost`);
+2. every **baseline** on one full k-fold cross-validation (baselines are never dropped before
+   it: the simple models are what the analysis is about);
+3. then rounds: the **incumbent** (the advice the measurements so far support, by the same
+   rule as the final conclusion) and every candidate still able to change that advice go to
+   the next rung (2 splits, k splits, then one more repeat at a time, up to all splits). A candidate
+   stops, by the shared decision rule, when it is
+
+   * **out of reach**: the best candidate is ahead of it on the same splits by more than the
+     tolerance plus two standard errors of the paired differences (it can be neither best
+     nor within tolerance), or
+   * **not preferred on cost and not better beyond the tolerance**: the shared decision rule
+     prefers the incumbent on cost (its cost is above the incumbent's beyond the combined
+     uncertainty, or it is less simple and not cheaper, so a tie would go to the incumbent),
+     and its paired quality advantage plus one standard error stays within the tolerance (the
+     question is whether a simpler model suffices, and the incumbent does).
+
+   Stops are re-checked every round against the current incumbent (a candidate resumes when
+   the incumbent changes under it). The race ends when no candidate but the incumbent can
+   change the advice, or every split is measured.
+
+A candidate stopped before one full cross-validation is ``discarded`` (dropped early) with the
+reason; one stopped later keeps its cross-validated result (stage ``full``) and says how many
+splits it had.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from algoprint.advice._decide import Cost, clearly_less, order_by_cost
+from algoprint.advice._measure import Evaluation
+from algoprint.advice._simplicity_result import CandidateOutcome
+
+__all__ = [
+    "Z_OUT_OF_REACH",
+    "Z_SETTLED",
+    "Lane",
+    "merge_evaluations",
+    "paired",
+    "race",
+]
+
+Z_OUT_OF_REACH = 2.0
+"""Standard errors by which the best must lead beyond the tolerance for "out of reach"."""
+Z_SETTLED = 1.0
+"""Standard errors added to a costlier candidate's advantage before it is "not better"."""
+
+
+def merge_evaluations(parts: Sequence[Evaluation]) -> Evaluation:
+    """One evaluation from the chunks of splits a candidate was measured on, in order.
+
+    Scores, fit CPU times and errors are concatenated; per-fit figures are averaged weighted by
+    each chunk's number of splits, per-prediction figures over the chunks that measured
+    inference (the first); the predict passes are rescaled to CPU seconds per 1,000
+    predictions (their spread stays the inference cost's uncertainty).
+    A failed chunk makes the whole evaluation failed.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    out = Evaluation(parts[0].name)
+    failed = next((p for p in parts if p.status != "ok"), None)
+    if failed is not None:
+        out.status, out.error = failed.status, failed.error
+        return out
+    weights = [len(p.scores) for p in parts]
+
+    def mean(values: Sequence[float | None], *, known: bool = False) -> float | None:
+        """Weighted by splits; ``known``: over the chunks that measured it (inference)."""
+        pairs = [(w, v) for w, v in zip(weights, values, strict=True) if v is not None]
+        if (len(pairs) < len(values) and not known) or not pairs or not sum(w for w, _ in pairs):
+            return None
+        return sum(w * v for w, v in pairs) / sum(w for w, _ in pairs)
+
+    for p in parts:
+        out.scores.extend(p.scores)
+        out.fit_cpu_s.extend(p.fit_cpu_s)
+        out.errors_target_units.extend(p.errors_target_units)
+        per_1000, passes = p.inference_cpu_s_per_1000, p.inference_cpu_passes_s
+        if per_1000 is not None and passes and sum(passes) > 0:
+            avg = sum(passes) / len(passes)
+            out.inference_cpu_passes_s.extend(x / avg * per_1000 for x in passes)
+        out.notes.extend(n for n in p.notes if n not in out.notes)
+    out.fit_energy_j = mean([p.fit_energy_j for p in parts])
+    out.fit_duration_s = mean([p.fit_duration_s for p in parts])
+    out.inference_j_per_1000 = mean([p.inference_j_per_1000 for p in parts], known=True)
+    out.latency_s = mean([p.latency_s for p in parts], known=True)
+    out.inference_cpu_s_per_1000 = mean([p.inference_cpu_s_per_1000 for p in parts], known=True)
+    out.train_rows = mean([p.train_rows for p in parts])
+    rels = [p.uncertainty_rel for p in parts if p.uncertainty_rel is not None]
+    out.uncertainty_rel = max(rels) if rels else None
+    out.model_size_bytes = next(
+        (p.model_size_bytes for p in parts if p.model_size_bytes is not None), None
+    )
+    out.warnings = sorted({w for p in parts for w in p.warnings})
+    return out
+
+
+@dataclass(slots=True)
+class Lane:
+    """One candidate in the race: its measured chunks and where it stands."""
+
+    outcome: CandidateOutcome
+    parts: list[Evaluation] = field(default_factory=list)
+    done: int = 0
+    """Splits measured so far (a prefix of the split list)."""
+    stopped: str | None = None
+    cpu_s: float = 0.0
+    """Process CPU time (s) of this candidate's chunks, windows included."""
+    wall_s: float = 0.0
+    energy_j: float = 0.0
+    """Measured energy (J) of this candidate's windows."""
+
+    @property
+    def name(self) -> str:
+        return self.outcome.candidate.name
+
+    @property
+    def ev(self) -> Evaluation | None:
+        return merge_evaluations(self.parts) if self.parts else None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.parts) and all(p.status == "ok" for p in self.parts)
+
+    @property
+    def mean(self) -> float | None:
+        ev = self.ev
+        return None if ev is None else ev.mean
+
+
+def paired(a: Evaluation, b: Evaluation) -> tuple[float, float, int]:
+    """Mean and standard error of ``a − b`` over the splits both have (a common prefix).
+
+    With three or more common splits the standard error comes from the paired differences;
+    with fewer, from the larger fold-score standard deviation of the two (a conservative
+    stand-in while the paired spread is unknown).
+    """
+    n = min(len(a.scores), len(b.scores))
+    if n == 0:
+        return 0.0, math.inf, 0
+    diffs = [x - y for x, y in zip(a.scores[:n], b.scores[:n], strict=True)]
+    mean = sum(diffs) / n
+    if n >= 3:
+        sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1))
+    else:
+        sd = max(a.std or 0.0, b.std or 0.0)
+        if sd == 0.0:
+            return mean, math.inf, n
+    return mean, sd / math.sqrt(n), n
+
+
+def _incumbent(
+    lanes: Sequence[Lane],
+    k: int,
+    tolerance: Callable[[Evaluation], float],
+    cost: Callable[[Evaluation], Cost | None],
+) -> tuple[Lane | None, Lane | None, float]:
+    """The best and the recommended lane among those with a full cross-validation, and the
+    tolerance; the same rule as the final conclusion."""
+    done = [ln for ln in lanes if ln.ok and ln.done >= k and ln.mean is not None]
+    if not done:
+        return None, None, 0.0
+    best = max(done, key=lambda ln: (ln.mean or 0.0, -ln.outcome.candidate.rank))
+    best_ev = best.ev
+    assert best_ev is not None and best.mean is not None
+    tol = tolerance(best_ev)
+    costed: list[tuple[str, Cost, int]] = []
+    for ln in done:
+        ev = ln.ev
+        c = None if ev is None else cost(ev)
+        if c is not None and (ln.mean or 0.0) >= best.mean - tol - 1e-12:
+            costed.append((ln.name, c, ln.outcome.candidate.rank))
+    if not costed:
+        return best, None, tol
+    first = order_by_cost(costed)[0]
+    return best, next(ln for ln in done if ln.name == first), tol
+
+
+def _stop_reason(
+    lane: Lane,
+    best: Lane | None,
+    inc: Lane | None,
+    tol: float,
+    cost: Callable[[Evaluation], Cost | None],
+) -> str | None:
+    """Why ``lane`` cannot change the advice any more, or ``None``."""
+    ev = lane.ev
+    if ev is None or lane is inc:
+        return None
+    if best is not None and best is not lane and best.ev is not None:
+        lead, se, n = paired(best.ev, ev)
+        if lead - Z_OUT_OF_REACH * se > tol:
+            return (
+                f"out of reach after {n} split(s): {lead:.4f} below the best ({best.name}) on "
+                f"the same splits, more than the tolerance {tol:.4f} plus "
+                f"{Z_OUT_OF_REACH:g} standard errors ({se:.4f})"
+            )
+    if inc is None or inc.ev is None:
+        return None
+    mine, theirs = cost(ev), cost(inc.ev)
+    if mine is None or theirs is None:
+        return None
+    if clearly_less(theirs, mine):
+        why = "clearly costlier"
+    elif lane.outcome.candidate.rank > inc.outcome.candidate.rank and mine.value >= theirs.value:
+        why = "not cheaper than the simpler incumbent (a tie goes to the simpler model)"
+    else:
+        return None
+    gain, se, n = paired(ev, inc.ev)
+    if gain + Z_SETTLED * se <= tol:
+        return (
+            f"stopped after {n} split(s): no better than {inc.name} beyond the tolerance "
+            f"({gain:+.4f} ± {se:.4f}, tolerance {tol:.4f}) and {why} "
+            f"({mine.value:.3g} vs {theirs.value:.3g}), so it cannot change the advice"
+        )
+    return None
+
+
+def _next_rung(done: int, k: int, total: int) -> int:
+    """1 → 2 → k → k + k …: a costly candidate far off is stopped after two splits."""
+    if done < 2 < k:
+        return 2
+    return min(total, k if done < k else done + k)
+
+
+def race(
+    outcomes: Sequence[CandidateOutcome],
+    *,
+    evaluate: Callable[[Any, Sequence[Any], bool], Evaluation],
+    splits: Sequence[Any],
+    k: int,
+    tolerance: Callable[[Evaluation], float],
+    cost: Callable[[Evaluation], Cost | None],
+    exhaustive: bool = False,
+    on_first_look: Callable[[Sequence[Lane]], None] | None = None,
+    clock: Callable[[], float] = time.process_time,
+    spent_j: Callable[[], float] = lambda: 0.0,
+) -> list[Lane]:
+    """Race the estimator candidates over ``splits`` (module doc); outcomes are updated.
+
+    Args:
+        outcomes: every candidate's outcome; commands and failed ones are left alone.
+        evaluate: ``(candidate, splits, first_chunk) -> Evaluation``.
+        splits: the ordered ``(train, test)`` index pairs (repeats × k).
+        k: folds per repeat.
+        tolerance: the tolerance for a best evaluation (as the final conclusion has it).
+        cost: the decision cost of an evaluation (the shared rule's metric).
+        exhaustive: measure every candidate on every split (no racing).
+        on_first_look: called once the first split of every candidate is measured.
+        clock: the CPU clock charged to each lane.
+        spent_j: the measured energy (J) of the analysis's windows so far.
+
+    Raises:
+        BudgetExceeded: the energy budget ran out (outcomes hold what was measured).
+    """
+    total = len(splits)
+    lanes = [Lane(o) for o in outcomes if o.candidate.kind != "command" and o.stage == "pending"]
+
+    def advance(lane: Lane, upto: int) -> None:
+        if upto <= lane.done or not (lane.ok or not lane.parts):
+            return
+        cpu0_s, wall0_s, j0 = clock(), time.monotonic(), spent_j()
+        ev = evaluate(lane.outcome.candidate, splits[lane.done : upto], not lane.parts)
+        lane.cpu_s += clock() - cpu0_s
+        lane.wall_s += time.monotonic() - wall0_s
+        lane.energy_j += spent_j() - j0
+        lane.parts.append(ev)
+        lane.done = upto
+        _publish(lane, k)
+
+    for lane in lanes:
+        advance(lane, 1)
+    if on_first_look is not None:
+        on_first_look(lanes)
+    if exhaustive:
+        for lane in lanes:
+            advance(lane, total)
+        return lanes
+    for lane in _cheapest_first(ln for ln in lanes if ln.outcome.candidate.kind == "baseline"):
+        advance(lane, min(k, total))
+    while True:
+        best, inc, tol = _incumbent(lanes, k, tolerance, cost)
+        for lane in lanes:
+            lane.stopped = _stop_reason(lane, best, inc, tol, cost) if lane.ok else None
+        active = [
+            ln for ln in lanes if ln.ok and ln is not inc and not ln.stopped and ln.done < total
+        ]
+        if not active:
+            break
+        targets = {ln.name: _next_rung(ln.done, k, total) for ln in active}
+        if inc is not None and inc.done < total:
+            # The incumbent keeps pace with its challengers: paired splits for the rule.
+            targets[inc.name] = max(inc.done, *targets.values())
+        for lane in _cheapest_first(ln for ln in lanes if ln.name in targets):
+            advance(lane, targets[lane.name])
+    return lanes
+
+
+def _cheapest_first(lanes: Any) -> list[Lane]:
+    return sorted(lanes, key=lambda ln: ln.cpu_s / max(ln.done, 1))
+
+
+def _publish(lane: Lane, k: int) -> None:
+    """Put the lane's measurements on its outcome (so a budget stop keeps them)."""
+    o, ev = lane.outcome, lane.ev
+    assert ev is not None
+    o.splits = lane.done
+    if ev.status == "failed":
+        o.stage, o.reason, o.screening, o.full = "failed", ev.error, ev, None
+    elif lane.done >= k:
+        o.full, o.screening = ev, None
+    else:
+        o.screening, o.full = ev, None
+
+
+def finish(lanes: Sequence[Lane], k: int, total: int) -> None:
+    """Final stages: ``full`` (at least one cross-validation), ``discarded`` (stopped before)."""
+    for lane in lanes:
+        o = lane.outcome
+        if o.stage == "failed" or not lane.parts:
+            continue
+        if lane.done >= k:
+            o.stage = "full"
+            if lane.done < total:
+                o.reason = lane.stopped or (
+                    f"{lane.done} of {total} splits: further repeats could not change the advice"
+                )
+        else:
+            o.stage, o.reason = "discarded", lane.stopped or "stopped early"
