@@ -259,3 +259,51 @@ def test_counting_once_on_postgresql(postgres_url: str) -> None:
         assert _post(srv, [a, b, inner]) == {"unchanged": 3}
         assert _totals(srv)["energy_j"] == pytest.approx(1500.0)
     drop_org_schemas(postgres_url)
+
+
+def test_migration_s0003_keeps_existing_rows(tmp_path: Path) -> None:
+    _check_migration(f"sqlite:///{tmp_path / 'server.sqlite'}")
+
+
+@pytest.mark.postgres
+def test_migration_s0003_on_postgresql(postgres_url: str) -> None:
+    pytest.importorskip("psycopg")
+    drop_org_schemas(postgres_url)
+    _check_migration(postgres_url)
+    drop_org_schemas(postgres_url)
+
+
+def _check_migration(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    srv = build_server(url)
+    with srv.client:
+        _post(srv, [make_run(run_id="old", energy_j=700.0, hostname="gpu-1")])
+    srv.ctx.db.close()
+    # the database as s0002 left it: no host_key, scope, counted_j
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_run_index_host"))
+        for column in ("counted_j", "scope", "host_key"):
+            conn.execute(text(f"ALTER TABLE run_index DROP COLUMN {column}"))
+        conn.execute(text("UPDATE algoprint_server_alembic_version SET version_num = 's0002'"))
+    engine.dispose()
+    from algoprint.server._schema import run_index
+    from algoprint.server.db import ServerDB
+
+    db = ServerDB(url).open()  # migrates
+    try:
+        row = db.read(
+            lambda c: c.execute(select(run_index).where(run_index.c.run_id == "old")).one(),
+            "reading",
+        )
+        version = db.read(
+            lambda c: list(
+                c.execute(text("SELECT version_num FROM algoprint_server_alembic_version"))
+            ),
+            "reading",
+        )
+    finally:
+        db.close()
+    assert (row.counted_j, row.host_key, row.scope) == (700.0, "gpu-1", None)
+    assert [v[0] for v in version] == ["s0003"]

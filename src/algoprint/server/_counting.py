@@ -37,14 +37,14 @@ _CHUNK = 500
 _PAD = timedelta(seconds=1)  # ended_at and started_at + duration_s may differ by rounding
 
 
-def in_list(dialect: str, column: Any, values: list[str]) -> ColumnElement[bool]:
+def in_list(dialect: str, column: ColumnElement[Any], values: list[str]) -> ColumnElement[bool]:
     """``column IN values``: one array parameter on PostgreSQL (a 500-placeholder statement
     costs more to prepare than to run), a plain IN list on SQLite."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY
         from sqlalchemy.types import String
 
-        return column == any_(bindparam(f"in_{column.name}", values, type_=ARRAY(String)))
+        return column == any_(bindparam("in_values", values, type_=ARRAY(String)))
     return column.in_(values)
 
 
