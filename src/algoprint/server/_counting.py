@@ -23,17 +23,18 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, any_, bindparam, or_, select, text, update
 
 from algoprint.server._schema import run_index
 from algoprint.store._overlap import Interval, overlap_shares
 
-__all__ = ["SCOPES", "in_list", "recount"]
+__all__ = ["SCOPES", "in_list", "lock_organisation", "recount"]
 
 SCOPES = ("machine", "process")
 """The run scopes that take part (a run at another scope counts its own figure)."""
 
 _CHUNK = 500
+_PG_LOCK_CLASS = 0x616C6763  # "algc": with the organisation id, one recount at a time
 _PAD = timedelta(seconds=1)  # ended_at and started_at + duration_s may differ by rounding
 
 
@@ -46,6 +47,19 @@ def in_list(dialect: str, column: ColumnElement[Any], values: list[str]) -> Colu
 
         return column == any_(bindparam("in_values", values, type_=ARRAY(String)))
     return column.in_(values)
+
+
+def lock_organisation(conn: Any, org_id: int) -> None:
+    """On PostgreSQL, hold the organisation's recount lock until the transaction ends: take it
+    first in the transaction that writes the run index (before any row lock, so two server
+    processes cannot deadlock). Server processes ingest in parallel (each holds only its own
+    per-organisation lock); with this, under READ COMMITTED, each recount sees the runs the
+    previous one committed. No-op on SQLite (``BEGIN IMMEDIATE`` serialises writers)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, :org)"),
+            {"cls": _PG_LOCK_CLASS, "org": org_id},
+        )
 
 
 def _span(row: Any) -> tuple[float, float]:
@@ -97,7 +111,8 @@ def recount(
     conn: Any, org_id: int, changed: Sequence[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Recompute ``counted_j`` of the runs that ``changed`` rows (old and new run-index rows
-    of the runs just ingested) touch, in the run index, inside the caller's transaction.
+    of the runs just ingested) touch, in the run index, inside the caller's transaction
+    (which took :func:`lock_organisation` first).
 
     Returns:
         ``(before, after)``: the rows whose ``counted_j`` changed, as they were and as they

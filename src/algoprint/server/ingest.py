@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from algoprint.errors import InputError
-from algoprint.server._counting import in_list, recount
+from algoprint.server._counting import in_list, lock_organisation, recount
 from algoprint.server._rollup import algorithm_factor_description, apply_deltas
 from algoprint.server._schema import run_index
 from algoprint.server.accounts import Organisation
@@ -220,6 +220,7 @@ def ingest_runs(
             store.save_runs([i.record for i in changed])
 
             def write(conn: Any) -> None:
+                lock_organisation(conn, org.id)
                 new_rows = [
                     _index_row(
                         org.id, i, _factor_for(ctx, conn, org, i.record.algorithm, i.started.year)
