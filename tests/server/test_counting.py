@@ -307,3 +307,68 @@ def _check_migration(url: str) -> None:
         db.close()
     assert (row.counted_j, row.host_key, row.scope) == (700.0, "gpu-1", None)
     assert [v[0] for v in version] == ["s0003"]
+
+
+@pytest.mark.postgres
+def test_two_server_processes_ingesting_at_once(postgres_url: str) -> None:
+    """Two apps (as two server processes: each has its own per-organisation lock) ingest
+    overlapping runs of one host at the same time; the total is the machine counted once."""
+    pytest.importorskip("psycopg")
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from algoprint.server import create_app
+    from algoprint.server.settings import ServerSettings
+    from algoprint.store import overlap_shares
+    from algoprint.store._overlap import Interval
+
+    drop_org_schemas(postgres_url)
+    srv = build_server(postgres_url)
+    other = create_app(ServerSettings(db=postgres_url, secure_cookies=False))
+    runs = [
+        make_run(energy_j=100.0 + i, hostname="gpu-1", duration_s=30.0 + i % 7,
+                 started=T0 + timedelta(seconds=7 * i),
+                 scope="process" if i % 5 == 0 else "machine")
+        for i in range(40)
+    ]  # fmt: skip
+    errors: list[str] = []
+
+    def send(client: Any, part: list[dict[str, Any]]) -> None:
+        for run in part:
+            reply = client.post("/api/v1/runs", json=run, headers=srv.a.auth("ingest"))
+            if reply.status_code != 200:
+                errors.append(reply.text)
+
+    with srv.client, TestClient(other) as second:
+        # one request each first: the apps build their routes' models before the race
+        send(srv.client, runs[:1])
+        send(second, runs[1:2])
+        threads = [
+            threading.Thread(target=send, args=(srv.client, runs[2::2])),
+            threading.Thread(target=send, args=(second, runs[3::2])),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        shares = overlap_shares(
+            Interval(
+                r["run_id"],
+                "gpu-1",
+                (start := datetime.fromisoformat(r["started_at"]).timestamp()),
+                start + r["duration_s"],
+                scope=r["scope"],
+                energy_j=r["energy_j"],
+            )
+            for r in runs
+        )
+        expected = sum(
+            r["energy_j"] * (shares[r["run_id"]].share if r["run_id"] in shares else 1.0)
+            for r in runs
+        )
+        assert expected < sum(r["energy_j"] for r in runs)  # the runs do overlap
+        assert _totals(srv)["energy_j"] == pytest.approx(expected)
+    other.state.ctx.close()
+    drop_org_schemas(postgres_url)
