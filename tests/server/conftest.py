@@ -23,10 +23,14 @@ def make_run(
     energy_j: float | None = 3600.0,
     started: datetime | None = None,
     duration_s: float = 60.0,
-    hostname: str = "node-1",
+    hostname: str | None = None,
     checkpoint: datetime | None = None,
+    scope: str = "machine",
+    host_key: str | None = None,
 ) -> dict[str, Any]:
-    """A valid run document (docs/run-schema.md)."""
+    """A valid run document (docs/run-schema.md). Each run is on its own host unless
+    ``hostname`` (or ``host_key``) says otherwise, so runs at the same time do not overlap
+    on one machine (the server counts overlapping machine-scope runs once)."""
     start = started or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     end = start + timedelta(seconds=duration_s)
     doc: dict[str, Any] = {
@@ -36,7 +40,7 @@ def make_run(
         "status": status,
         "started_at": start.isoformat(),
         "ended_at": None if status == "running" else end.isoformat(),
-        "scope": "machine",
+        "scope": scope,
         "duration_s": duration_s,
         "energy_j": energy_j,
         "measured_energy_j": energy_j or 0.0,
@@ -49,7 +53,10 @@ def make_run(
                 "uncertainty_rel": 0.05,
             }
         ],
-        "host": {"hostname": hostname},
+        "host": {
+            "hostname": hostname or f"node-{uuid.uuid4().hex[:8]}",
+            **({"host_key": host_key} if host_key else {}),
+        },
         "checkpoint_at": (checkpoint or end).isoformat(),
     }
     return doc

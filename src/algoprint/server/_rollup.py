@@ -60,17 +60,19 @@ def forget_algorithm(ctx: ServerContext, org: Organisation, algorithm: str) -> N
 def _contribution(row: Any, sign: int) -> tuple[tuple[str, ...], list[float]]:
     key = (row["algorithm"], row["day"], row["phase"], row["factor_key"])
     energy = row["energy_j"]
+    counted = row["counted_j"]  # the machine counted once (server/_counting.py)
     return key, [
         sign,
         sign if energy is None else 0,
-        sign * (energy or 0.0),
+        sign * (counted or 0.0),
         sign * row["duration_s"],
     ]
 
 
 def apply_deltas(conn: Any, org_id: int, old: Sequence[Any], new: Sequence[Any]) -> None:
     """Move the aggregates from the ``old`` run-index rows to the ``new`` ones (all four
-    tables: daily, monthly, organisation monthly, algorithm totals)."""
+    tables: daily, monthly, organisation monthly, algorithm totals). Energy is each row's
+    ``counted_j`` (its ``energy_j`` with the machine counted once)."""
     daily: dict[tuple[str, ...], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
     for rows, sign in ((old, -1), (new, 1)):
         for row in rows:

@@ -168,14 +168,20 @@ run_index = Table(
     Column("energy_j", Float, nullable=True),
     Column("power_w", Float, nullable=True),
     Column("factor_key", String(128), nullable=False),
+    Column("host_key", Text, nullable=True),
+    Column("scope", String(16), nullable=True),
+    Column("counted_j", Float, nullable=True),
     PrimaryKeyConstraint("org_id", "run_id", name="pk_run_index"),
     Index("ix_run_index_list", "org_id", "started_at", "run_id"),
     Index("ix_run_index_algorithm", "org_id", "algorithm", "started_at"),
+    Index("ix_run_index_host", "org_id", "host_key", "started_at"),
 )
 """One row per ingested run: what the aggregates count for it (so a newer checkpoint replaces
 exactly its old contribution), its content digest (idempotency, conflicts), and the columns
 the runs list filters and pages on. ``algorithm``/``phase`` are ``''`` when the run has none;
-``day`` is the UTC date of ``started_at``."""
+``day`` is the UTC date of ``started_at``. ``counted_j`` is the energy the aggregates hold for
+the run: ``energy_j`` with the machine counted once (:mod:`algoprint.server._counting`; J),
+using ``host_key`` (the host's boot id, else its hostname) and ``scope``."""
 
 
 def _agg(name: str, keys: list[Column[str]]) -> Table:

@@ -31,7 +31,7 @@ __all__ = ["HEAD_REVISION", "ServerDB"]
 
 T = TypeVar("T")
 
-HEAD_REVISION = "s0002"
+HEAD_REVISION = "s0003"
 """The newest server revision shipped; a test checks it equals Alembic's head."""
 
 _MIGRATIONS_DIR = Path(__file__).with_name("migrations")

@@ -7,8 +7,10 @@ For each organisation one ingest runs at a time (a lock per organisation), in th
    again), ``stale`` (the server holds a newer record; kept) or a conflict (the same run id
    with other content: 409, and nothing of the batch is written);
 2. save the created and updated runs in the organisation's store, all in one transaction;
-3. in one transaction of the server database, replace their rows in the run index and move
-   their contributions in the daily and monthly aggregates (old contribution out, new in).
+3. in one transaction of the server database, replace their rows in the run index, count
+   the machine once for them and the runs they overlap on the same host
+   (:mod:`algoprint.server._counting`), and move their contributions in the daily and monthly
+   aggregates (old contribution out, new in).
 
 Step 3 never runs ahead of step 2, and both are idempotent: after a crash between them, the
 client's retry of the same batch redoes step 2 (same content) and then step 3. So a run is
@@ -27,15 +29,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, bindparam, select
+from sqlalchemy import ColumnElement, select
 
 from algoprint.errors import InputError
+from algoprint.server._counting import in_list, lock_organisation, recount
 from algoprint.server._rollup import algorithm_factor_description, apply_deltas
 from algoprint.server._schema import run_index
 from algoprint.server.accounts import Organisation
 from algoprint.server.budgets import check_budgets
 from algoprint.server.context import ServerContext
 from algoprint.server.factors import factor_key
+from algoprint.store._overlap import host_key
 from algoprint.tracking.record import RunRecord, RunStatus
 
 __all__ = ["Conflict", "IngestOutcome", "after_ingest", "digest", "ingest_runs"]
@@ -167,6 +171,9 @@ def _index_row(org_id: int, item: _Item, factor: str) -> dict[str, Any]:
         "energy_j": r.energy_j,
         "power_w": power,
         "factor_key": factor,
+        "host_key": host_key(r.host) if isinstance(r.host, dict) else None,
+        "scope": r.scope,
+        "counted_j": r.energy_j,  # until recount() counts the machine once
     }
 
 
@@ -213,6 +220,7 @@ def ingest_runs(
             store.save_runs([i.record for i in changed])
 
             def write(conn: Any) -> None:
+                lock_organisation(conn, org.id)
                 new_rows = [
                     _index_row(
                         org.id, i, _factor_for(ctx, conn, org, i.record.algorithm, i.started.year)
@@ -227,7 +235,8 @@ def ingest_runs(
                     old_rows.extend(dict(r._mapping) for r in deleted)
                 for chunk in range(0, len(new_rows), 1000):
                     conn.execute(run_index.insert(), new_rows[chunk : chunk + 1000])
-                apply_deltas(conn, org.id, old_rows, new_rows)
+                before, after = recount(conn, org.id, old_rows + new_rows)
+                apply_deltas(conn, org.id, old_rows + before, new_rows + after)
 
             ctx.db.write(write, f"indexing {len(changed)} runs")
             after_ingest(ctx, org, [i.record for i in changed])
@@ -268,14 +277,8 @@ def after_ingest(ctx: ServerContext, org: Organisation, records: list[RunRecord]
 
 
 def _ids_in(ctx: ServerContext, ids: list[str]) -> ColumnElement[bool]:
-    """``run_id IN ids``: one array parameter on PostgreSQL (a 500-placeholder statement costs
-    more to prepare than to run), a plain IN list on SQLite."""
-    if ctx.db.dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
-        from sqlalchemy.types import String
-
-        return run_index.c.run_id == any_(bindparam("ids", ids, type_=ARRAY(String)))
-    return run_index.c.run_id.in_(ids)
+    """``run_id IN ids`` (:func:`~algoprint.server._counting.in_list`)."""
+    return in_list(ctx.db.dialect, run_index.c.run_id, ids)
 
 
 def _check_registered(ctx: ServerContext, org: Organisation, names: set[str | None]) -> None:

@@ -315,3 +315,28 @@ def test_measures_matrix_is_bounded_with_the_top_first(
     assert 'href="/algorithms/fraude-risico"' in matrix  # the most CO2e
     assert 'href="/algorithms/chatbot"' not in matrix
     assert "de overige 1 staan op hun eigen pagina" in _text(matrix)
+
+
+def test_overview_counts_overlapping_machine_runs_once(tmp_path: Path) -> None:
+    from algoprint.report.i18n import Formatter
+    from algoprint.tracking.record import RunRecord
+    from tests.server.conftest import make_run
+    from tests.server.web.conftest import build_site
+
+    site = build_site(tmp_path)
+    try:
+        big = 3.6e9  # 1 MWh each, so the difference shows in the rounded total
+        start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        pair = [
+            make_run(algorithm="chatbot", energy_j=big, hostname="gpu-1", duration_s=100.0,
+                     started=start.replace(second=s))
+            for s in (0, 50)
+        ]  # fmt: skip
+        site.upload([RunRecord.from_dict(r) for r in pair])
+        text = _text(site.client("ontwikkelaar").get("/").text)
+        energy = sum(r.energy_j or 0.0 for r in sample_runs())
+        fmt = Formatter("nl")
+        assert fmt.scaled(energy + 1.5 * big, "J") in text  # 50 s of 100 s shared: 75 % each
+        assert fmt.scaled(energy + 2 * big, "J") not in text
+    finally:
+        site.app.state.ctx.close()
