@@ -438,7 +438,7 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
         lines.append(
             ("Opslag: {e} per jaar ({src})." if nl else "Storage: {e} a year ({src}).").format(
                 e=fmt_energy(storage["energy_j_per_year"], lang),
-                src=storage.get("factor", {}).get("source", ""),
+                src=_storage_source(storage, lang),
             )
         )
     lines.extend(_location_lines(doc, nl))
@@ -452,14 +452,34 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
     return lines
 
 
+def _storage_source(storage: dict[str, Any], lang: str) -> str:
+    """The storage factor's source; in Dutch its name and figure (the citation is English)."""
+    factor = storage.get("factor") or {}
+    source = str(factor.get("source", ""))
+    if lang != "nl":
+        return source
+    if source == "user":
+        return "eigen waarde"
+    wh = factor.get("wh_per_tb_hour")
+    if wh is None or not source.startswith("Cloud Carbon Footprint"):
+        return source
+    media = str(storage.get("media") or "").upper()
+    return f"bron: Cloud Carbon Footprint (Thoughtworks), {_num(wh, 2, lang)} Wh per TB-uur {media}"
+
+
 def _data_rule_lines(doc: dict[str, Any], nl: bool, lang: str) -> list[str]:
     """Duplicates removed, no-signal columns, the combined point, tolerance, training saving."""
     lines: list[str] = []
     removed = (doc.get("duplicates") or {}).get("removed_before_curve")
     if removed:
         lines.append(
-            f"{removed} dubbele rijen zijn vóór de leercurve verwijderd (anders lekken ze tussen "
-            "de folds). Advies: verwijder ze ook uit de data."
+            (
+                "1 dubbele rij is vóór de leercurve verwijderd (anders lekt die tussen de folds). "
+                "Advies: verwijder deze rij ook uit de data."
+                if removed == 1
+                else f"{removed} dubbele rijen zijn vóór de leercurve verwijderd (anders lekken "
+                "ze tussen de folds). Advies: verwijder ze ook uit de data."
+            )
             if nl
             else f"{removed} duplicate rows were removed before the learning curve (copies "
             "leak across folds). Advice: remove them from the data too."
