@@ -65,7 +65,7 @@ def test_simplicity_stores_evidence_with_yearly_use_from_the_register(
     assert rc == 0, err
     assert "gebruik per jaar uit het register: 50.000 keer" in err  # Dutch, Dutch digits
     assert "opgeslagen als analyse" in err
-    assert "default zone NL" in err  # nothing configured: said plainly
+    assert "standaardzone NL" in err  # nothing configured: said plainly, in Dutch
     assert out.strip()
     (record,) = open_store(db).list_analyses(algorithm="churn-model", kind="simplicity")
     assert record.result["yearly_predictions"] == 50000
