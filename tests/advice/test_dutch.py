@@ -57,7 +57,7 @@ RACE_SETTLED = (
             "alleen 1 split(s): het budget was op",
         ),
         (str(BudgetExceeded(1234.5, 1000.0)), "energiebudget van 1.000 J bereikt (1.234 J"),
-        (_plan(True, 3), "plan: 3 modellen (2 basismodellen), race over 3 × 5-voudige"),
+        (_plan(True, 3), "plan: 3 modellen (2 basismodellen), 3 × 5-voudige kruisvalidatie"),
         (_plan(False, 1), "alles doorrekenen: 3 × 5 trainingen op 12.345 rijen (5-voudige"),
         (
             "column 'code' has a different value in every row: it looks like an identifier; "

@@ -73,7 +73,7 @@ def test_simplicity_is_dutch_or_english_throughout(db: str, awkward_csv: Path) -
     assert rc == 0, err
     assert "Let op: kolom 'code' heeft in elke rij een andere waarde" in out
     assert "Ontbrekende waarden in b" in out and "Beslist op: CPU-tijd van het proces" in out
-    assert "Opmerking: plan: 2 modellen (0 basismodellen), race over 2 × 2-voudige" in out
+    assert "Opmerking: plan: 2 modellen (0 basismodellen), 2 × 2-voudige kruisvalidatie" in out
     assert "gebruik per jaar uit het register: 50.000 keer" in err
     own = (str(awkward_csv), TREE, DUMMY, "DecisionTreeClassifier", "DummyClassifier")
     assert _leaks(ENGLISH, out + err, *own) == [], out + err

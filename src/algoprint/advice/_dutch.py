@@ -124,10 +124,10 @@ _RULES: list[_Rule] = [
             r"(\d+) to (\d+) fits \(.*\)"
         ),
         lambda m: (
-            f"plan: {m[1]} modellen ({m[2]} basismodellen), race over {_cv(m[3])} op "
-            f"{_n(m, 4)} rijen: {m[5]} tot {m[6]} trainingen (de basismodellen krijgen één "
-            "volledige kruisvalidatie, de andere modellen alleen meer splits zolang ze het "
-            "advies nog kunnen veranderen)"
+            f"plan: {m[1]} modellen ({m[2]} basismodellen), {_cv(m[3])} op {_n(m, 4)} rijen: "
+            f"{m[5]} tot {m[6]} trainingen (de basismodellen krijgen één volledige "
+            "kruisvalidatie; de andere modellen krijgen alleen meer splits zolang ze het advies "
+            "nog kunnen veranderen)"
         ),
     ),
     (
@@ -143,9 +143,9 @@ _RULES: list[_Rule] = [
     (
         re.compile(r"column '(.+)' has a different value in every row: .*"),
         lambda m: (
-            f"kolom '{m[1]}' heeft in elke rij een andere waarde: het lijkt een kenmerk voor "
-            "identificatie (ID). Laat deze kolom weg: een model kan de waarden uit het hoofd "
-            "leren, en de kolom zegt niets over de uitkomst"
+            f"kolom '{m[1]}' heeft in elke rij een andere waarde: het lijkt een ID-kolom. Laat "
+            "deze kolom weg: een model kan de waarden uit het hoofd leren, en de kolom zegt "
+            "niets over de uitkomst"
         ),
     ),
     (
