@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli._invoke import algoprint, new_user
-from tests.cli.test_advise_cli import EXPERIMENT
+from tests.cli._invoke import algoprint
+from tests.cli.test_advise_cli import EXPERIMENT, db  # noqa: F401 (the same user fixture)
 
 # Words of algoprint's English sentences that must not appear in its Dutch output.
 ENGLISH = re.compile(
@@ -26,15 +26,9 @@ DUTCH = re.compile(
     r"van de|met|dubbele|verwijderd|noot|overgeslagen|kruisvalidatie|modellen)\b",
     re.IGNORECASE,
 )
+pytestmark = pytest.mark.usefixtures("db")  # a fresh user, a known CPU power
 TREE = "sklearn.tree.DecisionTreeClassifier(max_depth=2)"
 DUMMY = "sklearn.dummy.DummyClassifier"
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    path = new_user(tmp_path, monkeypatch)
-    monkeypatch.setenv("ALGOPRINT_CPU_TDP_W", "100")  # a known CPU power on any machine
-    return path
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def _leaks(pattern: re.Pattern[str], text: str, *own: str) -> list[str]:
     return pattern.findall(text)
 
 
-def test_simplicity_is_dutch_or_english_throughout(db: str, awkward_csv: Path) -> None:
+def test_simplicity_is_dutch_or_english_throughout(awkward_csv: Path) -> None:
     rc, _, err = algoprint("algorithm", "add", "churn-model", "--yearly-units", "50000")
     assert rc == 0, err
     args = [
@@ -85,7 +79,7 @@ def test_simplicity_is_dutch_or_english_throughout(db: str, awkward_csv: Path) -
     assert _leaks(DUTCH, out + err, *own) == [], out + err
 
 
-def test_simplicity_budget_stop_is_dutch(db: str, awkward_csv: Path) -> None:
+def test_simplicity_budget_stop_is_dutch(awkward_csv: Path) -> None:
     rc, out, err = algoprint(
         "advise", "simplicity", str(awkward_csv), "--target", "y", "--encode", "--no-baselines",
         "--candidate", TREE, "--folds", "2", "--budget-j", "0.001", "--lang", "nl",
@@ -100,7 +94,7 @@ def test_simplicity_budget_stop_is_dutch(db: str, awkward_csv: Path) -> None:
     assert _leaks(ENGLISH, out + err, *own) == [], out + err
 
 
-def test_data_is_dutch_or_english_throughout(db: str, awkward_csv: Path, tmp_path: Path) -> None:
+def test_data_is_dutch_or_english_throughout(awkward_csv: Path, tmp_path: Path) -> None:
     complete = tmp_path / "complete.csv"
     rows = [line for line in awkward_csv.read_text().splitlines() if ",," not in line]
     complete.write_text("\n".join([*rows, rows[3]]) + "\n")  # one exact duplicate
@@ -120,7 +114,7 @@ def test_data_is_dutch_or_english_throughout(db: str, awkward_csv: Path, tmp_pat
 
 
 def test_training_is_dutch_or_english_throughout(
-    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytest.importorskip("torch")
     (tmp_path / "exp_lang_train.py").write_text(textwrap.dedent(EXPERIMENT))
