@@ -70,6 +70,9 @@ RACE_SETTLED = (
             "de marge is 0,03464 geworden",
         ),
         ("no candidate was cross-validated in full", "geen enkel model"),
+        ("exit code 2; stderr tail: boom", "afsluitcode 2; laatste regels van stderr: boom"),
+        ('no JSON line with "score" on stdout', 'geen JSON-regel met "score" op stdout'),
+        ("the score is not a number: 'x'", "de score is geen getal: 'x'"),
     ],
 )
 def test_known_sentences_read_in_dutch(english: str, expect: str) -> None:

@@ -163,6 +163,23 @@ _RULES: list[_Rule] = [
         ),
     ),
     (
+        re.compile(
+            r"(exit code -?\d+|no JSON line with \"score\" on stdout)(?:; stderr tail: (.*))?", re.S
+        ),
+        lambda m: (
+            (
+                f"afsluitcode {m[1][10:]}"
+                if m[1].startswith("exit")
+                else 'geen JSON-regel met "score" op stdout'
+            )
+            + (f"; laatste regels van stderr: {m[2]}" if m[2] is not None else "")
+        ),
+    ),
+    (
+        re.compile(r"the score is not a number: (.*)"),
+        lambda m: f"de score is geen getal: {m[1]}",
+    ),
+    (
         re.compile(r"TF32 is a CUDA tensor-core mode; not available on (\S+)"),
         lambda m: f"TF32 is een stand van CUDA-tensorcores; niet beschikbaar op {m[1]}",
     ),
