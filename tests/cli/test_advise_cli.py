@@ -63,8 +63,9 @@ def test_simplicity_stores_evidence_with_yearly_use_from_the_register(
         "--candidate", TREE, "--folds", "2", "--algorithm", "churn-model", "--lang", "nl",
     )  # fmt: skip
     assert rc == 0, err
-    assert "yearly use from the register: 50000" in err and "stored as analysis" in err
-    assert "default zone NL" in err  # nothing configured: said plainly
+    assert "gebruik per jaar uit het register: 50.000 keer" in err  # Dutch, Dutch digits
+    assert "opgeslagen als analyse" in err
+    assert "standaardzone NL" in err  # nothing configured: said plainly, in Dutch
     assert out.strip()
     (record,) = open_store(db).list_analyses(algorithm="churn-model", kind="simplicity")
     assert record.result["yearly_predictions"] == 50000

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from algoprint._format import number
 from algoprint.errors import InputError
 from algoprint.meters.common import Meter
 from algoprint.tracking.record import RunRecord
@@ -70,7 +71,9 @@ class BudgetExceeded(Exception):
     """The analysis reached its energy budget; raised between windows, never inside one."""
 
     def __init__(self, spent_j: float, budget_j: float) -> None:
-        super().__init__(f"energy budget {budget_j:g} J reached ({spent_j:g} J spent)")
+        super().__init__(
+            f"energy budget {number(budget_j, 'en')} J reached ({number(spent_j, 'en')} J spent)"
+        )
         self.spent_j = spent_j
         self.budget_j = budget_j
 

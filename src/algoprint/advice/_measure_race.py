@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from algoprint._format import number
 from algoprint.advice._decide import Cost, clearly_less, order_by_cost
 from algoprint.advice._measure import Evaluation
 from algoprint.advice._simplicity_result import CandidateOutcome
@@ -223,7 +224,8 @@ def _stop_reason(
         return (
             f"stopped after {n} split(s): no better than {inc.name} beyond the tolerance "
             f"({gain:+.4f} ± {se:.4f}, tolerance {tol:.4f}) and {why} "
-            f"({mine.value:.3g} vs {theirs.value:.3g}), so it cannot change the advice"
+            f"({number(mine.value, 'en')} vs {number(theirs.value, 'en')}), so it cannot "
+            "change the advice"
         )
     return None
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from algoprint._format import number
+from algoprint.advice._dutch import basis_text, say
 from algoprint.advice._measure_expected import render_expected
 
 __all__ = [
@@ -124,7 +125,7 @@ def summary_simplicity(doc: dict[str, Any], lang: str = "en") -> str:
     nl = lang == "nl"
     if rec is None:
         return (
-            f"Er is geen advies: {doc.get('recommendation_reason')}."
+            f"Er is geen advies: {say(str(doc.get('recommendation_reason')), lang)}."
             if nl
             else f"No recommendation: {doc.get('recommendation_reason')}."
         )
@@ -234,8 +235,8 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     )
     for c in doc["candidates"]:
         if c["stage"] in {"failed", "discarded", "not-evaluated"} and c.get("reason"):
-            lines.append(f"- {c['name']}: {c['reason']}")
-    lines.extend(_simplicity_notes(doc, nl))
+            lines.append(f"- {c['name']}: {say(c['reason'], lang)}")
+    lines.extend(_simplicity_notes(doc, lang))
     lines.extend(_location_lines(doc, nl))
     own = doc.get("own_footprint") or {}
     co2 = _co2(own.get("impacts") or {}, lang)
@@ -252,25 +253,18 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     if doc.get("stopped_early"):
         lines.append(
             ("Gestopt: het energiebudget was op " if nl else "Stopped early: ")
-            + f"({doc.get('stop_reason')})."
+            + f"({say(str(doc.get('stop_reason')), lang)})."
         )
     return lines
 
 
-def _simplicity_notes(doc: dict[str, Any], nl: bool) -> list[str]:
+def _simplicity_notes(doc: dict[str, Any], lang: str) -> list[str]:
     """The deciding metric, the data's preparation and warnings, screening and threads."""
+    nl = lang == "nl"
     lines: list[str] = []
     basis = doc.get("decided_on") or {}
     if basis:
-        what = {
-            "cpu": ("CPU-tijd van het proces", "process CPU time"),
-            "energy": ("energie", "energy"),
-        }.get(basis.get("metric", ""), (basis.get("metric"), basis.get("metric")))
-        lines.append(
-            f"Beslist op: {what[0]} ({basis.get('reason')})."
-            if nl
-            else f"Decided on: {what[1]} ({basis.get('reason')})."
-        )
+        lines.append(f"{'Beslist op' if nl else 'Decided on'}: {basis_text(basis, lang)}.")
     data = doc.get("dataset") or {}
     if data.get("encoded_columns"):
         cols = ", ".join(data["encoded_columns"])
@@ -284,8 +278,9 @@ def _simplicity_notes(doc: dict[str, Any], nl: bool) -> list[str]:
             if nl
             else f"Missing values in {cols}: imputed with the median inside each fold."
         )
-    lines.extend(f"{'Let op' if nl else 'Warning'}: {w}" for w in data.get("warnings") or [])
-    lines.extend(f"{'Opmerking' if nl else 'Note'}: {n}" for n in doc.get("notes") or [])
+    warn, note = ("Let op", "Opmerking") if nl else ("Warning", "Note")
+    lines.extend(f"{warn}: {say(w, lang)}." for w in data.get("warnings") or [])
+    lines.extend(f"{note}: {say(n, lang)}." for n in doc.get("notes") or [])
     threads = doc.get("threads") or {}
     if threads.get("limit"):
         lines.append(
@@ -443,7 +438,7 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
         lines.append(
             ("Opslag: {e} per jaar ({src})." if nl else "Storage: {e} a year ({src}).").format(
                 e=fmt_energy(storage["energy_j_per_year"], lang),
-                src=storage.get("factor", {}).get("source", ""),
+                src=_storage_source(storage, lang),
             )
         )
     lines.extend(_location_lines(doc, nl))
@@ -457,21 +452,41 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
     return lines
 
 
+def _storage_source(storage: dict[str, Any], lang: str) -> str:
+    """The storage factor's source; in Dutch its name and figure (the citation is English)."""
+    factor = storage.get("factor") or {}
+    source = str(factor.get("source", ""))
+    if lang != "nl":
+        return source
+    if source == "user":
+        return "eigen waarde"
+    wh = factor.get("wh_per_tb_hour")
+    if wh is None or not source.startswith("Cloud Carbon Footprint"):
+        return source
+    media = str(storage.get("media") or "").upper()
+    return f"bron: Cloud Carbon Footprint (Thoughtworks), {_num(wh, 2, lang)} Wh per TB-uur {media}"
+
+
 def _data_rule_lines(doc: dict[str, Any], nl: bool, lang: str) -> list[str]:
     """Duplicates removed, no-signal columns, the combined point, tolerance, training saving."""
     lines: list[str] = []
     removed = (doc.get("duplicates") or {}).get("removed_before_curve")
     if removed:
         lines.append(
-            f"{removed} dubbele rijen zijn vóór de leercurve verwijderd (anders lekken ze tussen "
-            "de folds). Advies: verwijder ze ook uit de data."
+            (
+                "1 dubbele rij is vóór de leercurve verwijderd (anders lekt die tussen de folds). "
+                "Advies: verwijder deze rij ook uit de data."
+                if removed == 1
+                else f"{removed} dubbele rijen zijn vóór de leercurve verwijderd (anders lekken "
+                "ze tussen de folds). Advies: verwijder ze ook uit de data."
+            )
             if nl
             else f"{removed} duplicate rows were removed before the learning curve (copies "
             "leak across folds). Advice: remove them from the data too."
         )
     curve = doc.get("learning_curve") or {}
     if curve.get("tolerance_note"):
-        lines.append(("Let op: " if nl else "Note: ") + curve["tolerance_note"] + ".")
+        lines.append(("Let op: " if nl else "Note: ") + say(curve["tolerance_note"], lang) + ".")
     noise = ((doc.get("features") or {}).get("no_signal") or {}).get("columns")
     if noise:
         cols = ", ".join(noise[:15])

@@ -42,6 +42,10 @@ HOW_TO_SET = (
     '--location ZONE (ISO country code), ALGOPRINT_LOCATION=ZONE, or [location] zone = "NL" '
     "in algoprint.toml"
 )
+HOW_TO_SET_NL = (
+    '--location ZONE (ISO-landcode), ALGOPRINT_LOCATION=ZONE of [location] zone = "NL" in '
+    "algoprint.toml"
+)
 
 
 def _memo() -> dict[str, Any]:
@@ -139,13 +143,29 @@ def ask_or_default(settings_extra: Mapping[str, Any]) -> LocationProfile:
         return profile
     if not memo.get("algoprint.said_default") and not _said_for_store("no-location"):
         memo["algoprint.said_default"] = True
-        click.echo(
-            f"algoprint: no location configured; impacts use the default zone {DEFAULT_ZONE} "
-            "(Dutch grid average, default PUE and WUE).",
-            err=True,
-        )
-        click.echo(f"  set yours with {HOW_TO_SET}", err=True)
+        if _command_lang() == "nl":
+            click.echo(
+                f"algoprint: geen locatie ingesteld; de impact is berekend met de standaardzone "
+                f"{DEFAULT_ZONE} (gemiddelde van het Nederlandse stroomnet, standaardwaarden "
+                "voor PUE en WUE).",
+                err=True,
+            )
+            click.echo(f"  stel uw eigen locatie in met {HOW_TO_SET_NL}", err=True)
+        else:
+            click.echo(
+                f"algoprint: no location configured; impacts use the default zone "
+                f"{DEFAULT_ZONE} (Dutch grid average, default PUE and WUE).",
+                err=True,
+            )
+            click.echo(f"  set yours with {HOW_TO_SET}", err=True)
     return default_location(DEFAULT_ZONE)
+
+
+def _command_lang() -> str:
+    """The output language of the running command (its resolved ``--lang``), else ``en``."""
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.params.get("lang") if ctx is not None else None
+    return "nl" if lang == "nl" else "en"
 
 
 def _said_for_store(key: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
+from algoprint._format import integer
 from algoprint.cli._common import db_option, json_option, open_store_for, print_json
 from algoprint.cli._location import location_options, resolve_cli_location
 from algoprint.cli._options import (
@@ -101,7 +102,7 @@ def _profile(o: dict[str, Any], extra: Any) -> Any:
     )
 
 
-def _yearly_from_register(store: Any, algorithm: str) -> float | None:
+def _yearly_from_register(store: Any, algorithm: str, lang: str) -> float | None:
     """The declared yearly use of ``algorithm`` (``None`` when not registered or not set)."""
     try:
         from algoprint.kader.register import get_algorithm
@@ -113,22 +114,33 @@ def _yearly_from_register(store: Any, algorithm: str) -> float | None:
         units = get_algorithm(store, algorithm).yearly_units
     except NotFound:
         click.echo(
-            f"algoprint: {algorithm!r} is not in the algorithm register; no yearly use volume "
-            f"(register it: algoprint algorithm add {algorithm} --yearly-units N)",
+            f"algoprint: {algorithm!r} staat niet in het algoritmeregister; geen gebruik per "
+            f"jaar (voeg het toe: algoprint algorithm add {algorithm} --yearly-units N)"
+            if lang == "nl"
+            else f"algoprint: {algorithm!r} is not in the algorithm register; no yearly use "
+            f"volume (register it: algoprint algorithm add {algorithm} --yearly-units N)",
             err=True,
         )
         return None
     if units is not None:
-        click.echo(f"algoprint: yearly use from the register: {units:g} per year", err=True)
+        click.echo(
+            f"algoprint: gebruik per jaar uit het register: {integer(units, 'nl')} keer"
+            if lang == "nl"
+            else f"algoprint: yearly use from the register: {integer(units, 'en')} per year",
+            err=True,
+        )
     return units
 
 
-def _store_result(store: Any, record: Any) -> None:
+def _store_result(store: Any, record: Any, lang: str) -> None:
     from algoprint.advice._measure import store_analysis
 
     store_analysis(store, record)
     click.echo(
-        f"algoprint: stored as analysis {record.analysis_id[:12]} ({record.kind}, "
+        f"algoprint: opgeslagen als analyse {record.analysis_id[:12]} ({record.kind}, "
+        f"{record.measure}) voor {record.algorithm}"
+        if lang == "nl"
+        else f"algoprint: stored as analysis {record.analysis_id[:12]} ({record.kind}, "
         f"{record.measure}) for {record.algorithm}",
         err=True,
     )
@@ -217,7 +229,7 @@ def simplicity(dataset: str, **o: Any) -> None:
     store = open_store_for(o["db"]) if o["algorithm"] else None
     yearly = o["yearly_predictions"]
     if yearly is None and store is not None:
-        yearly = _yearly_from_register(store, o["algorithm"])
+        yearly = _yearly_from_register(store, o["algorithm"], o["lang"])
     result = run_simplicity(
         dataset,
         target=o["target"],
@@ -237,15 +249,22 @@ def simplicity(dataset: str, **o: Any) -> None:
         encode=o["encode"],
         serving_batch=o["serving_batch"],
         threads=o["threads"],
-        on_plan=None if o["as_json"] else (lambda text: click.echo(text, err=True)),
+        on_plan=None if o["as_json"] else _echo_plan(o["lang"]),
         on_estimate=None if o["as_json"] else _echo_expected(o["lang"]),
         seed=o["seed"],
         settings=settings,
         algorithm=o["algorithm"],
     )
     if store is not None:
-        _store_result(store, result.to_analysis(o["algorithm"]))
+        _store_result(store, result.to_analysis(o["algorithm"]), o["lang"])
     _show(result, o["lang"], o["as_json"])
+
+
+def _echo_plan(lang: str) -> Callable[[str], None]:
+    """Prints the analysis's plan (stderr) in the user's language."""
+    from algoprint.advice._dutch import say
+
+    return lambda text: click.echo(say(text, lang), err=True)
 
 
 def _echo_expected(lang: str) -> Callable[[dict[str, Any]], None]:
@@ -336,7 +355,7 @@ def data(dataset: str, **o: Any) -> None:
         algorithm=o["algorithm"],
     )
     if store is not None:
-        _store_result(store, result.to_analysis(o["algorithm"]))
+        _store_result(store, result.to_analysis(o["algorithm"]), o["lang"])
     _show(result, o["lang"], o["as_json"])
 
 
@@ -546,5 +565,5 @@ def training(
         db=db,
     )
     if algorithm:
-        _store_result(open_store_for(db), result.to_analysis(algorithm))
+        _store_result(open_store_for(db), result.to_analysis(algorithm), lang)
     _show(result, lang, as_json)

@@ -1,20 +1,19 @@
 """The words of ``profile`` and ``compare`` in Dutch and English (one language per output).
 
-Numbers go through :mod:`algoprint._format`; this module holds the sentences, the Dutch form of
-the deciding metric (:func:`basis_reason`) and of the meter fallbacks and faults a run records
-(:func:`degradation_text`), so a Dutch profile or comparison has no English hint in it.
+Numbers go through :mod:`algoprint._format`; this module holds the sentences and the Dutch form
+of the meter fallbacks and faults a run records (:func:`degradation_text`); the deciding metric
+reads in Dutch through :func:`algoprint.advice._dutch.basis_text`. A Dutch profile or comparison
+has no English hint in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from algoprint._format import number
 
 __all__ = [
     "LANGS",
-    "basis_reason",
     "check_lang",
     "command_reason",
     "degradation_text",
@@ -182,30 +181,6 @@ def joules(value_j: float | None, lang: str) -> str:
 def seconds(value_s: float, lang: str) -> str:
     """A duration in seconds with three significant digits."""
     return f"{number(value_s, lang)} s"
-
-
-_METHODS_NL = {
-    "counter": "hardwareteller",
-    "power-integration": "vermogensintegratie",
-    "model": "vermogensmodel",
-    "constant": "vaste waarde",
-}
-
-
-def basis_reason(basis: Any, methods: Iterable[str], lang: str) -> str:
-    """Why the comparison decides on what it does (``basis``: :class:`~.._decide.Basis`)."""
-    if lang != "nl":
-        return str(basis.reason)
-    shown = ", ".join(_METHODS_NL.get(m, m) for m in sorted(set(methods))) or "geen meter"
-    if "chosen by the user" in basis.reason:
-        what = "energie" if basis.metric == "energy" else "CPU-tijd van het proces"
-        return f"{what} (gekozen door de gebruiker)"
-    if basis.metric == "energy":
-        return f"energie, gemeten met {shown}"
-    return (
-        f"CPU-tijd van het proces: de energie komt uit {shown}, niet uit een teller; dat is "
-        "kloktijd × machinevermogen en rekent slapen en andere processen mee"
-    )
 
 
 _DEGRADATIONS_NL = {

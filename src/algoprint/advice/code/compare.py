@@ -453,7 +453,8 @@ def render_compare(result: CompareResult, *, lang: str = "en") -> list[str]:
     intervals, the verdict and the deciding metric; numbers through :mod:`algoprint._format`,
     energies in Wh."""
     from algoprint._format import number, percent
-    from algoprint.advice.code._texts import basis_reason, check_lang, joules, text, wrapped
+    from algoprint.advice._dutch import basis_text
+    from algoprint.advice.code._texts import check_lang, joules, text, wrapped
     from algoprint.advice.code.stats import mean_std
 
     lang = check_lang(lang)
@@ -485,8 +486,7 @@ def render_compare(result: CompareResult, *, lang: str = "en") -> list[str]:
         text("verdict", lang, verdict=verdict, what=what),
     ]
     if result.basis is not None:
-        methods = [m for t in result.trials for m in t.methods]
-        lines += wrapped(text("deciding", lang), basis_reason(result.basis, methods, lang))
+        lines += wrapped(text("deciding", lang), basis_text(result.basis.to_dict(), lang))
     if result.energy_note:
         lines += wrapped(text("note", lang), _energy_note(result.energy_note, lang))
     for n in result.notes:

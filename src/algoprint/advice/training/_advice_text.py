@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from algoprint import _format as fmt
+from algoprint.advice._dutch import say
 from algoprint.advice.training.to_target import SettingToTarget, ToTargetComparison
 
 __all__ = ["VERDICT_LABELS", "cost_text", "lines", "rows", "summary"]
@@ -188,7 +189,7 @@ def lines(
         for row in table
     ]
     word = "overgeslagen" if nl else "skipped"
-    out += [f"  {word}: {item['setting']}: {item['reason']}" for item in skipped]
-    out += [f"  {'noot' if nl else 'note'}: {note}" for note in [*notes, *c.notes]]
+    out += [f"  {word}: {item['setting']}: {say(item['reason'], lang)}" for item in skipped]
+    out += [f"  {'noot' if nl else 'note'}: {say(note, lang)}" for note in [*notes, *c.notes]]
     out.append(summary(c, lang))
     return out
