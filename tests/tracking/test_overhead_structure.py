@@ -50,6 +50,9 @@ KEPT_OFF = (
 def _clean_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALGOPRINT_", "XDG_", "TMP"))}
     env.update(ALGOPRINT_DB=str(tmp_path / "r.sqlite"), HOME=str(tmp_path))
+    # Its own registry of machine-scope runs: a run elsewhere on this host must not add the
+    # "another machine-scope run is active" notice to the stderr this test reads.
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)
     return env
 
 
