@@ -63,7 +63,7 @@ def test_twice_the_work_is_about_twice_the_energy() -> None:
     dutch = "\n".join(render_compare(result, lang="nl"))
     assert "oordeel: geen duidelijk verschil (beslist op CPU-tijd van het proces)" in dutch
     assert "volgorde om en om" in dutch and "95 %" in dutch
-    assert "de energie komt uit vaste waarde" in dutch  # the constant meter, in Dutch
+    assert "maar geschat (vaste waarde)" in dutch  # the constant meter, in Dutch
     body = "\n".join(dutch.splitlines()[2:])  # after the two labels (the functions' names)
     assert "verdict" not in body and "energy" not in body
 

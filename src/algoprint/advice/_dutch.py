@@ -253,8 +253,9 @@ def basis_text(basis: dict[str, Any], lang: str) -> str:
     m = re.fullmatch(r"process CPU time: the energy comes from (.+?), not a counter, .*", reason)
     if m:
         return (
-            f"CPU-tijd van het proces: de energie komt uit {_methods(m[1])}, niet uit een "
-            "teller; dat is kloktijd × machinevermogen en rekent slapen en andere processen mee"
+            "CPU-tijd van het proces. De energie is niet gemeten met een teller maar geschat "
+            f"({_methods(m[1])}): kloktijd × vermogen van de hele machine, dus inclusief "
+            "wachttijd en andere processen"
         )
     return reason
 

@@ -84,9 +84,10 @@ def render_expected(doc: dict[str, Any] | None, lang: str = "en") -> list[str]:
     nl = lang == "nl"
     lo, hi, ex = doc["low"], doc["high"], doc["exhaustive"]
     cpu = "s rekentijd" if nl else "s CPU"
+    wall = "s kloktijd" if nl else "s wall"
     text = (
         f"{_range(lo['cpu_s'], hi['cpu_s'], cpu, lang)}, "
-        f"{_range(lo['duration_s'], hi['duration_s'], 's', lang)}, "
+        f"{_range(lo['duration_s'], hi['duration_s'], wall, lang)}, "
         f"{_range(lo['energy_j'], hi['energy_j'], 'J', lang)}"
     )
     lines = [
@@ -104,7 +105,7 @@ def render_expected(doc: dict[str, Any] | None, lang: str = "en") -> list[str]:
     if actual:
         parts = [f"{number(actual['cpu_s'], lang)} {cpu}"]
         if actual.get("duration_s") is not None:
-            parts.append(f"{number(actual['duration_s'], lang)} s")
+            parts.append(f"{number(actual['duration_s'], lang)} {wall}")
         if actual.get("energy_j") is not None:
             parts.append(quantity(actual["energy_j"], "J", lang))
         lines.append(("Werkelijke kosten: " if nl else "Actual cost: ") + ", ".join(parts) + ".")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from algoprint._format import number
+from algoprint._format import number, quantity
 from algoprint.advice._dutch import basis_text, say
 from algoprint.advice._measure_expected import render_expected
 
@@ -242,9 +242,9 @@ def render_simplicity(doc: dict[str, Any], lang: str = "en") -> list[str]:
     co2 = _co2(own.get("impacts") or {}, lang)
     lines.append(
         (
-            f"Deze analyse gebruikte zelf {fmt_energy(own.get('energy_j'), lang)}"
+            f"Deze analyse gebruikte zelf {quantity(own.get('energy_j'), 'J', lang)}"
             if nl
-            else f"This analysis itself used {fmt_energy(own.get('energy_j'), lang)}"
+            else f"This analysis itself used {quantity(own.get('energy_j'), 'J', lang)}"
         )
         + (f" ({co2})." if co2 else ".")
     )
@@ -445,9 +445,9 @@ def render_data(doc: dict[str, Any], lang: str = "en") -> list[str]:
     lines.extend(_data_rule_lines(doc, nl, lang))
     own = doc.get("own_footprint") or {}
     lines.append(
-        f"Deze analyse gebruikte zelf {fmt_energy(own.get('energy_j'), lang)}."
+        f"Deze analyse gebruikte zelf {quantity(own.get('energy_j'), 'J', lang)}."
         if nl
-        else f"This analysis itself used {fmt_energy(own.get('energy_j'), lang)}."
+        else f"This analysis itself used {quantity(own.get('energy_j'), 'J', lang)}."
     )
     return lines
 
