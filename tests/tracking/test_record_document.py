@@ -59,3 +59,25 @@ def test_to_dict_leaves_out_empty_phases_and_round_trips() -> None:
     data = record.to_dict()
     assert "phases" not in data
     assert RunRecord.from_dict(data) == record
+
+
+def test_to_json_gives_the_bytes_of_to_dict() -> None:
+    record = _rich_record()
+    for phases in (record.phases, []):  # with phases, and without (no "phases" key)
+        record.phases = phases
+        expected = json.dumps(record.to_dict(), separators=(",", ":")).encode()
+        assert record.to_json() == expected
+    record.tags = {"non-ascii": "één €"}
+    assert record.to_json() == json.dumps(record.to_dict(), separators=(",", ":")).encode()
+    assert json.loads(record.to_json())["tags"] == record.tags
+
+
+def test_to_json_refuses_what_json_cannot_encode() -> None:
+    record = _rich_record()
+    record.host = {"when": object()}
+    try:
+        record.to_json()
+    except TypeError as e:
+        assert "not JSON serializable" in str(e)
+    else:
+        raise AssertionError("an object in the host info must not be written silently")

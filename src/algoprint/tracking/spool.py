@@ -15,8 +15,8 @@ When the spool cannot be written (read-only directory, full disk), the tracker f
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import json
 import os
 import threading
 from pathlib import Path
@@ -45,8 +45,9 @@ def write_spooled(directory: Path, record: RunRecord, *, durable: bool = False) 
     Raises:
         OSError: the directory cannot be created or written (read-only, disk full, too big).
     """
-    data = json.dumps(record.to_dict(), separators=(",", ":")).encode()
-    tmp = directory / f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_counter)}"
+    data = record.to_json()
+    base = os.fspath(directory)
+    tmp = f"{base}/.tmp-{os.getpid()}-{threading.get_ident()}-{next(_counter)}"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     try:
         fd = os.open(tmp, flags, 0o644)
@@ -55,6 +56,7 @@ def write_spooled(directory: Path, record: RunRecord, *, durable: bool = False) 
         # cannot be a directory raises mkdir's own error.
         directory.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, flags, 0o644)
+    target = f"{base}/{record.run_id}{SUFFIX}"
     try:
         try:
             view = memoryview(data)
@@ -64,12 +66,12 @@ def write_spooled(directory: Path, record: RunRecord, *, durable: bool = False) 
                 os.fsync(fd)
         finally:
             os.close(fd)
-        target = directory / f"{record.run_id}{SUFFIX}"
         os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
-    return target
+    return Path(target)
 
 
 class SpoolSink:
