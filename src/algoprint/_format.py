@@ -35,6 +35,7 @@ __all__ = [
     "na",
     "number",
     "percent",
+    "plain",
     "quantity",
     "scale",
     "scale_factor",
@@ -99,6 +100,14 @@ def number(value: float | None, lang: str = "nl", sig: int = 3) -> str:
     if abs(value) >= 10 ** (sig - 1):
         return _fixed(round(value), 0, lang)
     return _fixed(value, _decimals(value, sig), lang)
+
+
+def plain(value: float) -> str:
+    """A number as users type it, for messages and bounds: ``2000``, ``0.5``,
+    ``1000000000000000`` (no grouping, never ``1e+15``)."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.15f}".rstrip("0").rstrip(".")
 
 
 def integer(value: int | float | None, lang: str = "nl") -> str:

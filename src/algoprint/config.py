@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from algoprint._format import plain
 from algoprint.errors import ConfigError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -41,7 +42,7 @@ SETTING_MAXIMA: dict[str, float] = {
 
 def _positive(name: str) -> Callable[[Any], float]:
     maximum = SETTING_MAXIMA.get(name, math.inf)
-    accepted = f"a number > 0 and <= {maximum:.12g}" if math.isfinite(maximum) else "a number > 0"
+    accepted = f"a number > 0 and <= {plain(maximum)}" if math.isfinite(maximum) else "a number > 0"
 
     def check(value: Any) -> float:
         if isinstance(value, str) and not value.strip():

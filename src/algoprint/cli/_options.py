@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import click
 import click.shell_completion
 
+from algoprint._format import plain
 from algoprint.cli._location import location_options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,13 +53,6 @@ __all__ = [
     "wide_option",
     "wrote",
 ]
-
-
-def plain(value: float) -> str:
-    """A bound as users type it: ``2000``, ``0.5``, ``1000000000000000`` (never ``1e+15``)."""
-    if value == int(value):
-        return str(int(value))
-    return f"{value:f}".rstrip("0")
 
 
 class BoundedFloat(click.FloatRange):

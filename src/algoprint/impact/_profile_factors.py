@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from algoprint._format import number
 from algoprint.errors import ImpactError
 from algoprint.impact._profile import LocationProfile
 from algoprint.impact._resolved import FactorValue, ResolvedFactors
@@ -46,7 +47,8 @@ def _regional_grid(profile: LocationProfile, year: int, notes: list[str]) -> Fac
     rel = factors.GRID_REL_UNCERTAINTY
     notes.append(
         f"location-based CO2e uses Google's regional grid factor for gcp:{cr.region} "
-        f"({v:g} g/kWh, {cr.year}{', latest year' if cr.latest_used else ''}; Google's basis: "
+        f"({number(v, 'en')} g/kWh, {cr.year}{', latest year' if cr.latest_used else ''}; "
+        f"Google's basis: "
         f"{cr.grid_basis or 'not stated'}) instead of the {cr.zone} country average (life-cycle)"
     )
     return FactorValue(
@@ -124,7 +126,8 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
             except ImpactError:
                 continue
             defaults.append(
-                f"{kind} {f.value:g} {unit_hint} ({key} default, {f.source}); set {kind.lower()} "
+                f"{kind} {number(f.value, 'en')} {unit_hint} ({key} default, {f.source}); "
+                f"set {kind.lower()} "
                 "in [location] or [datacentres.NAME] to use your datacentre's figure"
             )
             return _from_factor(f, "default")
@@ -169,7 +172,8 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
             m = factors.market_factor("stroom-onbekend", run_year)
             defaults.append(
                 f"market-based: no contract configured, NL 'stroom onbekend' factor "
-                f"{m.value:g} g/kWh (tank-to-wheel) used; set contract in [location] (e.g. "
+                f"{number(m.value, 'en')} g/kWh (tank-to-wheel) used; set contract in "
+                "[location] (e.g. "
                 "'groen-gvo')"
             )
             market = _from_factor(m, "default")
@@ -203,12 +207,14 @@ def factors_for_profile(profile: LocationProfile, *, year: int) -> ResolvedFacto
             missing["market_wtt_intensity"] = e.message
     if profile.cfe_pct is not None:
         notes.append(
-            f"cloud region carbon-free energy {profile.cfe_pct:g} % is information only: it "
+            f"cloud region carbon-free energy {number(profile.cfe_pct, 'en')} % is information "
+            "only: it "
             "is not subtracted from either CO2e figure (no double counting)"
         )
     if profile.ref is not None:
         notes.append(
-            f"datacentre REF {profile.ref:g} is information only; market-based CO2e follows "
+            f"datacentre REF {number(profile.ref, 'en')} is information only; market-based "
+            "CO2e follows "
             "the contract"
         )
     offsite = _from_factor(factors.water_intensity(zone), "table")
