@@ -1,14 +1,19 @@
-"""Small immutable value classes for the tracker's path, without :mod:`dataclasses`.
+"""Value classes and records for the tracker's path, without :mod:`dataclasses`.
 
 Importing :mod:`dataclasses` (which imports inspect, ast, dis and tokenize) and generating the
-methods of one frozen dataclass cost a tracker's start about 8 ms and 0.5-1.5 ms per class
-(bench/overhead.py; docs/benchmarks.md). The value classes that only the meters and the
-sampler use derive from :class:`Frozen` instead: each writes its own typed ``__init__`` (with
-:func:`fill`) and lists its fields in ``_fields`` (its ``__slots__``); equality, hashing,
-``repr``, pickling and immutability come from here and behave as those of a
-``@dataclass(frozen=True, slots=True)``.
-Records that other code turns into documents with :func:`dataclasses.asdict` (the run record,
-settings) stay dataclasses.
+methods of one dataclass cost a tracker's start about 8 ms and 0.5-1.5 ms per class
+(bench/overhead.py; docs/benchmarks.md). Every class a tracker creates on its way therefore
+derives from one of two bases here. Each writes its own typed ``__init__`` and lists its
+fields in ``_fields`` (its ``__slots__``):
+
+- :class:`Frozen` (immutable; fields set with :func:`fill`) behaves as a
+  ``@dataclass(frozen=True, slots=True)``: equality, hashing, ``repr``, pickling;
+- :class:`Record` (mutable: the run record, whose status and lists change while it is
+  tracked) behaves as a ``@dataclass(slots=True)``: equality, ``repr``, pickling, unhashable.
+
+Both give :meth:`as_dict` (what :func:`dataclasses.asdict` gives for flat values) and
+:meth:`replace` (what :func:`dataclasses.replace` does: a new instance through ``__init__``).
+:func:`field_names` answers :func:`dataclasses.fields` for either.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any, ClassVar
 
 
-__all__ = ["Frozen", "fill"]
+__all__ = ["Frozen", "Record", "field_names", "fill"]
 
 _set = object.__setattr__
 
@@ -68,3 +73,65 @@ class Frozen:
         """The fields as a dict (shallow), as :func:`dataclasses.asdict` gives for flat
         values."""
         return {name: getattr(self, name) for name in self._fields}
+
+    def replace(self, **changes: Any) -> Any:
+        """A new instance with ``changes`` applied, built through ``__init__`` (so its checks
+        run), as :func:`dataclasses.replace` does.
+
+        Raises:
+            TypeError: a name in ``changes`` is not a field.
+        """
+        return _replace(self, changes)
+
+
+def _replace(obj: Frozen | Record, changes: dict[str, Any]) -> Any:
+    unknown = sorted(set(changes) - set(obj._fields))
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no field {', '.join(unknown)}")
+    return type(obj)(**{**obj.as_dict(), **changes})
+
+
+def field_names(obj: Frozen | Record | type[Frozen] | type[Record]) -> tuple[str, ...]:
+    """The field names of a value class or record (or of its instance), in order."""
+    return obj._fields
+
+
+class Record:
+    """Base of a mutable record: a subclass lists its fields, in order, in ``_fields``, sets
+    ``__slots__ = _fields`` and assigns every field in its ``__init__``."""
+
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
+        return f"{type(self).__qualname__}({fields})"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._values()
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for name, value in zip(self._fields, state, strict=True):
+            setattr(self, name, value)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as a dict (shallow)."""
+        return {name: getattr(self, name) for name in self._fields}
+
+    def replace(self, **changes: Any) -> Any:
+        """A new record with ``changes`` applied, built through ``__init__``, as
+        :func:`dataclasses.replace` does.
+
+        Raises:
+            TypeError: a name in ``changes`` is not a field.
+        """
+        return _replace(self, changes)

@@ -9,14 +9,13 @@ values. Nothing is read at import time.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from algoprint._format import plain
+from algoprint._values import Frozen, fill
 from algoprint.errors import ConfigError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -131,45 +130,105 @@ def _scope(value: Any) -> str:
     return _choice("scope", SCOPES)(value)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
+class Settings(Frozen):
     """All settings, validated. Build with :func:`load_settings`; fields are documented in
-    docs/configuration.md (a test checks every field is documented)."""
+    docs/configuration.md (a test checks every field is documented). Immutable: derive a
+    changed copy with :func:`replace`."""
 
-    db: str | None = None
+    _fields = (
+        "db",
+        "interval_s",
+        "counter_interval_s",
+        "checkpoint_interval_s",
+        "scope",
+        "cpu_tdp_w",
+        "cpu_model",
+        "memory_w_per_gb",
+        "strict",
+        "rapl_root",
+        "proc_root",
+        "cgroup_root",
+        "gpu",
+        "lang",
+        "notices",
+        "extra",
+    )
+    __slots__ = _fields
+
+    db: str | None
     """Store URL or SQLite path; ``None`` = ``<user data dir>/algoprint/runs.sqlite``."""
-    interval_s: float = 1.0
+    interval_s: float
     """Sampling interval of the utilisation models (seconds)."""
-    counter_interval_s: float = 10.0
+    counter_interval_s: float
     """Longest gap between two reads of an energy counter (seconds)."""
-    checkpoint_interval_s: float = 2.0
+    checkpoint_interval_s: float
     """How often a running run is written to the store (seconds): the most a killed run can
     lose (docs/store.md)."""
-    scope: str = AUTO_SCOPE
+    scope: str
     """Which figure is the headline: ``machine`` or ``process``; ``auto`` (default) picks by
     context (:func:`context_scope`)."""
-    cpu_tdp_w: float | None = None
+    cpu_tdp_w: float | None
     """Override the CPU power (W, per socket) for the CPU model."""
-    cpu_model: str | None = None
+    cpu_model: str | None
     """Override the CPU model name looked up in the power table."""
-    memory_w_per_gb: float | None = None
+    memory_w_per_gb: float | None
     """Override the memory power model (W per GB)."""
-    strict: bool = False
+    strict: bool
     """Turn every degradation (fallback meter, unknown CPU) into an error."""
-    rapl_root: str = "/sys/class/powercap"
+    rapl_root: str
     """Where the RAPL powercap tree is (tests point this at a fake tree)."""
-    proc_root: str = "/proc"
+    proc_root: str
     """Where procfs is."""
-    cgroup_root: str = "/sys/fs/cgroup"
+    cgroup_root: str
     """Where the cgroup filesystem is."""
-    gpu: bool = True
+    gpu: bool
     """Measure GPUs when present."""
-    lang: str = "nl"
+    lang: str
     """Language of every human output (reports, tables, texts): ``nl`` or ``en``."""
-    notices: str = "once"
+    notices: str
     """Repeated notices (no location, unknown CPU): ``once`` per store, or ``always``."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any]
     """Sections owned by other layers (location, datacentres), validated there."""
+
+    def __init__(
+        self,
+        *,
+        db: str | None = None,
+        interval_s: float = 1.0,
+        counter_interval_s: float = 10.0,
+        checkpoint_interval_s: float = 2.0,
+        scope: str = AUTO_SCOPE,
+        cpu_tdp_w: float | None = None,
+        cpu_model: str | None = None,
+        memory_w_per_gb: float | None = None,
+        strict: bool = False,
+        rapl_root: str = "/sys/class/powercap",
+        proc_root: str = "/proc",
+        cgroup_root: str = "/sys/fs/cgroup",
+        gpu: bool = True,
+        lang: str = "nl",
+        notices: str = "once",
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        fill(
+            self,
+            db=db,
+            interval_s=interval_s,
+            counter_interval_s=counter_interval_s,
+            checkpoint_interval_s=checkpoint_interval_s,
+            scope=scope,
+            cpu_tdp_w=cpu_tdp_w,
+            cpu_model=cpu_model,
+            memory_w_per_gb=memory_w_per_gb,
+            strict=strict,
+            rapl_root=rapl_root,
+            proc_root=proc_root,
+            cgroup_root=cgroup_root,
+            gpu=gpu,
+            lang=lang,
+            notices=notices,
+            extra={} if extra is None else extra,
+        )
 
 
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
@@ -359,10 +418,11 @@ def context_scope() -> str:
 
 def settings_fields() -> list[str]:
     """Names of all top-level settings (for docs checks)."""
-    return [f.name for f in fields(Settings) if f.name != "extra"]
+    return [name for name in Settings._fields if name != "extra"]
 
 
 def replace(settings: Settings, **changes: Any) -> Settings:
     """A copy of ``settings`` with validated changes."""
     validated = {k: _VALIDATORS[k](v) for k, v in changes.items()}
-    return dataclasses.replace(settings, **validated)
+    result: Settings = settings.replace(**validated)
+    return result

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict, dataclass, field
+
+from algoprint._values import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 if TYPE_CHECKING:
@@ -47,16 +48,22 @@ ANALYSIS_KINDS: dict[str, str] = {
 }
 
 
-@dataclass(slots=True)
-class Degradation:
+class Degradation(Record):
     """A fallback or fault recorded on the run, said once to the user."""
 
+    _fields = ("source", "message", "hint", "kind")
+    __slots__ = _fields
     source: str
     message: str
-    hint: str | None = None
-    kind: str = "fault"
+    hint: str | None
+    kind: str
     """``fault`` (something failed during the run: status becomes ``degraded``) or ``fallback``
     (a less direct method was used from the start, e.g. the CPU model without RAPL)."""
+
+    def __init__(
+        self, source: str, message: str, hint: str | None = None, kind: str = "fault"
+    ) -> None:
+        self.source, self.message, self.hint, self.kind = source, message, hint, kind
 
 
 def utc_now_iso() -> str:
@@ -89,8 +96,7 @@ def new_analysis_id() -> str:
     return uuid.uuid4().hex
 
 
-@dataclass(slots=True)
-class AnalysisRecord:
+class AnalysisRecord(Record):
     """One analysis result, stored and shown in reports.
 
     Attributes:
@@ -104,34 +110,72 @@ class AnalysisRecord:
         analysis_id / created_at: set automatically.
     """
 
+    _fields = (
+        "kind",
+        "algorithm",
+        "title",
+        "result",
+        "summary_nl",
+        "summary_en",
+        "own_energy_j",
+        "run_ids",
+        "analysis_id",
+        "created_at",
+        "schema_version",
+    )
+    __slots__ = _fields
     kind: str
     algorithm: str | None
     title: str
     result: dict[str, Any]
-    summary_nl: str = ""
-    summary_en: str = ""
-    own_energy_j: float | None = None
-    run_ids: list[str] = field(default_factory=list)
-    analysis_id: str = field(default_factory=new_analysis_id)
-    created_at: str = field(default_factory=utc_now_iso)
-    schema_version: str = "1.0"
+    summary_nl: str
+    summary_en: str
+    own_energy_j: float | None
+    run_ids: list[str]
+    analysis_id: str
+    created_at: str
+    schema_version: str
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        kind: str,
+        algorithm: str | None,
+        title: str,
+        result: dict[str, Any],
+        summary_nl: str = "",
+        summary_en: str = "",
+        own_energy_j: float | None = None,
+        run_ids: list[str] | None = None,
+        analysis_id: str | None = None,
+        created_at: str | None = None,
+        schema_version: str = "1.0",
+    ) -> None:
+        """Raises:
+        InputError: ``kind`` is not one of :data:`ANALYSIS_KINDS`."""
+        if kind not in ANALYSIS_KINDS:
+            from algoprint.errors import InputError
+
+            raise InputError(
+                f"unknown analysis kind {kind!r}",
+                hint=f"use one of {', '.join(sorted(ANALYSIS_KINDS))}",
+            )
+        self.kind, self.algorithm, self.title, self.result = kind, algorithm, title, result
+        self.summary_nl, self.summary_en, self.own_energy_j = summary_nl, summary_en, own_energy_j
+        self.run_ids = [] if run_ids is None else run_ids
+        self.analysis_id = new_analysis_id() if analysis_id is None else analysis_id
+        self.created_at = utc_now_iso() if created_at is None else created_at
+        self.schema_version = schema_version
 
     @property
     def measure(self) -> str:
         """The Algoritmekader measure this analysis gives evidence for."""
         return ANALYSIS_KINDS[self.kind]
 
-    def __post_init__(self) -> None:
-        if self.kind not in ANALYSIS_KINDS:
-            from algoprint.errors import InputError
-
-            raise InputError(
-                f"unknown analysis kind {self.kind!r}",
-                hint=f"use one of {', '.join(sorted(ANALYSIS_KINDS))}",
-            )
-
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The JSON-ready document (with ``measure``)."""
+        import copy
+
+        data = copy.deepcopy(self.as_dict())
         data["measure"] = self.measure
         return data
 

@@ -134,12 +134,10 @@ def test_boamps_report_status_of_a_budget_stop(
     shared_store: Store, tmp_path: Path, status: str, report_status: str
 ) -> None:
     # A run its energy budget stopped ended as intended: a final report, unlike an interruption.
-    from dataclasses import replace
-
     from algoprint.tracking.record import RunStatus
 
     done = next(r for r in shared_store.list_runs() if r.status.value == "completed")
     with Store(url=f"sqlite:///{tmp_path}/one.sqlite") as store:
-        store.save_run(replace(done, status=RunStatus(status)))
+        store.save_run(done.replace(status=RunStatus(status)))
         doc = json.loads(export_boamps(store, run_id=done.run_id, settings_extra=X))
     assert doc["header"]["reportStatus"] == report_status

@@ -4,7 +4,6 @@ category-3 datapoint (algoprint.exchange.model_card, .boamps, .csrd)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,8 +78,8 @@ def test_model_card_cli(shared_store: Store, tmp_path: Path) -> None:
 
 def test_boamps_training_fields_from_tags(fresh_store: Store) -> None:
     run = _training(fresh_store)
-    tagged = replace(
-        run, tags={"training_type": "fine-tuning", "framework": "pytorch", "epochs": "3"}
+    tagged = run.replace(
+        tags={"training_type": "fine-tuning", "framework": "pytorch", "epochs": "3"}
     )
     fresh_store.save_run(tagged)
     doc = json.loads(export_boamps(fresh_store, run_id=run.run_id, settings_extra=X))

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -82,8 +81,7 @@ def test_double_save_writes_one_run(store: Store, make_record: MakeRecord) -> No
 def test_checkpoints_replace_components_and_phases(store: Store, make_record: MakeRecord) -> None:
     first = make_record(status=RunStatus.RUNNING, ended_at=None)
     store.save_run(first)
-    final = replace(
-        first,
+    final = first.replace(
         status=RunStatus.COMPLETED,
         components=[ComponentRecord("cpu", "package-1", 7.0, "counter", 0.05)],
         phases=[first.phases[1]],

@@ -44,6 +44,9 @@ KEPT_OFF = (
     "hashlib",
     "tomllib",
     "typing",
+    "dataclasses",
+    "inspect",
+    "copy",
 )
 
 
@@ -79,13 +82,28 @@ def test_tracking_loads_none_of_the_modules_kept_off_its_path(tmp_path: Path, wa
 
 
 @linux_only
-def test_meter_and_sampler_value_classes_are_not_dataclasses() -> None:
-    # The sampler's and meters' value classes are slotted classes; only the public records
-    # (RunRecord, Degradation, Settings) are still dataclasses.
+def test_value_classes_and_records_on_the_tracker_path_are_not_dataclasses() -> None:
+    # The sampler's and meters' value classes and the run records are slotted classes.
     import dataclasses
 
-    for cls in (ComponentEnergy, MeterStatus, attribution.CpuClock, _host.CpuInfo):
-        assert not dataclasses.is_dataclass(cls)
+    from algoprint.config import Settings
+    from algoprint.records import AnalysisRecord
+    from algoprint.tracking.record import ComponentRecord, Degradation, PhaseRecord, RunRecord
+
+    for cls in (
+        ComponentEnergy,
+        MeterStatus,
+        attribution.CpuClock,
+        _host.CpuInfo,
+        RunRecord,
+        ComponentRecord,
+        PhaseRecord,
+        Degradation,
+        AnalysisRecord,
+        Settings,
+    ):
+        assert not dataclasses.is_dataclass(cls), cls
+        assert cls.__slots__ == cls._fields, cls
 
 
 # -- /proc readers against psutil -----------------------------------------------------------
@@ -198,6 +216,24 @@ def test_frozen_value_classes_behave_like_frozen_dataclasses() -> None:
         "hint": None,
         "method": None,
     }
+
+
+def test_settings_are_immutable_and_replace_validates() -> None:
+    from algoprint import config
+    from algoprint.errors import ConfigError
+
+    settings = config.Settings(interval_s=2.0)
+    assert settings == config.Settings(interval_s=2.0) != config.Settings()
+    assert pickle.loads(pickle.dumps(settings)) == settings
+    with pytest.raises(AttributeError):
+        settings.interval_s = 3.0  # type: ignore[misc]
+    changed = config.replace(settings, lang="en")
+    assert (changed.lang, changed.interval_s, settings.lang) == ("en", 2.0, "nl")
+    with pytest.raises(ConfigError, match="lang must be one of"):
+        config.replace(settings, lang="de")
+    with pytest.raises(TypeError):
+        config.Settings(colour="red")  # type: ignore[call-arg]
+    assert config.Settings().extra == {} and config.Settings().extra is not config.Settings().extra
 
 
 @pytest.mark.parametrize(

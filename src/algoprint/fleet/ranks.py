@@ -31,7 +31,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -219,7 +219,7 @@ class JobTracker:
         with self._mutex:
             if summary.machine_energy_j is not None:
                 self._timeline.append([snap.wall_s, summary.machine_energy_j])
-            self._checkpoint = [asdict(c) for c in summary.components]
+            self._checkpoint = [c.as_dict() for c in summary.components]
 
     def _write_part(self, record: RunRecord | None) -> None:
         with self._mutex:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from algoprint._values import Frozen, Record
 from algoprint.report.period import Period
 
 __all__ = [
@@ -330,6 +331,8 @@ def _plain(value: Any) -> Any:
         return data
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Record | Frozen):
+        return {name: _plain(getattr(value, name)) for name in value._fields}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, datetime | date):

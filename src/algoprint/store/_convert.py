@@ -7,7 +7,6 @@ gives it back as ``YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00``. Everything else round-t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,7 +105,7 @@ def run_row(record: RunRecord) -> dict[str, Any]:
         "command": list(record.command) if record.command is not None else None,
         "host": dict(record.host),
         "meters": [dict(m) for m in record.meters],
-        "degradations": [asdict(d) for d in record.degradations],
+        "degradations": [d.as_dict() for d in record.degradations],
         "tags": dict(record.tags),
     }
 

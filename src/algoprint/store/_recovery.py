@@ -8,7 +8,6 @@ will never finish: it becomes ``incomplete`` with the figures of its last checkp
 from __future__ import annotations
 
 import socket
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,7 +83,7 @@ def recover(conn: Connection, *, stale_after_s: float, now: datetime) -> list[st
         if row.pid is not None and pid_alive(int(row.pid)):
             continue
         last_seen: datetime = row.checkpoint_at or row.started_at
-        degradations = [*row.degradations, asdict(_degradation(row, last_seen))]
+        degradations = [*row.degradations, _degradation(row, last_seen).as_dict()]
         result = conn.execute(
             update(runs)
             .where(

@@ -7,10 +7,9 @@ derived from it on request with a named factor version, so they can be recompute
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
+from algoprint._values import Record
 from algoprint.records import Degradation
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -29,31 +28,26 @@ __all__ = [
 SCHEMA_VERSION = "1.0"
 
 _SCALARS = (str, int, float, bool, type(None))
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _plain(obj: Any) -> Any:
-    """What :func:`dataclasses.asdict` gives for ``obj``, in a fraction of its time.
-
-    The tracker turns its record into a document at every checkpoint; asdict deep-copies every
-    leaf through :func:`copy.deepcopy`, which was most of a checkpoint's Python time. Scalars are
-    immutable and returned as they are; dataclasses, lists, tuples and dicts are rebuilt like
-    asdict does; anything else is deep-copied, as asdict would.
+    """The document of ``obj``: records become dicts (deeply), as :func:`dataclasses.asdict`
+    would make them. Scalars are immutable and returned as they are; records, lists, tuples and
+    dicts are rebuilt; anything else is deep-copied.
     """
     cls = type(obj)
     if cls in _SCALARS:
         return obj
-    names = _FIELD_NAMES.get(cls)
-    if names is None and hasattr(cls, "__dataclass_fields__"):
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(obj))
-    if names is not None:
-        return {name: _plain(getattr(obj, name)) for name in names}
+    if isinstance(obj, Record):
+        return {name: _plain(getattr(obj, name)) for name in obj._fields}
     if cls is list:
         return [_plain(v) for v in obj]
     if cls is dict:
         return {_plain(k): _plain(v) for k, v in obj.items()}
     if cls is tuple:
         return tuple(_plain(v) for v in obj)
+    import copy  # rare: a value that is not JSON-shaped
+
     return copy.deepcopy(obj)
 
 
@@ -62,16 +56,13 @@ def _fields_of(obj: Any) -> dict[str, Any]:
     gives them: a run without phases has no ``phases`` key.
 
     Raises:
-        TypeError: ``obj`` is not a dataclass (what json.dumps says of such a value).
+        TypeError: ``obj`` is not a record (what json.dumps says of such a value).
     """
     cls = type(obj)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        if not hasattr(cls, "__dataclass_fields__"):
-            raise TypeError(f"Object of type {cls.__name__} is not JSON serializable")
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(obj))
-    data = {name: getattr(obj, name) for name in names}
-    if cls is RunRecord and not obj.phases:
+    if not isinstance(obj, Record):
+        raise TypeError(f"Object of type {cls.__name__} is not JSON serializable")
+    data = {name: getattr(obj, name) for name in obj._fields}
+    if cls is RunRecord and not data["phases"]:
         del data["phases"]
     return data
 
@@ -97,30 +88,64 @@ class RunStatus(StrEnum):
     STOPPED_BY_BUDGET = "stopped-by-budget"
 
 
-@dataclass(slots=True)
-class ComponentRecord:
+class ComponentRecord(Record):
     """Energy of one device over a window (the run or one phase).
 
     ``energy_j`` is the whole-machine figure for the device; ``process_energy_j`` the share
     attributed to the tracked process tree. ``None`` in either is an explicit gap.
     """
 
+    _fields = (
+        "domain",
+        "device",
+        "energy_j",
+        "method",
+        "uncertainty_rel",
+        "process_energy_j",
+        "note",
+    )
+    __slots__ = _fields
     domain: str
     device: str
     energy_j: float | None
     method: str
     uncertainty_rel: float
-    process_energy_j: float | None = None
-    note: str | None = None
+    process_energy_j: float | None
+    note: str | None
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        domain: str,
+        device: str,
+        energy_j: float | None,
+        method: str,
+        uncertainty_rel: float,
+        process_energy_j: float | None = None,
+        note: str | None = None,
+    ) -> None:
+        self.domain, self.device, self.energy_j, self.method = domain, device, energy_j, method
+        self.uncertainty_rel, self.process_energy_j = uncertainty_rel, process_energy_j
+        self.note = note
 
 
-@dataclass(slots=True)
-class PhaseRecord:
+class PhaseRecord(Record):
     """A named window inside a run (``with run.phase("inference"):``).
 
     A phase that is entered several times accumulates; ``count`` says how often.
     """
 
+    _fields = (
+        "name",
+        "started_at",
+        "ended_at",
+        "duration_s",
+        "energy_j",
+        "machine_energy_j",
+        "process_energy_j",
+        "components",
+        "count",
+    )
+    __slots__ = _fields
     name: str
     started_at: str
     ended_at: str | None
@@ -128,46 +153,133 @@ class PhaseRecord:
     energy_j: float | None
     machine_energy_j: float | None
     process_energy_j: float | None
-    components: list[ComponentRecord] = field(default_factory=list)
-    count: int = 1
+    components: list[ComponentRecord]
+    count: int
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        name: str,
+        started_at: str,
+        ended_at: str | None,
+        duration_s: float,
+        energy_j: float | None,
+        machine_energy_j: float | None,
+        process_energy_j: float | None,
+        components: list[ComponentRecord] | None = None,
+        count: int = 1,
+    ) -> None:
+        self.name, self.started_at, self.ended_at = name, started_at, ended_at
+        self.duration_s, self.energy_j = duration_s, energy_j
+        self.machine_energy_j, self.process_energy_j = machine_energy_j, process_energy_j
+        self.components = [] if components is None else components
+        self.count = count
 
 
-@dataclass(slots=True)
-class RunRecord:
+class RunRecord(Record):
     """One tracked run. See docs/run-schema.md.
 
     ``energy_j`` is the headline total for ``scope``: ``machine_energy_j`` for ``machine``,
     ``process_energy_j`` for ``process``. Totals are ``None`` when any counted component is a
     gap, so a partial sum is never presented as the total; the known part is in
-    ``measured_energy_j``.
+    ``measured_energy_j``. ``units`` are the functional units served (SCI's R), e.g.
+    predictions made; set by the user.
     """
 
+    _fields = (
+        "run_id",
+        "algorithm",
+        "phase",
+        "status",
+        "started_at",
+        "scope",
+        "ended_at",
+        "duration_s",
+        "exit_code",
+        "energy_j",
+        "machine_energy_j",
+        "process_energy_j",
+        "measured_energy_j",
+        "uncertainty_rel",
+        "components",
+        "phases",
+        "degradations",
+        "meters",
+        "host",
+        "command",
+        "pid",
+        "units",
+        "tags",
+        "checkpoint_at",
+        "schema_version",
+    )
+    __slots__ = _fields
     run_id: str
     algorithm: str | None
     phase: str | None
     status: RunStatus
     started_at: str
     scope: str
-    ended_at: str | None = None
-    duration_s: float = 0.0
-    exit_code: int | None = None
-    energy_j: float | None = None
-    machine_energy_j: float | None = None
-    process_energy_j: float | None = None
-    measured_energy_j: float = 0.0
-    uncertainty_rel: float | None = None
-    components: list[ComponentRecord] = field(default_factory=list)
-    phases: list[PhaseRecord] = field(default_factory=list)
-    degradations: list[Degradation] = field(default_factory=list)
-    meters: list[dict[str, Any]] = field(default_factory=list)
-    host: dict[str, Any] = field(default_factory=dict)
-    command: list[str] | None = None
-    pid: int | None = None
-    units: float | None = None
-    """Functional units served (SCI's R), e.g. predictions made; set by the user."""
-    tags: dict[str, str] = field(default_factory=dict)
-    checkpoint_at: str | None = None
-    schema_version: str = SCHEMA_VERSION
+    ended_at: str | None
+    duration_s: float
+    exit_code: int | None
+    energy_j: float | None
+    machine_energy_j: float | None
+    process_energy_j: float | None
+    measured_energy_j: float
+    uncertainty_rel: float | None
+    components: list[ComponentRecord]
+    phases: list[PhaseRecord]
+    degradations: list[Degradation]
+    meters: list[dict[str, Any]]
+    host: dict[str, Any]
+    command: list[str] | None
+    pid: int | None
+    units: float | None
+    tags: dict[str, str]
+    checkpoint_at: str | None
+    schema_version: str
+
+    def __init__(  # noqa: PLR0917 - positional, as the dataclass it replaced
+        self,
+        run_id: str,
+        algorithm: str | None,
+        phase: str | None,
+        status: RunStatus,
+        started_at: str,
+        scope: str,
+        ended_at: str | None = None,
+        duration_s: float = 0.0,
+        exit_code: int | None = None,
+        energy_j: float | None = None,
+        machine_energy_j: float | None = None,
+        process_energy_j: float | None = None,
+        measured_energy_j: float = 0.0,
+        uncertainty_rel: float | None = None,
+        components: list[ComponentRecord] | None = None,
+        phases: list[PhaseRecord] | None = None,
+        degradations: list[Degradation] | None = None,
+        meters: list[dict[str, Any]] | None = None,
+        host: dict[str, Any] | None = None,
+        command: list[str] | None = None,
+        pid: int | None = None,
+        units: float | None = None,
+        tags: dict[str, str] | None = None,
+        checkpoint_at: str | None = None,
+        schema_version: str = SCHEMA_VERSION,
+    ) -> None:
+        self.run_id, self.algorithm, self.phase, self.status = run_id, algorithm, phase, status
+        self.started_at, self.scope, self.ended_at = started_at, scope, ended_at
+        self.duration_s, self.exit_code, self.energy_j = duration_s, exit_code, energy_j
+        self.machine_energy_j, self.process_energy_j = machine_energy_j, process_energy_j
+        self.measured_energy_j, self.uncertainty_rel = measured_energy_j, uncertainty_rel
+        self.components = [] if components is None else components
+        self.phases = [] if phases is None else phases
+        self.degradations = [] if degradations is None else degradations
+        self.meters = [] if meters is None else meters
+        self.host = {} if host is None else host
+        self.command, self.pid, self.units = command, pid, units
+        self.tags = {} if tags is None else tags
+        self.checkpoint_at, self.schema_version = checkpoint_at, schema_version
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready document."""
