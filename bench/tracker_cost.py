@@ -3,10 +3,13 @@
 
 Each run is a fresh interpreter that imports what bench/overhead.py's child imports, then
 imports algoprint, starts a tracker, sleeps (so the process's CPU time while sleeping is the
-sampler thread's), and stops it. CPU time is the process's (``getrusage``), so it counts every
-thread and the kernel time of the /proc reads and spool writes. Given several source trees
-(``--src``), the runs alternate between them so that machine noise hits all alike; medians
-(and the best import + start) are printed. Use it to compare a change with its base:
+sampler thread's), and stops it. With ``--busy`` the main thread runs a pure-Python loop
+instead of sleeping, as a tracked program does: the sampler then competes with it for the GIL
+and the caches, and its CPU time is the process's minus the main thread's. CPU time is the
+process's (``getrusage``), so it counts every thread and the kernel time of the /proc reads
+and spool writes. Given several source trees (``--src``), the runs alternate between them so
+that machine noise hits all alike; medians (and the best import + start) are printed. Use it
+to compare a change with its base:
 
     git archive <base> src | tar -x -C /tmp/base
     .venv/bin/python bench/tracker_cost.py --src /tmp/base/src --src src --runs 6 --seconds 5
@@ -31,14 +34,28 @@ def _cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child(seconds: float, db: str) -> None:
+def _busy(seconds: float) -> float:
+    """Run a pure-Python loop for ``seconds``; returns the main thread's CPU seconds."""
+    t0, c0 = time.monotonic(), time.thread_time()
+    acc = 0
+    while time.monotonic() - t0 < seconds:
+        for i in range(20_000):
+            acc += i * i % 7
+    return time.thread_time() - c0
+
+
+def child(seconds: float, db: str, busy: bool) -> None:
     c0 = _cpu_s()
     import algoprint
 
     tracker = algoprint.Tracker(algorithm="bench", db=db)
     tracker.start()
     c1 = _cpu_s()
-    time.sleep(seconds)
+    if busy:
+        main_s = _busy(seconds)
+    else:
+        main_s = 0.0
+        time.sleep(seconds)
     c2 = _cpu_s()
     tracker.stop()
     c3 = _cpu_s()
@@ -46,7 +63,7 @@ def child(seconds: float, db: str) -> None:
         json.dumps(
             {
                 "start_ms": (c1 - c0) * 1e3,
-                "sampling_ms_per_s": (c2 - c1) * 1e3 / seconds,
+                "sampling_ms_per_s": (c2 - c1 - main_s) * 1e3 / seconds,
                 "stop_ms": (c3 - c2) * 1e3,
                 "modules": len(sys.modules),
             }
@@ -59,11 +76,12 @@ def main() -> int:
     parser.add_argument("--src", action="append", help="a src/ directory (repeatable)")
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--busy", action="store_true", help="a busy main thread, not sleep")
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--db", default="")
     args = parser.parse_args()
     if args.child:
-        child(args.seconds, args.db)
+        child(args.seconds, args.db, args.busy)
         return 0
     sources = args.src or [str(Path(__file__).resolve().parents[1] / "src")]
     results: dict[str, list[dict[str, float]]] = {s: [] for s in sources}
@@ -76,6 +94,7 @@ def main() -> int:
             for n, src in enumerate(sources):
                 db = str(Path(tmp) / f"{n}.sqlite")
                 command = [sys.executable, __file__, "--child", "--seconds", str(args.seconds)]
+                command += ["--busy"] if args.busy else []
                 out = subprocess.run(
                     [*command, "--db", db],
                     capture_output=True,
@@ -85,7 +104,8 @@ def main() -> int:
                 )
                 results[src].append(json.loads(out.stdout.strip().splitlines()[-1]))
             print(f"round {i + 1}/{args.runs} done", file=sys.stderr)
-    print(f"\n{args.runs} runs per tree, {args.seconds:g} s tracked, medians (CPU time)")
+    what = "busy main thread" if args.busy else "sleeping main thread"
+    print(f"\n{args.runs} runs per tree, {args.seconds:g} s tracked ({what}), medians (CPU time)")
     print(f"{'src':<40} {'import+start ms':>16} {'best':>6} {'sampling ms/s':>14} {'stop ms':>8}")
     for src, rows in results.items():
 

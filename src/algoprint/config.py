@@ -158,7 +158,8 @@ class Settings(Frozen):
     db: str | None
     """Store URL or SQLite path; ``None`` = ``<user data dir>/algoprint/runs.sqlite``."""
     interval_s: float
-    """Sampling interval of the utilisation models (seconds)."""
+    """Sampling interval of the utilisation models (seconds); 2 s by default, the checkpoint
+    cadence, so that a tracker wakes once per checkpoint (docs/configuration.md)."""
     counter_interval_s: float
     """Longest gap between two reads of an energy counter (seconds)."""
     checkpoint_interval_s: float
@@ -194,7 +195,7 @@ class Settings(Frozen):
         self,
         *,
         db: str | None = None,
-        interval_s: float = 1.0,
+        interval_s: float = 2.0,
         counter_interval_s: float = 10.0,
         checkpoint_interval_s: float = 2.0,
         scope: str = AUTO_SCOPE,

@@ -23,7 +23,7 @@ def _load(tmp_path: Path, **kw: object) -> Settings:
 
 def test_defaults(tmp_path: Path) -> None:
     s = _load(tmp_path)
-    assert s.scope == "auto" and s.interval_s == 1.0 and s.db is None
+    assert s.scope == "auto" and s.interval_s == 2.0 and s.db is None
 
 
 def test_precedence_arguments_env_project_user(tmp_path: Path) -> None:

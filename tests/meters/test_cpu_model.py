@@ -281,7 +281,7 @@ def test_meter_uses_cgroup_usage_under_quota(tmp_path: Path) -> None:
 def test_meter_interval_and_lifecycle_errors(tmp_path: Path) -> None:
     proc = _proc(tmp_path)
     default = cpu_model.CpuModelMeter(proc_root=proc, cgroup_root=CG / "v2_unlimited")
-    assert default.sample_interval_s == 1.0
+    assert default.sample_interval_s == 2.0
     slow = cpu_model.CpuModelMeter(
         settings=Settings(interval_s=2.5), proc_root=proc, cgroup_root=CG / "v2_unlimited"
     )

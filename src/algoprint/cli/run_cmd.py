@@ -103,7 +103,7 @@ class _Forwarder:
     "--interval",
     type=setting_type("interval_s", unit="s"),
     metavar="SECONDS",
-    help="Sampling interval of the utilisation models (default 1).",
+    help="Sampling interval of the utilisation models (default 2).",
 )
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the run document as JSON on stdout.")

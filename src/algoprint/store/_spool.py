@@ -1,9 +1,15 @@
 """Ingest run documents left in the spool by trackers (see :mod:`algoprint.tracking.spool`).
 
-Each file is claimed by an atomic rename (so two ingesting processes never both take it, and a
-tracker writing a newer checkpoint meanwhile creates a new file), saved with a guard that never
-replaces a newer record by an older one, and only then deleted. A file that cannot be parsed is
-moved aside as ``*.bad`` and reported, never deleted.
+Each final record (``*.run.json``) is claimed by an atomic rename (so two ingesting processes
+never both take it), saved with a guard that never replaces a newer record by an older one, and
+only then deleted. A file that cannot be parsed is moved aside as ``*.bad`` and reported, never
+deleted.
+
+A live file (``*.run.live``) whose tracker still holds its lock is read in place and its
+checkpoint saved (so the store shows the running run); a checkpoint caught half-written is
+skipped until the next ingest. A live file nobody holds belongs to a tracker that ended without
+its final record (killed): it is claimed and ingested like a final record, and the store's
+recovery then marks the run incomplete.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from algoprint._dburl import spool_dir_for_url
 from algoprint.tracking.record import RunRecord
-from algoprint.tracking.spool import SUFFIX
+from algoprint.tracking.spool import LIVE_SUFFIX, SUFFIX, read_live
 
 if TYPE_CHECKING:
     from algoprint.store._store import Store
@@ -37,8 +43,10 @@ def _pid_alive(pid: int) -> bool:
 
 def _claimable(directory: Path) -> list[Path]:
     found = sorted(directory.glob(f"*{SUFFIX}"))
+    found += [p for p in sorted(directory.glob(f"*{LIVE_SUFFIX}")) if not _held(p)]
     # Claims left by an ingesting process that died are taken over.
-    for claim in directory.glob(f"*{SUFFIX}{CLAIM}*"):
+    claims = [*directory.glob(f"*{SUFFIX}{CLAIM}*"), *directory.glob(f"*{LIVE_SUFFIX}{CLAIM}*")]
+    for claim in claims:
         try:
             pid = int(claim.name.rsplit(CLAIM, 1)[1])
         except ValueError:
@@ -46,6 +54,42 @@ def _claimable(directory: Path) -> list[Path]:
         if not _pid_alive(pid):
             found.append(claim)
     return found
+
+
+def _held(path: Path) -> bool:
+    """Whether a tracker holds the lock of the live file at ``path`` (it still runs); a file
+    that vanished meanwhile counts as held (there is nothing to claim)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no live files where fcntl is missing
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # also releases a lock taken: the claim below is by rename
+    return False
+
+
+def _running_checkpoints(store: Store, directory: Path) -> int:
+    """Save the checkpoints of the live files whose trackers still run, read in place."""
+    saved = 0
+    for path in sorted(directory.glob(f"*{LIVE_SUFFIX}")):
+        if not _held(path):
+            continue  # claimed below, as the run of a tracker that ended
+        try:
+            data = read_live(path.read_bytes())
+            record = RunRecord.from_dict(json.loads(data)) if data is not None else None
+        except (OSError, ValueError, TypeError, KeyError):
+            record = None
+        if record is not None and store.save_run(record, only_if_newer=True):
+            saved += 1
+    return saved
 
 
 def ingest(store: Store) -> int:
@@ -62,7 +106,7 @@ def ingest(store: Store) -> int:
 
 
 def _ingest_dir(store: Store, directory: Path) -> int:
-    saved = 0
+    saved = _running_checkpoints(store, directory)
     for path in _claimable(directory):
         base = path.name.split(CLAIM, 1)[0]
         claim = directory / f"{base}{CLAIM}{os.getpid()}"
@@ -71,9 +115,15 @@ def _ingest_dir(store: Store, directory: Path) -> int:
         except FileNotFoundError:
             continue  # another process claimed it first
         try:
-            record = RunRecord.from_dict(json.loads(claim.read_bytes()))
+            content = claim.read_bytes()
+            if base.endswith(LIVE_SUFFIX):
+                data = read_live(content)
+                if data is None:
+                    raise ValueError("not one whole checkpoint (cut short)")
+                content = data
+            record = RunRecord.from_dict(json.loads(content))
         except (ValueError, TypeError, KeyError) as e:
-            bad = directory / f"{base.removesuffix(SUFFIX)}.bad"
+            bad = directory / f"{base.removesuffix(SUFFIX).removesuffix(LIVE_SUFFIX)}.bad"
             os.replace(claim, bad)
             log.warning("algoprint: spooled run %s is unreadable (%s); kept as %s", base, e, bad)
             continue

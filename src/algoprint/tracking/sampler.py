@@ -1,9 +1,12 @@
 """The sampler: one background thread that keeps every meter's cumulative totals current.
 
-Each meter is sampled at least every ``min(meter.sample_interval_s, counter_interval_s)``
-seconds (RAPL wrap, NVML counter cadence, 1 s for utilisation models) and at every window
+Each meter is sampled every ``min(meter.sample_interval_s, counter_interval_s)`` seconds (RAPL
+wrap, NVML counter cadence, ``interval_s`` = 2 s for utilisation models) and at every window
 edge (``snapshot()``), under one lock so the tracker's edge reads and the thread never
-interleave. The thread also calls a checkpoint callback on its own cadence.
+interleave. The thread also calls a checkpoint callback on its own cadence (2 s). A checkpoint
+samples every meter and so restarts each meter's interval: with the defaults (both 2 s) the
+thread wakes once per 2 s, not three times (each wake costs the user's process CPU time:
+docs/benchmarks.md, tracking overhead).
 
 While sampling, machine energy deltas are attributed to the tracked process tree
 (see :mod:`algoprint.tracking.attribution`).
@@ -109,12 +112,13 @@ class Sampler:
             first_checkpoint_s if first_checkpoint_s is not None else checkpoint_interval_s
         )
         self.faults: list[Degradation] = []
+        self._started_s = 0.0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start every meter and the background thread. Meters that fail to start are faults."""
-        now = time.monotonic()
+        now = self._started_s = time.monotonic()
         ctx = SampleContext(now_s=now, pids=self._tree.pids())
         for meter in self._meters:
             interval = max(0.01, min(meter.sample_interval_s, self._counter_interval_s))
@@ -170,7 +174,8 @@ class Sampler:
 
     def _loop(self) -> None:
         next_checkpoint = (
-            time.monotonic() + (self._first_checkpoint_s or 0.0)
+            # From the meters' own start time: a first checkpoint due with them samples them.
+            self._started_s + (self._first_checkpoint_s or 0.0)
             if self._checkpoint is not None and self._checkpoint_interval_s
             else None
         )
