@@ -222,13 +222,13 @@ def test_settings_are_immutable_and_replace_validates() -> None:
     from algoprint import config
     from algoprint.errors import ConfigError
 
-    settings = config.Settings(interval_s=2.0)
-    assert settings == config.Settings(interval_s=2.0) != config.Settings()
+    settings = config.Settings(interval_s=3.0)
+    assert settings == config.Settings(interval_s=3.0) != config.Settings()
     assert pickle.loads(pickle.dumps(settings)) == settings
     with pytest.raises(AttributeError):
         settings.interval_s = 3.0  # type: ignore[misc]
     changed = config.replace(settings, lang="en")
-    assert (changed.lang, changed.interval_s, settings.lang) == ("en", 2.0, "nl")
+    assert (changed.lang, changed.interval_s, settings.lang) == ("en", 3.0, "nl")
     with pytest.raises(ConfigError, match="lang must be one of"):
         config.replace(settings, lang="de")
     with pytest.raises(TypeError):

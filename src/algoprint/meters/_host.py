@@ -385,11 +385,13 @@ def read_cpu_times(proc_root: str | Path = "/proc", cpus: Iterable[int] | None =
     """
     from algoprint.meters._procfs import read_stat
 
-    data = read_stat(str(Path(proc_root) / "stat"))
+    data = read_stat(f"{proc_root}/stat")  # a str join: no Path per sample
     wanted = None if cpus is None else {f"cpu{c}".encode() for c in cpus}
     busy = total = 0
     found = in_cpu_lines = False
-    for line in data.split(b"\n"):
+    # All CPUs: the first line is the ``cpu`` sum; split no further (the intr line is long).
+    lines = [data[: data.find(b"\n")]] if cpus is None else data.split(b"\n")
+    for line in lines:
         if not line.startswith(b"cpu"):
             if in_cpu_lines:
                 break  # the cpu lines come first; the rest (intr, ...) is not needed

@@ -291,6 +291,7 @@ class CpuModelMeter(Meter):
     ) -> None:
         s = settings or Settings()
         self._proc = Path(proc_root or s.proc_root)
+        self._proc_text = str(self._proc)
         self._cgroup = Path(cgroup_root or s.cgroup_root)
         self.sample_interval_s = s.interval_s if interval_s is None else float(interval_s)
         self.model = resolve_cpu_power(
@@ -326,6 +327,7 @@ class CpuModelMeter(Meter):
         self._t: float | None = None
         self.last_utilisation: float | None = None
         self.last_power_w: float | None = None
+        self._note = f"modelled from CPU utilisation and TDP (no energy counter): {self.model.note}"
 
     def _read(self) -> tuple[float, float]:
         """(busy, total) in consistent units; total is NaN-free ticks or, for cgroup, seconds."""
@@ -335,7 +337,7 @@ class CpuModelMeter(Meter):
                 raise MeterError("the cgroup CPU usage cannot be read", source=str(self._cgroup))
             return usage, 0.0
         try:
-            times = read_cpu_times(self._proc, self._cpus)
+            times = read_cpu_times(self._proc_text, self._cpus)
         except (OSError, ValueError) as e:
             raise MeterError(
                 f"cannot read CPU times from {self._proc / 'stat'}: {e}",
@@ -384,11 +386,7 @@ class CpuModelMeter(Meter):
                 energy_j=self._energy_j,
                 method=Method.MODEL,
                 uncertainty_rel=UNCERTAINTY_REL,
-                note=(
-                    f"modelled from CPU utilisation and TDP (no energy counter): {self.model.note}"
-                    if self._energy_j is not None
-                    else "not started"
-                ),
+                note=self._note if self._energy_j is not None else "not started",
             )
         ]
 

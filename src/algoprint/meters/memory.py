@@ -87,6 +87,7 @@ class MemoryModelMeter(Meter):
         self.sample_interval_s = s.interval_s if interval_s is None else float(interval_s)
         self.memory_gb, self.w_per_gb, self.origin = _resolve(s, proc_root, cgroup_root, w_per_gb)
         self.power_w = self.memory_gb * self.w_per_gb
+        self._note = f"constant {self.w_per_gb:g} W/GB x {self.memory_gb:.2f} GB ({self.origin})"
         self._energy_j: float | None = None
         self._t: float | None = None
 
@@ -116,11 +117,7 @@ class MemoryModelMeter(Meter):
                 energy_j=self._energy_j,
                 method=Method.CONSTANT,
                 uncertainty_rel=UNCERTAINTY_REL,
-                note=(
-                    f"constant {self.w_per_gb:g} W/GB x {self.memory_gb:.2f} GB ({self.origin})"
-                    if self._energy_j is not None
-                    else "not started"
-                ),
+                note=self._note if self._energy_j is not None else "not started",
             )
         ]
 
