@@ -16,7 +16,7 @@ import pytest
 from algoprint.store import ingest_spool, open_store
 from algoprint.store._spool import _held
 from algoprint.tracking import RunStatus, Tracker
-from algoprint.tracking.spool import LIVE_SUFFIX, SUFFIX, LiveFile, read_live, spool_dir
+from algoprint.tracking.spool import LIVE_SUFFIX, SUFFIX, LiveFile, SpoolSink, read_live, spool_dir
 from tests.tracking._fakes import ConstantPowerMeter
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="live files need fcntl")
@@ -188,3 +188,27 @@ def test_with_equal_intervals_the_sampler_wakes_once_per_checkpoint() -> None:
     sampler.stop()
     # every sample: a checkpoint, the edge, or the final snapshot; none on a wake of its own
     assert meter.samples == len(checkpoints) + 2
+
+
+@posix_only
+def test_a_forked_child_never_touches_its_parents_live_file(tmp_path: Path) -> None:
+    from algoprint.tracking.record import RunRecord
+
+    db = str(tmp_path / "runs.sqlite")
+    sink = SpoolSink(db)
+    record = RunRecord("c" * 32, "alg", None, RunStatus.RUNNING, "t0", "machine")
+    live = sink.save(record)
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            sink.save(record)  # a checkpoint: a file of its own, not the parent's live file
+            sink.save(record.replace(status=RunStatus.COMPLETED))
+            code = 0 if live.exists() else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert live.exists() and _held(live)  # still the parent's, still locked
+    sink.save(record.replace(status=RunStatus.COMPLETED))
+    assert not live.exists()

@@ -145,6 +145,12 @@ class LiveFile:
         self.path = Path(f"{os.fspath(directory)}/{run_id}{LIVE_SUFFIX}")
         self._fd: int | None = None
         self._size = 0
+        self._pid = os.getpid()
+
+    @property
+    def owned(self) -> bool:
+        """False in a forked child: the file, its lock and its descriptor are the parent's."""
+        return self._pid == os.getpid()
 
     def write(self, data: bytes) -> None:
         """Write one checkpoint (the run document) over the previous one.
@@ -186,9 +192,10 @@ class LiveFile:
         _live_fds.add(fd)
 
     def close(self) -> None:
-        """Remove the live file (the final record is written) and release it. Idempotent."""
+        """Remove the live file (the final record is written) and release it. Idempotent; in a
+        forked child it only forgets the parent's file (whose descriptor was closed at fork)."""
         fd, self._fd = self._fd, None
-        if fd is None:
+        if fd is None or not self.owned:
             return
         with contextlib.suppress(OSError):
             os.unlink(self.path)  # before the lock goes: never seen unlocked
@@ -208,6 +215,7 @@ class SpoolSink:
         self.db = db
         self._dir: Path | None = None
         self._live: dict[str, LiveFile] = {}
+        self._forked = False
 
     @property
     def directory(self) -> Path:
@@ -225,8 +233,11 @@ class SpoolSink:
             StoreError: the default store directory cannot be created.
         """
         running = record.status is RunStatus.RUNNING
-        if running and not durable and _LIVE_FILES:
-            live = self._live.get(record.run_id)
+        live = self._live.get(record.run_id)
+        if live is not None and not live.owned:  # a forked child goes on with the parent's run
+            del self._live[record.run_id]
+            self._forked = True
+        if running and not durable and _LIVE_FILES and not self._forked:
             if live is None:
                 live = self._live[record.run_id] = LiveFile(self.directory, record.run_id)
             live.write(record.to_json())
