@@ -105,6 +105,7 @@ def merge_evaluations(parts: Sequence[Evaluation]) -> Evaluation:
         (p.model_size_bytes for p in parts if p.model_size_bytes is not None), None
     )
     out.warnings = sorted({w for p in parts for w in p.warnings})
+    out.fitted = next((p.fitted for p in parts if p.fitted is not None), None)
     return out
 
 
@@ -189,37 +190,63 @@ def _incumbent(
     return best, next(ln for ln in done if ln.name == first), tol
 
 
-def _stop_reason(
-    lane: Lane,
-    best: Lane | None,
-    inc: Lane | None,
-    tol: float,
-    cost: Callable[[Evaluation], Cost | None],
-) -> str | None:
+def _not_preferred(lane: Lane, inc: Lane, cost: Callable[[Evaluation], Cost | None]) -> str | None:
+    """Why the shared rule prefers ``inc`` to ``lane`` on cost whatever their quality, or
+    ``None`` (``lane`` would displace ``inc`` if it were within tolerance)."""
+    ev, inc_ev = lane.ev, inc.ev
+    mine = None if ev is None else cost(ev)
+    theirs = None if inc_ev is None else cost(inc_ev)
+    if mine is None or theirs is None:
+        return None
+    if clearly_less(theirs, mine):
+        return "clearly costlier"
+    if lane.outcome.candidate.rank > inc.outcome.candidate.rank and mine.value >= theirs.value:
+        return "not cheaper than the simpler incumbent (a tie goes to the simpler model)"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where the race stands: the best lane, the pace-setter, the incumbent and the tolerance."""
+
+    best: Lane | None
+    leader: Lane | None
+    inc: Lane | None
+    tol: float
+
+
+def _stop_reason(lane: Lane, st: Standing, cost: Callable[[Evaluation], Cost | None]) -> str | None:
     """Why ``lane`` cannot change the advice any more, or ``None``."""
+    best, leader, inc, tol = st.best, st.leader, st.inc, st.tol
     ev = lane.ev
     if ev is None or lane is inc:
         return None
-    if best is not None and best is not lane and best.ev is not None:
-        lead, se, n = paired(best.ev, ev)
+    for ahead, role in ((best, "the best"), (leader, "the pace-setter")):
+        if (
+            ahead is None
+            or ahead is lane
+            or ahead.ev is None
+            or (role != "the best" and ahead is best)
+        ):
+            continue
+        lead, se, n = paired(ahead.ev, ev)
         if lead - Z_OUT_OF_REACH * se > tol:
             return (
-                f"out of reach after {n} split(s): {lead:.4f} below the best ({best.name}) on "
+                f"out of reach after {n} split(s): {lead:.4f} below {role} ({ahead.name}) on "
                 f"the same splits, more than the tolerance {tol:.4f} plus "
                 f"{Z_OUT_OF_REACH:g} standard errors ({se:.4f})"
             )
     if inc is None or inc.ev is None:
         return None
+    why = _not_preferred(lane, inc, cost)
+    if why is None:
+        return None
     mine, theirs = cost(ev), cost(inc.ev)
-    if mine is None or theirs is None:
-        return None
-    if clearly_less(theirs, mine):
-        why = "clearly costlier"
-    elif lane.outcome.candidate.rank > inc.outcome.candidate.rank and mine.value >= theirs.value:
-        why = "not cheaper than the simpler incumbent (a tie goes to the simpler model)"
-    else:
-        return None
+    assert mine is not None and theirs is not None
     gain, se, n = paired(ev, inc.ev)
+    if inc.done > n and ev.mean is not None and inc.ev.mean is not None:
+        # The incumbent has splits this lane lacks: its mean over all of them counts too.
+        gain = max(gain, ev.mean - inc.ev.mean)
     if gain + Z_SETTLED * se <= tol:
         return (
             f"stopped after {n} split(s): no better than {inc.name} beyond the tolerance "
@@ -231,9 +258,11 @@ def _stop_reason(
 
 
 def _next_rung(done: int, k: int, total: int) -> int:
-    """1 → 2 → k → k + k …: a costly candidate far off is stopped after two splits."""
-    if done < 2 < k:
-        return 2
+    """1 → 2 → 3 → k → k + k …: single splits while the stand-in standard error is replaced
+    by the paired one (a costly candidate far off stops after two or three splits), then whole
+    repeats (every row scored once more)."""
+    if done < 3 and done + 1 < k:
+        return done + 1
     return min(total, k if done < k else done + k)
 
 
@@ -294,20 +323,73 @@ def race(
         advance(lane, min(k, total))
     while True:
         best, inc, tol = _incumbent(lanes, k, tolerance, cost)
+        st = Standing(best, _pace_setter(lanes, k, best, tol), inc, tol)
         for lane in lanes:
-            lane.stopped = _stop_reason(lane, best, inc, tol, cost) if lane.ok else None
-        active = [
-            ln for ln in lanes if ln.ok and ln is not inc and not ln.stopped and ln.done < total
-        ]
-        if not active:
+            lane.stopped = _stop_reason(lane, st, cost) if lane.ok else None
+        step = _cheapest_step(lanes, st, (k, total), cost)
+        if step is None:
             break
-        targets = {ln.name: _next_rung(ln.done, k, total) for ln in active}
-        if inc is not None and inc.done < total:
-            # The incumbent keeps pace with its challengers: paired splits for the rule.
-            targets[inc.name] = max(inc.done, *targets.values())
-        for lane in _cheapest_first(ln for ln in lanes if ln.name in targets):
-            advance(lane, targets[lane.name])
+        advance(*step)
     return lanes
+
+
+def _pace_setter(lanes: Sequence[Lane], k: int, best: Lane | None, tol: float) -> Lane | None:
+    """The lane a candidate's "out of reach" is measured against besides the best: of the
+    lanes with a full cross-validation within the tolerance of the best, the one with the
+    least CPU time per split (chosen on cost, not on the comparison, so it adds one test, not
+    a search for the most favourable one). A candidate more than the tolerance below it is
+    more than the tolerance below the best, whose mean is at least as high."""
+    if best is None or best.mean is None:
+        return None
+    near = [
+        ln
+        for ln in lanes
+        if ln.ok and ln.done >= k and ln.mean is not None and ln.mean >= best.mean - tol - 1e-12
+    ]
+    return min(near, key=lambda ln: (ln.cpu_s / max(ln.done, 1), -(ln.mean or 0.0)), default=best)
+
+
+def _partner(lane: Lane, leader: Lane | None, inc: Lane | None, cost: Any) -> Lane | None:
+    """The lane whose paired splits ``lane``'s stop rule needs: the incumbent for a candidate
+    the incumbent is preferred to on cost (can it be better beyond the tolerance?), else the
+    pace-setter (is it within the tolerance of the best?)."""
+    if inc is not None and inc is not lane and _not_preferred(lane, inc, cost) is not None:
+        return inc
+    return leader if leader is not lane else None
+
+
+def _cheapest_step(
+    lanes: Sequence[Lane], st: Standing, protocol: tuple[int, int], cost: Any
+) -> tuple[Lane, int] | None:
+    """The cheapest next chunk among those that can change the advice, or ``None``.
+
+    Every candidate still able to change the advice (not the incumbent, not stopped) wants its
+    next rung; it does not run ahead of its partner (:func:`_partner`): when it has as many
+    splits as the partner, the partner's next rung is the step instead. Of those steps the one
+    with the least expected CPU time (the lane's CPU time per split so far × splits) runs
+    first, and the stops are re-checked after it: a costly chunk waits while cheaper ones may
+    settle the question.
+    """
+    k, total = protocol
+    inc = st.inc
+    steps: dict[str, tuple[Lane, int]] = {}
+    for lane in lanes:
+        if not lane.ok or lane is inc or lane.stopped or lane.done >= total:
+            continue
+        partner = _partner(lane, st.leader, inc, cost)
+        if partner is None or not partner.ok or partner.done >= total:
+            step = (lane, _next_rung(lane.done, k, total))
+        elif lane.done < partner.done:
+            step = (lane, min(_next_rung(lane.done, k, total), partner.done))
+        else:
+            step = (partner, _next_rung(partner.done, k, total))
+        if step[1] > steps.get(step[0].name, (lane, 0))[1]:
+            steps[step[0].name] = step
+    if not steps:
+        return None
+    return min(
+        steps.values(), key=lambda st: st[0].cpu_s / max(st[0].done, 1) * (st[1] - st[0].done)
+    )
 
 
 def _cheapest_first(lanes: Any) -> list[Lane]:
