@@ -8,27 +8,46 @@ every split. Racing (the default) measures:
    analysis is estimated from it, :func:`expected_cost`);
 2. every **baseline** on one full k-fold cross-validation (baselines are never dropped before
    it: the simple models are what the analysis is about);
-3. then rounds: the **incumbent** (the advice the measurements so far support, by the same
-   rule as the final conclusion) and every candidate still able to change that advice go to
-   the next rung (2 splits, k splits, then one more repeat at a time, up to all splits). A candidate
-   stops, by the shared decision rule, when it is
+3. then **one chunk at a time, the cheapest first**. After every chunk the standing is
+   recomputed: the **best** (highest mean among the lanes with a full cross-validation), the
+   **incumbent** (the advice those measurements support, by the same rule as the final
+   conclusion) and the **pace-setter** (of the lanes within the tolerance of the best, the one
+   with the least CPU time per split). Every candidate still able to change the advice wants
+   its next rung (2, 3, k splits, then one more repeat at a time, up to all splits), paired
+   with its **partner**: the incumbent when the incumbent is preferred to it on cost (its
+   question: is it better beyond the tolerance?), else the pace-setter (its question: is it
+   within the tolerance of the best?). A candidate does not run ahead of its partner: when it
+   has as many splits, the partner's next rung is the step. Of all the steps the one with the
+   least expected CPU time (CPU per split so far × splits) runs, and the stops are re-checked:
+   a costly chunk waits while cheaper ones may settle the question. A candidate stops, by the
+   shared decision rule, when it is
 
-   * **out of reach**: the best candidate is ahead of it on the same splits by more than the
-     tolerance plus two standard errors of the paired differences (it can be neither best
-     nor within tolerance), or
+   * **out of reach**: the best, or the pace-setter, is ahead of it on the same splits by more
+     than the tolerance plus two standard errors of the paired differences (it cannot be within
+     the tolerance of the best: the best's mean is at least the pace-setter's). One-sided
+     z = 2: about 2.3 % per look that a candidate truly within the tolerance is stopped; the
+     pace-setter is chosen on CPU cost, not on the comparison, so it adds one test, not a
+     search for the most favourable one;
    * **not preferred on cost and not better beyond the tolerance**: the shared decision rule
      prefers the incumbent on cost (its cost is above the incumbent's beyond the combined
      uncertainty, or it is less simple and not cheaper, so a tie would go to the incumbent),
      and its paired quality advantage plus one standard error stays within the tolerance (the
-     question is whether a simpler model suffices, and the incumbent does).
+     question is whether a simpler model suffices, and the incumbent does). When the
+     incumbent has more splits than the candidate, the difference of their means over all
+     their splits must stay within it too (the incumbent's later splits count). This is the
+     upper half of an equivalence test (TOST) against the incumbent with the tolerance as the
+     margin; the lower half is not needed: a candidate that is worse and costlier cannot
+     change the advice either. A wrong stop (z = 1) costs at most about the tolerance plus one
+     standard error of quality.
 
-   Stops are re-checked every round against the current incumbent (a candidate resumes when
-   the incumbent changes under it). The race ends when no candidate but the incumbent can
+   Stops are re-checked after every chunk against the current standing (a candidate resumes
+   when the incumbent changes under it). The race ends when no candidate but the incumbent can
    change the advice, or every split is measured.
 
 A candidate stopped before one full cross-validation is ``discarded`` (dropped early) with the
 reason; one stopped later keeps its cross-validated result (stage ``full``) and says how many
-splits it had.
+splits it had. The decision between near-tied finalists is re-measured after the search
+(:mod:`algoprint.advice._measure_final`).
 """
 
 from __future__ import annotations

@@ -20,8 +20,11 @@ documents the rules; in short:
   every candidate is measured on its first split, the baselines on one full k-fold
   cross-validation, and only the candidates that can still change the advice get more splits
   (up to ``repeats`` × k); one that is out of reach, or clearly costlier and not better
-  beyond the tolerance, stops. ``race=False`` is the exhaustive search (every candidate on
-  every split). The expected cost of the analysis is estimated after the first look and set
+  beyond the tolerance, stops; the cheapest chunk runs first and the stops are re-checked
+  after every chunk. ``race=False`` is the exhaustive search (every candidate on every split).
+  In both, the finalists (within tolerance, cost within 3× of the cheapest) have their
+  inference cost re-measured in interleaved rounds, decided on the paired ratio
+  (:mod:`algoprint.advice._measure_final`). The expected cost of the analysis is estimated after the first look and set
   against the actual cost in the result. An energy budget stops the analysis between
   windows; the advice then rests on what was measured.
 * **Threads**: BLAS/OpenMP pools are pinned (default one thread) and recorded.
