@@ -24,9 +24,9 @@ documents the rules; in short:
   after every chunk. ``race=False`` is the exhaustive search (every candidate on every split).
   In both, the finalists (within tolerance, cost within 3× of the cheapest) have their
   inference cost re-measured in interleaved rounds, decided on the paired ratio
-  (:mod:`algoprint.advice._measure_final`). The expected cost of the analysis is estimated after the first look and set
-  against the actual cost in the result. An energy budget stops the analysis between
-  windows; the advice then rests on what was measured.
+  (:mod:`algoprint.advice._measure_final`). The expected cost of the analysis is estimated
+  after the first look and set against the actual cost in the result. An energy budget
+  stops the analysis between windows; the advice then rests on what was measured.
 * **Threads**: BLAS/OpenMP pools are pinned (default one thread) and recorded.
 """
 
