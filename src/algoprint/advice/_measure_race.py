@@ -368,13 +368,32 @@ def _pace_setter(lanes: Sequence[Lane], k: int, best: Lane | None, tol: float) -
     return min(near, key=lambda ln: (ln.cpu_s / max(ln.done, 1), -(ln.mean or 0.0)), default=best)
 
 
-def _partner(lane: Lane, leader: Lane | None, inc: Lane | None, cost: Any) -> Lane | None:
+def _partner(lane: Lane, st: Standing, total: int, cost: Any) -> Lane | None:
     """The lane whose paired splits ``lane``'s stop rule needs: the incumbent for a candidate
     the incumbent is preferred to on cost (can it be better beyond the tolerance?), else the
-    pace-setter (is it within the tolerance of the best?)."""
+    best or the pace-setter (is it within the tolerance of the best?), whichever is expected
+    to settle that for less CPU time (:func:`_settle_cpu`). Both are tested at every look
+    whichever is paced, so this choice does not change the stop rule's error rate."""
+    inc = st.inc
     if inc is not None and inc is not lane and _not_preferred(lane, inc, cost) is not None:
         return inc
-    return leader if leader is not lane else None
+    ahead = [p for p in (st.best, st.leader) if p is not None and p is not lane and p.ev]
+    if not ahead:
+        return None
+    return min(ahead, key=lambda p: _settle_cpu(lane, p, st.tol, total))
+
+
+def _settle_cpu(lane: Lane, ahead: Lane, tol: float, total: int) -> float:
+    """Expected CPU time (s) until ``ahead`` shows ``lane`` out of reach: the splits needed for
+    its lead beyond the tolerance to exceed two standard errors (at the paired spread seen so
+    far; all splits when the lead is not beyond the tolerance) × both lanes' CPU per split."""
+    per_split = lane.cpu_s / max(lane.done, 1) + ahead.cpu_s / max(ahead.done, 1)
+    assert lane.ev is not None and ahead.ev is not None
+    lead, se, n = paired(ahead.ev, lane.ev)
+    needed = float(total)
+    if n and math.isfinite(se) and lead > tol:
+        needed = min(needed, (Z_OUT_OF_REACH * se * math.sqrt(n) / (lead - tol)) ** 2)
+    return needed * per_split
 
 
 def _cheapest_step(
@@ -395,7 +414,7 @@ def _cheapest_step(
     for lane in lanes:
         if not lane.ok or lane is inc or lane.stopped or lane.done >= total:
             continue
-        partner = _partner(lane, st.leader, inc, cost)
+        partner = _partner(lane, st, total, cost)
         if partner is None or not partner.ok or partner.done >= total:
             step = (lane, _next_rung(lane.done, k, total))
         elif lane.done < partner.done:
