@@ -142,6 +142,9 @@ class Lane:
     wall_s: float = 0.0
     energy_j: float = 0.0
     """Measured energy (J) of this candidate's windows."""
+    merged: tuple[int, Evaluation] | None = field(default=None, repr=False, compare=False)
+    """The merged evaluation and the number of chunks it merges (the standings read it many
+    times between two chunks)."""
 
     @property
     def name(self) -> str:
@@ -149,7 +152,11 @@ class Lane:
 
     @property
     def ev(self) -> Evaluation | None:
-        return merge_evaluations(self.parts) if self.parts else None
+        if not self.parts:
+            return None
+        if self.merged is None or self.merged[0] != len(self.parts):
+            self.merged = (len(self.parts), merge_evaluations(self.parts))
+        return self.merged[1]
 
     @property
     def ok(self) -> bool:
@@ -318,6 +325,7 @@ def race(
     """
     total = len(splits)
     lanes = [Lane(o) for o in outcomes if o.candidate.kind != "command" and o.stage == "pending"]
+    cost = _once_per_evaluation(cost)
 
     def advance(lane: Lane, upto: int) -> None:
         if upto <= lane.done or not (lane.ok or not lane.parts):
@@ -429,6 +437,22 @@ def _cheapest_step(
     return min(
         steps.values(), key=lambda st: st[0].cpu_s / max(st[0].done, 1) * (st[1] - st[0].done)
     )
+
+
+def _once_per_evaluation(
+    cost: Callable[[Evaluation], Cost | None],
+) -> Callable[[Evaluation], Cost | None]:
+    """``cost``, computed once per merged evaluation (its t-quantile is not free, and the
+    standings read every lane's cost after every chunk)."""
+    known: dict[int, tuple[Evaluation, Cost | None]] = {}
+
+    def cached(ev: Evaluation) -> Cost | None:
+        hit = known.get(id(ev))
+        if hit is None or hit[0] is not ev:
+            hit = known[id(ev)] = (ev, cost(ev))
+        return hit[1]
+
+    return cached
 
 
 def _cheapest_first(lanes: Any) -> list[Lane]:
