@@ -15,8 +15,10 @@ round alike.
 Each round gives each finalist a decision cost (its mean fit CPU time × trainings, plus that
 round's inference CPU time for the year's predictions). The decision between finalists is then
 :func:`algoprint.advice._decide.order_by_paired`: the paired ratio of the rounds with a
-t-interval, widened by the fit time's own uncertainty, decided by the shared ratio verdict (a
-difference only when the interval lies outside ``1 ± 2 %``); a tie goes to the simpler model.
+t-interval, widened by what the rounds cannot show (the fit time's own uncertainty, and the
+shared rule's 5 % floor for effects that differ between processes), decided by the shared
+ratio verdict (a difference only when the interval lies outside ``1 ± 2 %``); a tie goes to
+the simpler model.
 Only process CPU time is re-measured: where a counter measures energy the decision stays on the
 windows' energy.
 """
@@ -28,7 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from algoprint.advice._decide import Basis, Cost, cost_from_samples
+from algoprint.advice._decide import MIN_REL_UNCERTAINTY, Basis, Cost, cost_from_samples
 from algoprint.advice._simplicity_result import CandidateOutcome, decision_cost, tolerance_for
 
 __all__ = [
@@ -80,8 +82,12 @@ def remeasure(
     """Interleaved rounds over ``chosen`` (module doc).
 
     Returns:
-        ``{name: (decision cost per round in CPU seconds, relative uncertainty of the fit part
-        within that cost)}``.
+        ``{name: (decision cost per round in CPU seconds, the relative uncertainty the rounds
+        do not show)}``: the fit part's (its share of the cost × its spread) and the shared
+        rule's floor :data:`~algoprint.advice._decide.MIN_REL_UNCERTAINTY` (5 %: cache, memory
+        layout and frequency effects that differ between processes but not between the rounds
+        of one; two exhaustive runs on breast cancer measured the same pair 1.18× and
+        no clear difference apart without it), in quadrature.
     """
     preds = 1000.0 if yearly_predictions is None else yearly_predictions
     trainings = 1.0 if retrains is None else retrains
@@ -110,7 +116,10 @@ def remeasure(
         train_part = fit.value * trainings
         totals = [train_part + p * preds / 1000.0 for p in per_1000[o.candidate.name]]
         share = train_part / (sum(totals) / len(totals)) if totals and sum(totals) > 0 else 0.0
-        out[o.candidate.name] = (totals, fit.uncertainty_rel * share)
+        out[o.candidate.name] = (
+            totals,
+            math.hypot(fit.uncertainty_rel * share, MIN_REL_UNCERTAINTY),
+        )
     return out
 
 
