@@ -16,7 +16,8 @@ where energy is modelled; BLAS/OpenMP threads pinned to one, so the ratio does n
 how threads collide on a shared machine). Per dataset it prints the ratios, both
 recommendations and whether they agree: ``same``, ``equivalent`` (the frugal choice is
 within the exhaustive run's tolerance of its best score and not clearly costlier than the
-exhaustive choice, on the exhaustive measurements) or ``DIFFERENT``, and the expected cost
+exhaustive choice, on the exhaustive measurements: the interleaved finalist rounds where both
+were finalists, else the single-window costs) or ``DIFFERENT``, and the expected cost
 the analysis announced against its actual cost. ``--aa`` runs the exhaustive search a second
 time and says whether it agrees with itself (near-ties in cost flip between identical runs on
 a loaded machine, so this is the yardstick for the frugal search's agreement).
@@ -29,6 +30,7 @@ Run:  PYTHONPATH=src .venv/bin/python bench/advice_frugality.py [--dataset all|d
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -86,7 +88,7 @@ def _run(
 
 def agreement(frugal: Any, exhaustive: Any) -> str:
     """``same``, ``equivalent`` or ``DIFFERENT`` (module doc), judged on the exhaustive run."""
-    from algoprint.advice._decide import clearly_less
+    from algoprint.advice._decide import clearly_less, paired_verdict
 
     if frugal.recommended == exhaustive.recommended:
         return "same"
@@ -98,15 +100,22 @@ def agreement(frugal: Any, exhaustive: Any) -> str:
     if mine.full is None or best.full is None or mine.decision_cost is None:
         return "DIFFERENT"
     close = (mine.full.mean or 0.0) >= (best.full.mean or 0.0) - exhaustive.tolerance - 1e-12
-    costlier = theirs.decision_cost is not None and clearly_less(
-        theirs.decision_cost, mine.decision_cost
-    )
+    if mine.final_cost is not None and theirs.final_cost is not None:
+        # Both were the exhaustive run's finalists: the interleaved rounds decide, as there.
+        extra = math.hypot(mine.final_cost[1], theirs.final_cost[1])
+        verdict = paired_verdict(theirs.final_cost[0], mine.final_cost[0], extra_rel=extra)[3]
+        costlier = verdict == "more"
+    else:
+        costlier = theirs.decision_cost is not None and clearly_less(
+            theirs.decision_cost, mine.decision_cost
+        )
     if close and not costlier:
         return "equivalent"
     ratio = mine.decision_cost.value / theirs.decision_cost.value if theirs.decision_cost else 0
     return (
         f"DIFFERENT (on the exhaustive measurements {frugal.recommended} scores "
-        f"{mine.full.mean:.4f} vs {theirs.full.mean if theirs.full else 0:.4f} and costs "
+        f"{mine.full.mean:.4f} vs {theirs.full.mean if theirs.full else 0:.4f}, best "
+        f"{best.full.mean:.4f}, tolerance {exhaustive.tolerance:.4f}, and costs "
         f"{ratio:.2f}× {exhaustive.recommended})"
     )
 

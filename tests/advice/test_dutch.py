@@ -35,6 +35,14 @@ RACE_SETTLED = (
     ("english", "expect"),
     [
         (RACE_OUT, "buiten bereik na 2 split(s): 0,1234 lager dan het beste model (boosting)"),
+        (
+            RACE_OUT.replace("the best (boosting)", "the pace-setter (logistic)"),
+            "lager dan het goedkoopste model binnen de marge (logistic)",
+        ),
+        (
+            "finalists re-measured interleaved (12 rounds): SVC, logistic",
+            "de kosten van de finalisten opnieuw gemeten, om en om (12 rondes): SVC, logistic",
+        ),
         (RACE_SETTLED, "marge 0,0100) en duidelijk duurder (0,0123 tegen 1.234)"),
         (
             RACE_SETTLED.replace(

@@ -39,6 +39,8 @@ __all__ = [
     "clearly_less",
     "cost_from_samples",
     "order_by_cost",
+    "order_by_paired",
+    "paired_verdict",
     "pinned_threads",
     "ratio_verdict",
 ]
@@ -161,6 +163,56 @@ def order_by_cost(items: Sequence[tuple[str, Cost, int]]) -> list[str]:
         cheapest = min(rest, key=lambda it: it[1].value)
         tied = [it for it in rest if not clearly_less(cheapest[1], it[1])]
         pick = min(tied, key=lambda it: (it[2], it[1].value))
+        out.append(pick[0])
+        rest.remove(pick)
+    return out
+
+
+def paired_verdict(
+    a: Sequence[float], b: Sequence[float], *, extra_rel: float = 0.0, confidence: float = 0.95
+) -> tuple[float, float, float, str]:
+    """Ratio ``b / a`` of paired (interleaved) measurements, its interval and the verdict.
+
+    The t-interval of the mean log ratio (``paired_log_ratio``), widened by ``extra_rel``: a
+    relative uncertainty the pairs do not show (the fit time's spread within an inference
+    re-measurement), added in quadrature on the log scale. The verdict is
+    :func:`ratio_verdict`'s. Returns ``(ratio, low, high, verdict)``.
+
+    Raises:
+        InputError: fewer than 2 pairs, unequal lengths or a value <= 0.
+    """
+    from algoprint.advice.code.stats import paired_log_ratio
+
+    est = paired_log_ratio(a, b, confidence=confidence)
+    half = math.hypot(math.log(est.high / est.ratio), math.log1p(extra_rel))
+    low, high = est.ratio * math.exp(-half), est.ratio * math.exp(half)
+    return est.ratio, low, high, ratio_verdict(low, high)
+
+
+def order_by_paired(items: Sequence[tuple[str, Sequence[float], int, float]]) -> list[str]:
+    """:func:`order_by_cost` for costs measured in interleaved rounds.
+
+    ``items`` are ``(name, cost per round, simplicity rank, extra relative uncertainty)``, every
+    cost list measured in the same rounds. The cheapest is the lowest geometric mean; a cost
+    ties with it unless :func:`paired_verdict` says ``more``; ties go to the simpler (lower
+    rank). The first name is the choice the measurement supports.
+    """
+
+    def gmean(values: Sequence[float]) -> float:
+        return math.exp(sum(math.log(v) for v in values) / len(values))
+
+    rest = list(items)
+    out: list[str] = []
+    while rest:
+        cheapest = min(rest, key=lambda it: gmean(it[1]))
+        tied = [
+            it
+            for it in rest
+            if it is cheapest
+            or paired_verdict(cheapest[1], it[1], extra_rel=math.hypot(cheapest[3], it[3]))[3]
+            != "more"
+        ]
+        pick = min(tied, key=lambda it: (it[2], gmean(it[1])))
         out.append(pick[0])
         rest.remove(pick)
     return out

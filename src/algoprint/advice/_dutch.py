@@ -75,13 +75,25 @@ def _n(m: re.Match[str], i: int) -> str:
 _RULES: list[_Rule] = [
     (
         re.compile(
-            rf"out of reach after (\d+) split\(s\): {_NUM} below the best \((.+?)\) on the same "
-            rf"splits, more than the tolerance {_NUM} plus {_NUM} standard errors \({_NUM}\)"
+            rf"out of reach after (\d+) split\(s\): {_NUM} below (the best|the pace-setter) "
+            rf"\((.+?)\) on the same splits, more than the tolerance {_NUM} plus {_NUM} "
+            rf"standard errors \({_NUM}\)"
         ),
         lambda m: (
-            f"buiten bereik na {m[1]} split(s): {_n(m, 2)} lager dan het beste model ({m[3]}) "
-            f"op dezelfde splits; dat is meer dan de marge {_n(m, 4)} plus {_n(m, 5)} keer de "
-            f"standaardfout ({_n(m, 6)})"
+            f"buiten bereik na {m[1]} split(s): {_n(m, 2)} lager dan "
+            + ("het beste model" if m[3] == "the best" else "het goedkoopste model binnen de marge")
+            + f" ({m[4]}) op dezelfde splits; dat is meer dan de marge {_n(m, 5)} plus "
+            f"{_n(m, 6)} keer de standaardfout ({_n(m, 7)})"
+        ),
+    ),
+    (
+        re.compile(r"finalists re-measured interleaved \((\d+) rounds\): (.+)"),
+        lambda m: f"de kosten van de finalisten opnieuw gemeten, om en om ({m[1]} rondes): {m[2]}",
+    ),
+    (
+        re.compile(r"finalists not re-measured: a round measured no CPU time \(timer resolution\)"),
+        lambda m: (
+            "finalisten niet opnieuw gemeten: een ronde mat geen CPU-tijd (resolutie van de klok)"
         ),
     ),
     (

@@ -284,6 +284,9 @@ class Evaluation:
     errors_target_units: list[float] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    fitted: tuple[Any, Any, int] | None = field(default=None, compare=False, repr=False)
+    """``(model, X_test, batch)`` of the first split measured (not serialised): the final
+    interleaved re-measurement of the finalists' inference cost predicts with it."""
 
     @property
     def mean(self) -> float | None:
@@ -423,6 +426,7 @@ def evaluate_estimator(
         ev.inference_j_per_1000 = pred.energy_j / n_pred * 1000
     ev.latency_s = pred.duration_s / n_pred if n_pred else None
     ev.inference_cpu_s_per_1000 = pred_cpu_s / n_pred * 1000 if n_pred else None
+    ev.fitted = (models[0], test_sets[0][0], batch)
     try:
         ev.model_size_bytes = len(pickle.dumps(models[0]))
     except Exception as e:  # an unpicklable model: size unknown, say why

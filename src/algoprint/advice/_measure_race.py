@@ -8,27 +8,51 @@ every split. Racing (the default) measures:
    analysis is estimated from it, :func:`expected_cost`);
 2. every **baseline** on one full k-fold cross-validation (baselines are never dropped before
    it: the simple models are what the analysis is about);
-3. then rounds: the **incumbent** (the advice the measurements so far support, by the same
-   rule as the final conclusion) and every candidate still able to change that advice go to
-   the next rung (2 splits, k splits, then one more repeat at a time, up to all splits). A candidate
-   stops, by the shared decision rule, when it is
+3. then **one chunk at a time, the cheapest first**. After every chunk the standing is
+   recomputed: the **best** (highest mean among the lanes with a full cross-validation), the
+   **incumbent** (the advice those measurements support, by the same rule as the final
+   conclusion) and the **pace-setter** (of the lanes within the tolerance of the best, the one
+   with the least CPU time per split). Every candidate still able to change the advice wants
+   its next rung (2, 3, k splits, then one split at a time, up to all splits), paired
+   with its **partner**: the incumbent when the incumbent is preferred to it on cost (its
+   question: is it better beyond the tolerance?), else the best or the pace-setter, whichever
+   is expected to settle it for less CPU (its question: is it within the tolerance of the
+   best?). A candidate does not run ahead of its partner: when it
+   has as many splits, the partner's next rung is the step. Of all the steps the one with the
+   least expected CPU time (CPU per split so far × splits) runs, and the stops are re-checked:
+   a costly chunk waits while cheaper ones may settle the question. A candidate stops, by the
+   shared decision rule, when it is
 
-   * **out of reach**: the best candidate is ahead of it on the same splits by more than the
-     tolerance plus two standard errors of the paired differences (it can be neither best
-     nor within tolerance), or
+   * **out of reach**: the best, or the pace-setter, is ahead of it on the same splits by more
+     than the tolerance plus two standard errors of the paired differences (it cannot be within
+     the tolerance of the best: the best's mean is at least the pace-setter's). One-sided
+     z = 2: about 2.3 % per look that a candidate truly within the tolerance is stopped; the
+     pace-setter is chosen on CPU cost, not on the comparison, so it adds one test, not a
+     search for the most favourable one;
    * **not preferred on cost and not better beyond the tolerance**: the shared decision rule
      prefers the incumbent on cost (its cost is above the incumbent's beyond the combined
      uncertainty, or it is less simple and not cheaper, so a tie would go to the incumbent),
      and its paired quality advantage plus one standard error stays within the tolerance (the
-     question is whether a simpler model suffices, and the incumbent does).
+     question is whether a simpler model suffices, and the incumbent does). When the
+     incumbent has more splits than the candidate, the difference of their means over all
+     their splits must stay within it too (the incumbent's later splits count). This is the
+     upper half of an equivalence test (TOST) against the incumbent with the tolerance as the
+     margin; the lower half is not needed: a candidate that is worse and costlier cannot
+     change the advice either. A wrong stop (z = 1) costs at most about the tolerance plus one
+     standard error of quality.
 
-   Stops are re-checked every round against the current incumbent (a candidate resumes when
-   the incumbent changes under it). The race ends when no candidate but the incumbent can
+   The thresholds hold per look; over all the looks of a race a candidate exactly on the
+   tolerance boundary is stopped more often (``bench/race_stop_error.py``: about 43 % for the
+   cost-settled rule, 17 % for out of reach; docs/analyses.md).
+
+   Stops are re-checked after every chunk against the current standing (a candidate resumes
+   when the incumbent changes under it). The race ends when no candidate but the incumbent can
    change the advice, or every split is measured.
 
 A candidate stopped before one full cross-validation is ``discarded`` (dropped early) with the
 reason; one stopped later keeps its cross-validated result (stage ``full``) and says how many
-splits it had.
+splits it had. The decision between near-tied finalists is re-measured after the search
+(:mod:`algoprint.advice._measure_final`).
 """
 
 from __future__ import annotations
@@ -105,6 +129,7 @@ def merge_evaluations(parts: Sequence[Evaluation]) -> Evaluation:
         (p.model_size_bytes for p in parts if p.model_size_bytes is not None), None
     )
     out.warnings = sorted({w for p in parts for w in p.warnings})
+    out.fitted = next((p.fitted for p in parts if p.fitted is not None), None)
     return out
 
 
@@ -122,6 +147,9 @@ class Lane:
     wall_s: float = 0.0
     energy_j: float = 0.0
     """Measured energy (J) of this candidate's windows."""
+    merged: tuple[int, Evaluation] | None = field(default=None, repr=False, compare=False)
+    """The merged evaluation and the number of chunks it merges (the standings read it many
+    times between two chunks)."""
 
     @property
     def name(self) -> str:
@@ -129,7 +157,11 @@ class Lane:
 
     @property
     def ev(self) -> Evaluation | None:
-        return merge_evaluations(self.parts) if self.parts else None
+        if not self.parts:
+            return None
+        if self.merged is None or self.merged[0] != len(self.parts):
+            self.merged = (len(self.parts), merge_evaluations(self.parts))
+        return self.merged[1]
 
     @property
     def ok(self) -> bool:
@@ -189,37 +221,63 @@ def _incumbent(
     return best, next(ln for ln in done if ln.name == first), tol
 
 
-def _stop_reason(
-    lane: Lane,
-    best: Lane | None,
-    inc: Lane | None,
-    tol: float,
-    cost: Callable[[Evaluation], Cost | None],
-) -> str | None:
+def _not_preferred(lane: Lane, inc: Lane, cost: Callable[[Evaluation], Cost | None]) -> str | None:
+    """Why the shared rule prefers ``inc`` to ``lane`` on cost whatever their quality, or
+    ``None`` (``lane`` would displace ``inc`` if it were within tolerance)."""
+    ev, inc_ev = lane.ev, inc.ev
+    mine = None if ev is None else cost(ev)
+    theirs = None if inc_ev is None else cost(inc_ev)
+    if mine is None or theirs is None:
+        return None
+    if clearly_less(theirs, mine):
+        return "clearly costlier"
+    if lane.outcome.candidate.rank > inc.outcome.candidate.rank and mine.value >= theirs.value:
+        return "not cheaper than the simpler incumbent (a tie goes to the simpler model)"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where the race stands: the best lane, the pace-setter, the incumbent and the tolerance."""
+
+    best: Lane | None
+    leader: Lane | None
+    inc: Lane | None
+    tol: float
+
+
+def _stop_reason(lane: Lane, st: Standing, cost: Callable[[Evaluation], Cost | None]) -> str | None:
     """Why ``lane`` cannot change the advice any more, or ``None``."""
+    best, leader, inc, tol = st.best, st.leader, st.inc, st.tol
     ev = lane.ev
     if ev is None or lane is inc:
         return None
-    if best is not None and best is not lane and best.ev is not None:
-        lead, se, n = paired(best.ev, ev)
+    for ahead, role in ((best, "the best"), (leader, "the pace-setter")):
+        if (
+            ahead is None
+            or ahead is lane
+            or ahead.ev is None
+            or (role != "the best" and ahead is best)
+        ):
+            continue
+        lead, se, n = paired(ahead.ev, ev)
         if lead - Z_OUT_OF_REACH * se > tol:
             return (
-                f"out of reach after {n} split(s): {lead:.4f} below the best ({best.name}) on "
+                f"out of reach after {n} split(s): {lead:.4f} below {role} ({ahead.name}) on "
                 f"the same splits, more than the tolerance {tol:.4f} plus "
                 f"{Z_OUT_OF_REACH:g} standard errors ({se:.4f})"
             )
     if inc is None or inc.ev is None:
         return None
+    why = _not_preferred(lane, inc, cost)
+    if why is None:
+        return None
     mine, theirs = cost(ev), cost(inc.ev)
-    if mine is None or theirs is None:
-        return None
-    if clearly_less(theirs, mine):
-        why = "clearly costlier"
-    elif lane.outcome.candidate.rank > inc.outcome.candidate.rank and mine.value >= theirs.value:
-        why = "not cheaper than the simpler incumbent (a tie goes to the simpler model)"
-    else:
-        return None
+    assert mine is not None and theirs is not None
     gain, se, n = paired(ev, inc.ev)
+    if inc.done > n and ev.mean is not None and inc.ev.mean is not None:
+        # The incumbent has splits this lane lacks: its mean over all of them counts too.
+        gain = max(gain, ev.mean - inc.ev.mean)
     if gain + Z_SETTLED * se <= tol:
         return (
             f"stopped after {n} split(s): no better than {inc.name} beyond the tolerance "
@@ -231,10 +289,13 @@ def _stop_reason(
 
 
 def _next_rung(done: int, k: int, total: int) -> int:
-    """1 → 2 → k → k + k …: a costly candidate far off is stopped after two splits."""
-    if done < 2 < k:
-        return 2
-    return min(total, k if done < k else done + k)
+    """1 → 2 → 3 → k → k + 1 → …: single splits while the stand-in standard error is replaced
+    by the paired one (a costly candidate far off stops after two or three splits), the rest
+    of the first cross-validation in one chunk, then one split at a time (a chunk costs a few
+    milliseconds of overhead; the stops are re-checked after each)."""
+    if done < k:
+        return done + 1 if done < 3 and done + 1 < k else k
+    return min(total, done + 1)
 
 
 def race(
@@ -269,6 +330,7 @@ def race(
     """
     total = len(splits)
     lanes = [Lane(o) for o in outcomes if o.candidate.kind != "command" and o.stage == "pending"]
+    cost = _once_per_evaluation(cost)
 
     def advance(lane: Lane, upto: int) -> None:
         if upto <= lane.done or not (lane.ok or not lane.parts):
@@ -294,20 +356,108 @@ def race(
         advance(lane, min(k, total))
     while True:
         best, inc, tol = _incumbent(lanes, k, tolerance, cost)
+        st = Standing(best, _pace_setter(lanes, k, best, tol), inc, tol)
         for lane in lanes:
-            lane.stopped = _stop_reason(lane, best, inc, tol, cost) if lane.ok else None
-        active = [
-            ln for ln in lanes if ln.ok and ln is not inc and not ln.stopped and ln.done < total
-        ]
-        if not active:
+            lane.stopped = _stop_reason(lane, st, cost) if lane.ok else None
+        step = _cheapest_step(lanes, st, (k, total), cost)
+        if step is None:
             break
-        targets = {ln.name: _next_rung(ln.done, k, total) for ln in active}
-        if inc is not None and inc.done < total:
-            # The incumbent keeps pace with its challengers: paired splits for the rule.
-            targets[inc.name] = max(inc.done, *targets.values())
-        for lane in _cheapest_first(ln for ln in lanes if ln.name in targets):
-            advance(lane, targets[lane.name])
+        advance(*step)
     return lanes
+
+
+def _pace_setter(lanes: Sequence[Lane], k: int, best: Lane | None, tol: float) -> Lane | None:
+    """The lane a candidate's "out of reach" is measured against besides the best: of the
+    lanes with a full cross-validation within the tolerance of the best, the one with the
+    least CPU time per split (chosen on cost, not on the comparison, so it adds one test, not
+    a search for the most favourable one). A candidate more than the tolerance below it is
+    more than the tolerance below the best, whose mean is at least as high."""
+    if best is None or best.mean is None:
+        return None
+    near = [
+        ln
+        for ln in lanes
+        if ln.ok and ln.done >= k and ln.mean is not None and ln.mean >= best.mean - tol - 1e-12
+    ]
+    return min(near, key=lambda ln: (ln.cpu_s / max(ln.done, 1), -(ln.mean or 0.0)), default=best)
+
+
+def _partner(lane: Lane, st: Standing, total: int, cost: Any) -> Lane | None:
+    """The lane whose paired splits ``lane``'s stop rule needs: the incumbent for a candidate
+    the incumbent is preferred to on cost (can it be better beyond the tolerance?), else the
+    best or the pace-setter (is it within the tolerance of the best?), whichever is expected
+    to settle that for less CPU time (:func:`_settle_cpu`). Both are tested at every look
+    whichever is paced, so this choice does not change the stop rule's error rate."""
+    inc = st.inc
+    if inc is not None and inc is not lane and _not_preferred(lane, inc, cost) is not None:
+        return inc
+    ahead = [p for p in (st.best, st.leader) if p is not None and p is not lane and p.ev]
+    if not ahead:
+        return None
+    return min(ahead, key=lambda p: _settle_cpu(lane, p, st.tol, total))
+
+
+def _settle_cpu(lane: Lane, ahead: Lane, tol: float, total: int) -> float:
+    """Expected CPU time (s) until ``ahead`` shows ``lane`` out of reach: the splits needed for
+    its lead beyond the tolerance to exceed two standard errors (at the paired spread seen so
+    far; all splits when the lead is not beyond the tolerance) × both lanes' CPU per split."""
+    per_split = lane.cpu_s / max(lane.done, 1) + ahead.cpu_s / max(ahead.done, 1)
+    assert lane.ev is not None and ahead.ev is not None
+    lead, se, n = paired(ahead.ev, lane.ev)
+    needed = float(total)
+    if n and math.isfinite(se) and lead > tol:
+        needed = min(needed, (Z_OUT_OF_REACH * se * math.sqrt(n) / (lead - tol)) ** 2)
+    return needed * per_split
+
+
+def _cheapest_step(
+    lanes: Sequence[Lane], st: Standing, protocol: tuple[int, int], cost: Any
+) -> tuple[Lane, int] | None:
+    """The cheapest next chunk among those that can change the advice, or ``None``.
+
+    Every candidate still able to change the advice (not the incumbent, not stopped) wants its
+    next rung; it does not run ahead of its partner (:func:`_partner`): when it has as many
+    splits as the partner, the partner's next rung is the step instead. Of those steps the one
+    with the least expected CPU time (the lane's CPU time per split so far × splits) runs
+    first, and the stops are re-checked after it: a costly chunk waits while cheaper ones may
+    settle the question.
+    """
+    k, total = protocol
+    inc = st.inc
+    steps: dict[str, tuple[Lane, int]] = {}
+    for lane in lanes:
+        if not lane.ok or lane is inc or lane.stopped or lane.done >= total:
+            continue
+        partner = _partner(lane, st, total, cost)
+        if partner is None or not partner.ok or partner.done >= total:
+            step = (lane, _next_rung(lane.done, k, total))
+        elif lane.done < partner.done:
+            step = (lane, min(_next_rung(lane.done, k, total), partner.done))
+        else:
+            step = (partner, _next_rung(partner.done, k, total))
+        if step[1] > steps.get(step[0].name, (lane, 0))[1]:
+            steps[step[0].name] = step
+    if not steps:
+        return None
+    return min(
+        steps.values(), key=lambda st: st[0].cpu_s / max(st[0].done, 1) * (st[1] - st[0].done)
+    )
+
+
+def _once_per_evaluation(
+    cost: Callable[[Evaluation], Cost | None],
+) -> Callable[[Evaluation], Cost | None]:
+    """``cost``, computed once per merged evaluation (its t-quantile is not free, and the
+    standings read every lane's cost after every chunk)."""
+    known: dict[int, tuple[Evaluation, Cost | None]] = {}
+
+    def cached(ev: Evaluation) -> Cost | None:
+        hit = known.get(id(ev))
+        if hit is None or hit[0] is not ev:
+            hit = known[id(ev)] = (ev, cost(ev))
+        return hit[1]
+
+    return cached
 
 
 def _cheapest_first(lanes: Any) -> list[Lane]:

@@ -19,6 +19,7 @@ from algoprint.advice._decide import (
     choose_basis,
     cost_from_samples,
     order_by_cost,
+    order_by_paired,
 )
 from algoprint.advice._measure import (
     Evaluation,
@@ -58,6 +59,9 @@ class CandidateOutcome:
     """The cost the decision is made on (:func:`decision_cost`)."""
     splits: int = 0
     """Cross-validation splits measured (repeats × folds when measured on all of them)."""
+    final_cost: tuple[list[float], float] | None = None
+    """A finalist's decision cost per interleaved round (CPU s) and the fit part's relative
+    uncertainty (:mod:`algoprint.advice._measure_final`)."""
 
     @property
     def final(self) -> Evaluation | None:
@@ -75,6 +79,7 @@ class CandidateOutcome:
             "score_std": None if final is None else final.std,
             "ranking_energy_j": self.ranking_energy_j,
             "decision_cost": None if self.decision_cost is None else self.decision_cost.to_dict(),
+            "final_cost_rounds": None if self.final_cost is None else list(self.final_cost[0]),
             "yearly_energy_j": self.yearly_energy_j,
             "impacts_yearly": self.impacts_yearly,
             "impacts_training": self.impacts_training,
@@ -363,12 +368,27 @@ def conclude(
         ]
         if costed:
             first = order_by_cost(costed)[0]
+            final = [o for o in eligible if o.final_cost is not None]
+            interleaved = len(final) >= 2 and first in {o.candidate.name for o in final}
+            if interleaved:
+                first = order_by_paired(
+                    [
+                        (o.candidate.name, rounds, o.candidate.rank, fit_rel)
+                        for o in final
+                        for rounds, fit_rel in [o.final_cost or ([], 0.0)]
+                    ]
+                )[0]
             recommended = next(o for o in eligible if o.candidate.name == first)
             reason = (
                 f"lowest cost ({basis.metric}, {basis.scope} scope; ties within the "
                 f"measurement uncertainty go to the simpler model) among the {len(eligible)} "
                 f"candidate(s) within {tol:.4g} of the best score {best_mean:.4f} "
                 f"({best_o.candidate.name})"
+                + (
+                    f"; the {len(final)} finalists' costs re-measured in interleaved rounds"
+                    if interleaved
+                    else ""
+                )
             )
         else:
             reason = "no candidate within tolerance has a measured cost (meter gaps)"

@@ -20,10 +20,13 @@ documents the rules; in short:
   every candidate is measured on its first split, the baselines on one full k-fold
   cross-validation, and only the candidates that can still change the advice get more splits
   (up to ``repeats`` × k); one that is out of reach, or clearly costlier and not better
-  beyond the tolerance, stops. ``race=False`` is the exhaustive search (every candidate on
-  every split). The expected cost of the analysis is estimated after the first look and set
-  against the actual cost in the result. An energy budget stops the analysis between
-  windows; the advice then rests on what was measured.
+  beyond the tolerance, stops; the cheapest chunk runs first and the stops are re-checked
+  after every chunk. ``race=False`` is the exhaustive search (every candidate on every split).
+  In both, the finalists (within tolerance, cost within 3× of the cheapest) have their
+  inference cost re-measured in interleaved rounds, decided on the paired ratio
+  (:mod:`algoprint.advice._measure_final`). The expected cost of the analysis is estimated
+  after the first look and set against the actual cost in the result. An energy budget
+  stops the analysis between windows; the advice then rests on what was measured.
 * **Threads**: BLAS/OpenMP pools are pinned (default one thread) and recorded.
 """
 
@@ -50,6 +53,7 @@ from algoprint.advice._measure import (
 )
 from algoprint.advice._measure_command import evaluate_command
 from algoprint.advice._measure_expected import expected_cost
+from algoprint.advice._measure_final import settle_finalists
 from algoprint.advice._measure_race import finish
 from algoprint.advice._measure_race import race as race_candidates
 from algoprint.advice._simplicity_result import (
@@ -309,6 +313,13 @@ def run_simplicity(
                 yearly=yearly_predictions, retrains=retrains_per_year,
                 serving_batch=serving_batch,
             )  # fmt: skip
+            final_note = None
+            if stop_reason is None:
+                final_note = settle_finalists(
+                    outcomes, metric=metric_name, tolerance=tolerance, folds=folds,
+                    basis=choose_basis(measurer.methods), yearly_predictions=yearly_predictions,
+                    retrains=retrains_per_year,
+                )  # fmt: skip
     finally:
         own_record = own_tracker.stop()
     return conclude(
@@ -316,7 +327,8 @@ def run_simplicity(
         tolerance=tolerance, yearly_predictions=yearly_predictions,
         retrains_per_year=retrains_per_year, current=current, calc=calc,
         location_note=location_note, measurer=measurer, own_record=own_record,
-        stop_reason=stop_reason, threads=thread_info, notes=[plan],
+        stop_reason=stop_reason, threads=thread_info,
+        notes=[plan] + ([final_note] if final_note else []),
         serving_batch=serving_batch, repeats=repeats,
         search="racing" if race else "exhaustive", expected=expected,
         cpu_s=time.process_time() - cpu0_s,
