@@ -59,9 +59,12 @@ def test_twice_the_work_is_about_twice_the_energy() -> None:
     assert len(record.run_ids) == 8
     assert "(CPU-tijd)" in record.summary_nl
     text = "\n".join(render_compare(result))
-    assert "energy" in text and "verdict: no clear difference (decided on process CPU" in text
+    # Decided on process CPU time, never on the 2x machine-scope energy of the sleeps. Which
+    # verdict that gives is chance: the process's other threads (a sampler, a test server)
+    # run for twice as long during B's sleeps on a loaded machine.
+    assert "energy" in text and "(decided on process CPU time)" in text
     dutch = "\n".join(render_compare(result, lang="nl"))
-    assert "oordeel: geen duidelijk verschil (beslist op CPU-tijd van het proces)" in dutch
+    assert "(beslist op CPU-tijd van het proces)" in dutch
     assert "volgorde om en om" in dutch and "95 %" in dutch
     assert "maar geschat (vaste waarde)" in dutch  # the constant meter, in Dutch
     body = "\n".join(dutch.splitlines()[2:])  # after the two labels (the functions' names)
