@@ -141,3 +141,31 @@ def test_runs_wide_adds_the_uncertainty(db: str, monkeypatch: pytest.MonkeyPatch
     rc, out, err = algoprint("runs", "--wide")
     assert rc == 0, err
     assert "±" in out and "±" not in algoprint("runs")[1]
+
+
+def test_every_help_page_fits_80_columns() -> None:
+    # A new user reads --help in an 80-column terminal: no line of any command's help may be
+    # wider (choices longer than a line go into the wrapped help text, examples are split).
+    import click
+    from click.testing import CliRunner
+
+    from algoprint.cli.app import cli
+
+    runner = CliRunner()
+    wide: list[str] = []
+
+    def walk(command: click.Command, path: list[str]) -> int:
+        result = runner.invoke(cli, [*path, "--help"], terminal_width=80, env={"COLUMNS": "80"})
+        assert result.exit_code == 0, (path, result.output)
+        wide.extend(
+            f"{' '.join(path)}: {line}" for line in result.output.splitlines() if len(line) > 80
+        )
+        if not isinstance(command, click.Group):
+            return 1
+        ctx = click.Context(command)
+        return 1 + sum(
+            walk(command.get_command(ctx, n), [*path, n]) for n in command.list_commands(ctx)
+        )  # type: ignore[arg-type]
+
+    assert walk(cli, []) > 50  # the whole tree was read
+    assert not wide, "\n".join(wide)

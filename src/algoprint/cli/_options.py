@@ -284,6 +284,11 @@ class StateChoice(click.Choice[str]):
 
         super().__init__(state_choices(), case_sensitive=False)
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        """``STATE``: the eleven choices are listed in the option's help, wrapped to the
+        terminal, not on one line of 135 columns."""
+        return "STATE"
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from algoprint.errors import InputError
         from algoprint.kader.assessments import parse_state

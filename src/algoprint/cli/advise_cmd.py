@@ -80,9 +80,9 @@ def advise() -> None:
     """Analyses that turn measurements into advice (stored as evidence with --algorithm).
 
     \b
-    simplicity  owp-13: the simplest model that is good enough, by measured energy
-    data        dat-09: how much data the model needs (learning curve, features, duplicates)
-    training    owk-06: training settings compared by their cost to the same validation loss
+    simplicity  owp-13: the simplest model that is good enough, by measured cost
+    data        dat-09: how much data the model needs (rows, columns, duplicates)
+    training    owk-06: training settings by cost to the same validation loss
     """
 
 
@@ -531,7 +531,8 @@ def training(
 
     \b
     algoprint advise training --model exp:make_model --data exp:load_data \\
-        --eval-data exp:load_valid --batch-size 32 --batch-size 256 --loss cross_entropy
+        --eval-data exp:load_valid --batch-size 32 --batch-size 256 \\
+        --loss cross_entropy
     """
     from algoprint.advice.training._store import require
     from algoprint.advice.training.experiments import PRECISIONS, advise_training

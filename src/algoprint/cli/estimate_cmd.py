@@ -204,8 +204,10 @@ def estimate_command(ctx: click.Context, /, lang: str, wide: bool, **opts: Any) 
 
     \b
     algoprint estimate --hours 2 --cpu-cores 8 --cpu-w-per-core 12 --memory-gb 32
-    algoprint estimate --hours 10 --gpus 4 --gpu "NVIDIA A100 SXM4 80 GB" --location DE
-    algoprint estimate llm --model gpt-4o-mini --output-tokens 500 --requests 10000
+    algoprint estimate --hours 10 --gpus 4 --gpu "NVIDIA A100 SXM4 80 GB" \\
+        --location DE
+    algoprint estimate llm --model gpt-4o-mini --output-tokens 500 \\
+        --requests 10000
 
     Power model of Green Algorithms (Lannelongue et al. 2021): a utilisation that is not
     given is taken as 1.0 (an upper bound) and said. The location comes from the options or

@@ -96,8 +96,9 @@ def show(measure_code: str, lang: str, as_json: bool) -> None:
     "--state",
     type=StateChoice(),
     default=None,
-    help="New state; English labels (to-do, in-progress, in-review, done, not-applicable) "
-    "and AMT's not-implemented work too.",
+    help="New state: te-doen, in-uitvoering, ter-review, gereed, niet-van-toepassing; English "
+    "labels (to-do, in-progress, in-review, done, not-applicable) and AMT's not-implemented "
+    "work too.",
 )
 @click.option("--note", default=None, help="Explanation (replaces the current one).")
 @click.option("--reason", default=None, help="Why the measure does not apply (required then).")

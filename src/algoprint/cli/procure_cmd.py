@@ -32,7 +32,7 @@ def procure() -> None:
     \b
     algoprint procure requirements --kind ai-model --lang nl -o eisen.md
     algoprint procure questionnaire --kind ai-model -o leverancier.xlsx
-    algoprint procure evaluate --kind ai-model leverancier-a.xlsx leverancier-b.csv
+    algoprint procure evaluate --kind ai-model offerte-a.xlsx offerte-b.csv
     """
 
 
