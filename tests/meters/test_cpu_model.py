@@ -182,6 +182,28 @@ def test_unknown_cpu_defaults_and_warns_once(
     assert "cpu_tdp_w" in said[0]
 
 
+def test_unknown_cpu_warning_speaks_the_commands_language(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from algoprint.meters.common import set_notice_lang
+
+    proc = _proc(tmp_path, "AMD EPYC 9X99 Processor")
+    set_notice_lang("nl")  # what a command with --lang nl does
+    try:
+        with caplog.at_level(logging.WARNING, logger="algoprint"):
+            model = _resolve(proc)
+    finally:
+        set_notice_lang("en")
+    [said] = [r.getMessage() for r in caplog.records if "9X99" in r.getMessage()]
+    assert said.startswith("algoprint: het CPU-model 'AMD EPYC 9X99 Processor' staat niet in de")
+    from algoprint._format import number
+
+    assert f"{number(default_w_per_core(), 'nl')} W per kern" in said and "voor 4 vCPU's" in said
+    assert "--cpu-tdp" in said and "per socket" in said
+    assert " the " not in said and " per core" not in said  # Dutch throughout
+    assert model.basis == "default"
+
+
 @pytest.mark.parametrize("settings_strict", [True, False])
 def test_unknown_cpu_under_strict_raises(tmp_path: Path, settings_strict: bool) -> None:
     proc = _proc(tmp_path, "Intel(R) Xeon(R) CPU @ 2.20GHz")

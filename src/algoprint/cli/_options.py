@@ -192,10 +192,17 @@ def default_lang() -> str:
     return load_settings().lang
 
 
+def _said_in(lang: str) -> str:
+    """``lang``, also made the language of the measurement notices (the unknown-CPU warning)
+    that this command prints."""
+    from algoprint.meters.common import set_notice_lang
+
+    set_notice_lang(lang)
+    return lang
+
+
 def _resolve_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    if value is not None:
-        return value
-    return default_lang()
+    return _said_in(value if value is not None else default_lang())
 
 
 def lang_option(func: F) -> F:
@@ -231,9 +238,7 @@ def configured_lang() -> str | None:
 
 
 def _resolve_lang_en(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    if value is not None:
-        return value
-    return configured_lang() or "en"
+    return _said_in(value if value is not None else configured_lang() or "en")
 
 
 def lang_option_en(func: F) -> F:

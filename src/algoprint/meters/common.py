@@ -268,13 +268,27 @@ def set_said_before(check: Callable[[str], bool] | None) -> None:
     _said_before = check
 
 
-def warn_once(key: str, message: str) -> bool:
+_notice_lang = "en"
+
+
+def set_notice_lang(lang: str) -> None:
+    """The language of the warnings that have a Dutch text (``nl`` or ``en``): a command sets
+    its ``--lang``, so that its notices and its output speak one language. The Python API
+    keeps English, the language of library warnings."""
+    global _notice_lang  # noqa: PLW0603
+    _notice_lang = "nl" if lang == "nl" else "en"
+
+
+def warn_once(key: str, message: str, *, nl: str | None = None) -> bool:
     """Log ``message`` as a warning the first time ``key`` is seen in this process (and, when
-    :func:`set_said_before` installed a check, the first time for that check).
+    :func:`set_said_before` installed a check, the first time for that check); ``nl`` is the
+    Dutch text, said instead when :func:`set_notice_lang` chose Dutch.
 
     Returns:
         True when the message was logged now, False when it had been said before.
     """
+    if nl is not None and _notice_lang == "nl":
+        message = nl
     with _said_lock:
         if key in _said:
             return False

@@ -75,6 +75,9 @@ energy error of the shipped curve against RAPL package energy on the codecarbon 
 
 DEVICE = "cpu-model"
 FIX_HINT = "set cpu_tdp_w (--cpu-tdp, ALGOPRINT_CPU_TDP_W) to your CPU's TDP per socket in W"
+FIX_HINT_NL = (
+    "stel cpu_tdp_w (--cpu-tdp, ALGOPRINT_CPU_TDP_W) in op het TDP van uw CPU per socket, in W"
+)
 
 
 class CpuPowerModel(Frozen):
@@ -205,7 +208,17 @@ def resolve_cpu_power(
         if s.strict if strict is None else strict:
             raise ConfigError(message, hint=FIX_HINT)
         if warn:
-            warn_once(f"cpu-model-default:{shown}", f"{message}. To fix: {FIX_HINT}.")
+            from algoprint._format import integer, number
+
+            shown_nl = name or "onbekend (geen modelnaam in /proc/cpuinfo)"
+            cpus_nl = integer(vcpus, "nl") if vcpus == int(vcpus) else number(vcpus, "nl")
+            warn_once(
+                f"cpu-model-default:{shown}",
+                f"{message}. To fix: {FIX_HINT}.",
+                nl=f"het CPU-model {shown_nl!r} staat niet in de tabel met CPU-vermogens. We "
+                f"rekenen met {number(per_core, 'nl')} W per kern (de mediaan van de tabel) "
+                f"voor {cpus_nl} vCPU's. Zo lost u dat op: {FIX_HINT_NL}.",
+            )
         return CpuPowerModel(
             model_name=name,
             match=match,
