@@ -135,3 +135,21 @@ def test_training_is_dutch_or_english_throughout(
     assert rc == 0, err
     assert "TF32 is a CUDA tensor-core mode" in out
     assert _leaks(DUTCH, out + err, *own) == [], out + err
+
+
+def test_advice_prose_is_wrapped_to_the_terminal_and_tables_are_not() -> None:
+    from algoprint.cli.advise_cmd import _prose
+
+    sentence = (
+        "Advies: gebruik linear-svm. Dit model is bijna even goed als het beste model "
+        "(boosting-early-stop): accuracy 0,979 tegen 0,984 (minder dan 1,4 procentpunt verschil)."
+    )
+    parts = _prose(sentence, 80)
+    assert len(parts) == 3 and all(len(p) <= 80 for p in parts)
+    assert " ".join(parts) == sentence  # words kept whole, hyphenated names unbroken
+    row = "linear-svm *         vergeleken       8     0,979  0,013    0,04 J" + " " * 30
+    assert _prose(row, 80) == [row]  # a table row keeps its columns
+    assert _prose("-" * 96, 80) == ["-" * 96]
+    assert _prose(sentence, None) == [sentence]  # not a terminal: one line per sentence
+    item = "- SVC: " + "stopped early because it was out of reach of the best model " * 2
+    assert all(p.startswith("  ") for p in _prose(item.strip(), 80)[1:])

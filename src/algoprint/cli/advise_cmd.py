@@ -146,12 +146,40 @@ def _store_result(store: Any, record: Any, lang: str) -> None:
     )
 
 
+def _terminal_width(err: bool = False) -> int | None:
+    """The terminal's width when the output goes to a terminal (``COLUMNS`` wins), else
+    ``None``: text piped into a file or another program stays one line per sentence."""
+    import shutil
+    import sys
+
+    stream = sys.stderr if err else sys.stdout
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return max(40, shutil.get_terminal_size().columns) if tty else None
+
+
+def _prose(line: str, width: int | None) -> list[str]:
+    """``line`` wrapped to ``width`` columns when it is a sentence; table rows (columns set apart
+    by two spaces) and rules are left as they are, and so is everything when ``width`` is
+    ``None``. A list item's continuation is indented."""
+    if width is None or len(line) <= width or "  " in line.strip() or set(line) <= {"-", " "}:
+        return [line]
+    import textwrap
+
+    indent = "  " if line.startswith(("- ", "* ")) else ""
+    return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False)
+
+
 def _show(result: Any, lang: str, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
+    width = _terminal_width()
     for line in result.render(lang):
-        click.echo(line)
+        for part in _prose(line, width):
+            click.echo(part)
 
 
 @advise.command("simplicity")
@@ -264,7 +292,9 @@ def _echo_plan(lang: str) -> Callable[[str], None]:
     """Prints the analysis's plan (stderr) in the user's language."""
     from algoprint.advice._dutch import say
 
-    return lambda text: click.echo(say(text, lang), err=True)
+    return lambda text: click.echo(
+        "\n".join(_prose(say(text, lang), _terminal_width(err=True))), err=True
+    )
 
 
 def _echo_expected(lang: str) -> Callable[[dict[str, Any]], None]:
@@ -272,8 +302,10 @@ def _echo_expected(lang: str) -> Callable[[dict[str, Any]], None]:
     from algoprint.advice._measure_expected import render_expected
 
     def echo(expected: dict[str, Any]) -> None:
+        width = _terminal_width(err=True)
         for line in render_expected(expected, lang):
-            click.echo(line, err=True)
+            for part in _prose(line, width):
+                click.echo(part, err=True)
 
     return echo
 
