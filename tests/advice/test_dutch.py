@@ -114,3 +114,17 @@ def test_numbers_never_show_an_exponent() -> None:
 
 def test_an_unknown_text_is_shown_as_it_is() -> None:
     assert dutch("ValueError: Input contains NaN") == "ValueError: Input contains NaN"
+
+
+def test_the_cpu_basis_reason_is_dutch_in_old_and_new_wording() -> None:
+    from algoprint.advice._dutch import basis_text
+
+    for reason in (
+        "process CPU time: the energy is estimated (constant, model), not measured by a "
+        "counter, so it is wall time × machine power and charges sleeps and other processes",
+        "process CPU time: the energy comes from constant, model, not a counter, so it is "
+        "wall time × machine power and charges sleeps and other processes",  # stored earlier
+    ):
+        dutch = basis_text({"metric": "cpu", "reason": reason}, "nl")
+        assert dutch.startswith("CPU-tijd van het proces. De energie is niet gemeten"), dutch
+        assert "energy" not in dutch and "counter" not in dutch

@@ -110,7 +110,7 @@ def test_auto_metric_uses_cpu_time_without_a_counter(pytester: pytest.Pytester) 
         *PLUGIN, METER, "--algoprint-repeats=2", f"--algoprint-compare={base}"
     )
     result.stdout.fnmatch_lines(
-        ["*metric: process CPU time: the energy comes from constant, not a counter*"]
+        ["*metric: process CPU time: the energy is estimated (constant), not measured by a*"]
     )
 
 

@@ -99,8 +99,8 @@ def choose_basis(energy_methods: Iterable[str | None], *, requested: str = "auto
     return Basis(
         "cpu",
         "process",
-        f"process CPU time: the energy comes from {shown}, not a counter, so it is wall time × "
-        "machine power and charges sleeps and other processes",
+        f"process CPU time: the energy is estimated ({shown}), not measured by a counter, so it "
+        "is wall time × machine power and charges sleeps and other processes",
     )
 
 

@@ -262,11 +262,15 @@ def basis_text(basis: dict[str, Any], lang: str) -> str:
     m = re.fullmatch(r"energy, measured by (.+)", reason)
     if m:
         return "energie, gemeten met " + _methods(m[1])
-    m = re.fullmatch(r"process CPU time: the energy comes from (.+?), not a counter, .*", reason)
+    m = re.fullmatch(
+        r"process CPU time: the energy (?:is estimated \((.+?)\), not measured by|comes from "
+        r"(.+?), not) a counter, .*",  # the second: analyses stored before 2026-12-02
+        reason,
+    )
     if m:
         return (
             "CPU-tijd van het proces. De energie is niet gemeten met een teller maar geschat "
-            f"({_methods(m[1])}): kloktijd × vermogen van de hele machine, dus inclusief "
+            f"({_methods(m[1] or m[2])}): kloktijd × vermogen van de hele machine, dus inclusief "
             "wachttijd en andere processen"
         )
     return reason
