@@ -138,7 +138,7 @@ def test_training_is_dutch_or_english_throughout(
 
 
 def test_advice_prose_is_wrapped_to_the_terminal_and_tables_are_not() -> None:
-    from algoprint.cli.advise_cmd import _prose
+    from algoprint.cli._prose import prose as _prose
 
     sentence = (
         "Advies: gebruik linear-svm. Dit model is bijna even goed als het beste model "

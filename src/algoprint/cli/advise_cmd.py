@@ -23,6 +23,7 @@ from algoprint.cli._options import (
     complete_algorithms,
     lang_option,
 )
+from algoprint.cli._prose import prose, terminal_width
 from algoprint.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,39 +147,13 @@ def _store_result(store: Any, record: Any, lang: str) -> None:
     )
 
 
-def _terminal_width(err: bool = False) -> int | None:
-    """The terminal's width when the output goes to a terminal (``COLUMNS`` wins), else
-    ``None``: text piped into a file or another program stays one line per sentence."""
-    import shutil
-    import sys
-
-    stream = sys.stderr if err else sys.stdout
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    return max(40, shutil.get_terminal_size().columns) if tty else None
-
-
-def _prose(line: str, width: int | None) -> list[str]:
-    """``line`` wrapped to ``width`` columns when it is a sentence; table rows (columns set apart
-    by two spaces) and rules are left as they are, and so is everything when ``width`` is
-    ``None``. A list item's continuation is indented."""
-    if width is None or len(line) <= width or "  " in line.strip() or set(line) <= {"-", " "}:
-        return [line]
-    import textwrap
-
-    indent = "  " if line.startswith(("- ", "* ")) else ""
-    return textwrap.wrap(line, width=width, subsequent_indent=indent, break_on_hyphens=False)
-
-
 def _show(result: Any, lang: str, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
-    width = _terminal_width()
+    width = terminal_width()
     for line in result.render(lang):
-        for part in _prose(line, width):
+        for part in prose(line, width):
             click.echo(part)
 
 
@@ -293,7 +268,7 @@ def _echo_plan(lang: str) -> Callable[[str], None]:
     from algoprint.advice._dutch import say
 
     return lambda text: click.echo(
-        "\n".join(_prose(say(text, lang), _terminal_width(err=True))), err=True
+        "\n".join(prose(say(text, lang), terminal_width(err=True))), err=True
     )
 
 
@@ -302,9 +277,9 @@ def _echo_expected(lang: str) -> Callable[[dict[str, Any]], None]:
     from algoprint.advice._measure_expected import render_expected
 
     def echo(expected: dict[str, Any]) -> None:
-        width = _terminal_width(err=True)
+        width = terminal_width(err=True)
         for line in render_expected(expected, lang):
-            for part in _prose(line, width):
+            for part in prose(line, width):
                 click.echo(part, err=True)
 
     return echo
