@@ -77,3 +77,18 @@ def test_never_exponent_notation(value: float) -> None:
         for kind in ("J", "g", "L", "g/unit"):
             assert not EXPONENT.search(_format.quantity(value, kind, lang))
             assert not EXPONENT.search(_format.quantity(value, kind, lang, plain=True))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (2.0, "2"),
+        (0.5, "0.5"),
+        (1234.5678, "1234.5678"),
+        (5e-05, "0.00005"),
+        (1e15, "1000000000000000"),
+        (1e-7, "0.0000001"),
+    ],
+)
+def test_plain_is_the_shortest_text_without_exponent(value: float, text: str) -> None:
+    assert _format.plain(value) == text

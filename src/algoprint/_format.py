@@ -107,6 +107,9 @@ def plain(value: float) -> str:
     ``1000000000000000`` (no grouping, never ``1e+15``)."""
     if value == int(value):
         return str(int(value))
+    shortest = repr(float(value))  # the shortest text that reads back: 1234.5678, not ...034
+    if "e" not in shortest:
+        return shortest
     return f"{value:.15f}".rstrip("0").rstrip(".")
 
 

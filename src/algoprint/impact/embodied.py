@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from algoprint._format import plain
 from algoprint.errors import ImpactError
 from algoprint.impact.uncertainty import Interval
 
@@ -179,7 +180,7 @@ def hardware_share(
         embodied,
         lifetime_years * SECONDS_PER_YEAR,
         share,
-        f"{basis} {used:g}/{whole:g} ({SHARE_RULES[rule]})",
+        f"{basis} {plain(used)}/{plain(whole)} ({SHARE_RULES[rule]})",
     )
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from algoprint._format import plain
 from algoprint.errors import ImpactError
 from algoprint.impact.compute import (
     EnergyComponent,
@@ -294,7 +295,7 @@ def _provider_factors(
             resolved,
             pue=FactorValue(_range("PUE", *pue_range), unit="1", source=source, origin="default"),
         )
-        assumptions.append(f"PUE {pue_range[0]:g}..{pue_range[1]:g}: {source}")
+        assumptions.append(f"PUE {plain(pue_range[0])}..{plain(pue_range[1])}: {source}")
     if wue is None and wue_range is not None:
         resolved = replace(
             resolved,
@@ -302,7 +303,7 @@ def _provider_factors(
                 _range("WUE", *wue_range), unit="L/kWh", source=source, origin="default"
             ),
         )
-        assumptions.append(f"WUE {wue_range[0]:g}..{wue_range[1]:g} L/kWh: {source}")
+        assumptions.append(f"WUE {plain(wue_range[0])}..{plain(wue_range[1])} L/kWh: {source}")
     return replace(resolved, defaults=(*resolved.defaults, *assumptions))
 
 
@@ -371,8 +372,8 @@ def estimate_llm(
     ]
     if m.tps is not None:
         assumptions.append(
-            f"latency from the deployment: {m.ttft_s or 0:g} s to the first token + "
-            f"{m.tps:g} tokens/s (EcoLogits' OpenRouter statistics)"
+            f"latency from the deployment: {plain(m.ttft_s or 0)} s to the first token + "
+            f"{plain(m.tps)} tokens/s (EcoLogits' OpenRouter statistics)"
         )
     else:
         assumptions.append("latency from EcoLogits' ML.ENERGY fit (no deployment statistics)")
