@@ -13,7 +13,6 @@ fields in ``_fields`` (its ``__slots__``):
 
 Both give :meth:`as_dict` (what :func:`dataclasses.asdict` gives for flat values) and
 :meth:`replace` (what :func:`dataclasses.replace` does: a new instance through ``__init__``).
-:func:`field_names` answers :func:`dataclasses.fields` for either.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     from typing import Any, ClassVar
 
 
-__all__ = ["Frozen", "Record", "field_names", "fill"]
+__all__ = ["Frozen", "Record", "fill"]
 
 _set = object.__setattr__
 
@@ -34,9 +33,9 @@ def fill(obj: Frozen, **values: Any) -> None:
         _set(obj, name, value)
 
 
-class Frozen:
-    """Base of an immutable value class: a subclass lists its fields, in order, in ``_fields``
-    and sets ``__slots__ = _fields``."""
+class _Fields:  # noqa: PLW1641 - each base decides hashing (Frozen hashes, Record cannot)
+    """What both bases share: fields listed in ``_fields`` (the ``__slots__``), equality,
+    ``repr``, pickling, :meth:`as_dict` and :meth:`replace`."""
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
@@ -44,19 +43,10 @@ class Frozen:
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._fields)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"cannot assign to field {name!r} of {type(self).__name__}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r} of {type(self).__name__}")
-
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
         return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
@@ -81,57 +71,31 @@ class Frozen:
         Raises:
             TypeError: a name in ``changes`` is not a field.
         """
-        return _replace(self, changes)
+        unknown = sorted(set(changes) - set(self._fields))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(unknown)}")
+        return type(self)(**{**self.as_dict(), **changes})
 
 
-def _replace(obj: Frozen | Record, changes: dict[str, Any]) -> Any:
-    unknown = sorted(set(changes) - set(obj._fields))
-    if unknown:
-        raise TypeError(f"{type(obj).__name__} has no field {', '.join(unknown)}")
-    return type(obj)(**{**obj.as_dict(), **changes})
+class Frozen(_Fields):
+    """Base of an immutable value class: a subclass lists its fields, in order, in ``_fields``
+    and sets ``__slots__ = _fields``; its ``__init__`` sets them with :func:`fill`."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of {type(self).__name__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of {type(self).__name__}")
+
+    def __hash__(self) -> int:
+        return hash(self._values())
 
 
-def field_names(obj: Frozen | Record | type[Frozen] | type[Record]) -> tuple[str, ...]:
-    """The field names of a value class or record (or of its instance), in order."""
-    return obj._fields
-
-
-class Record:
+class Record(_Fields):
     """Base of a mutable record: a subclass lists its fields, in order, in ``_fields``, sets
     ``__slots__ = _fields`` and assigns every field in its ``__init__``."""
 
     __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]] = ()
     __hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._fields)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
-        return f"{type(self).__qualname__}({fields})"
-
-    def __getstate__(self) -> tuple[Any, ...]:
-        return self._values()
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        for name, value in zip(self._fields, state, strict=True):
-            setattr(self, name, value)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The fields as a dict (shallow)."""
-        return {name: getattr(self, name) for name in self._fields}
-
-    def replace(self, **changes: Any) -> Any:
-        """A new record with ``changes`` applied, built through ``__init__``, as
-        :func:`dataclasses.replace` does.
-
-        Raises:
-            TypeError: a name in ``changes`` is not a field.
-        """
-        return _replace(self, changes)
