@@ -41,9 +41,9 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _claimable(directory: Path) -> list[Path]:
-    found = sorted(directory.glob(f"*{SUFFIX}"))
-    found += [p for p in sorted(directory.glob(f"*{LIVE_SUFFIX}")) if not _held(p)]
+def _claimable(directory: Path, ended: list[Path]) -> list[Path]:
+    """Final records, the live files of ``ended`` trackers and claims left by dead ingesters."""
+    found = [*sorted(directory.glob(f"*{SUFFIX}")), *ended]
     # Claims left by an ingesting process that died are taken over.
     claims = [*directory.glob(f"*{SUFFIX}{CLAIM}*"), *directory.glob(f"*{LIVE_SUFFIX}{CLAIM}*")]
     for claim in claims:
@@ -76,12 +76,10 @@ def _held(path: Path) -> bool:
     return False
 
 
-def _running_checkpoints(store: Store, directory: Path) -> int:
+def _running_checkpoints(store: Store, live: list[Path]) -> int:
     """Save the checkpoints of the live files whose trackers still run, read in place."""
     saved = 0
-    for path in sorted(directory.glob(f"*{LIVE_SUFFIX}")):
-        if not _held(path):
-            continue  # claimed below, as the run of a tracker that ended
+    for path in live:
         try:
             data = read_live(path.read_bytes())
             record = RunRecord.from_dict(json.loads(data)) if data is not None else None
@@ -106,8 +104,12 @@ def ingest(store: Store) -> int:
 
 
 def _ingest_dir(store: Store, directory: Path) -> int:
-    saved = _running_checkpoints(store, directory)
-    for path in _claimable(directory):
+    running: list[Path] = []
+    ended: list[Path] = []  # claimed below, as the runs of trackers that were killed
+    for path in sorted(directory.glob(f"*{LIVE_SUFFIX}")):
+        (running if _held(path) else ended).append(path)
+    saved = _running_checkpoints(store, running)
+    for path in _claimable(directory, ended):
         base = path.name.split(CLAIM, 1)[0]
         claim = directory / f"{base}{CLAIM}{os.getpid()}"
         try:
